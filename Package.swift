@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "ARPlatform",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "ZMQ", targets: ["ZMQ"]),
+        .library(name: "Postgres", targets: ["Postgres"]),
+        .library(name: "Messaging", targets: ["Messaging"]),
+        .library(name: "Contracts", targets: ["Contracts"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System libraries (Debian: libzmq3-dev, libpq-dev).
+        .systemLibrary(
+            name: "CZeroMQ", path: "Shared/CZeroMQ", pkgConfig: "libzmq",
+            providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(
+            name: "CLibPQ", path: "Shared/CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
+
+        // Shared layers.
+        .target(name: "Threading", path: "Shared/Threading"),
+        .target(name: "ZMQ", dependencies: ["CZeroMQ", "Threading"], path: "Shared/ZMQ"),
+        .target(
+            name: "Postgres",
+            dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")],
+            path: "Shared/Postgres"),
+        .target(name: "Contracts", path: "Shared/Contracts"),
+        .target(
+            name: "Messaging",
+            dependencies: [
+                "ZMQ", "Postgres", "Contracts", "Threading",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/Messaging",
+            resources: [.copy("Migrations")]),
+
+        // Benchmarks (`make bench`), not part of `make test`.
+        .executableTarget(
+            name: "MessagingBench",
+            dependencies: ["ZMQ", "Postgres", "Messaging", "Contracts"],
+            path: "Benchmarks/MessagingBench"),
+
+        // Tests.
+        .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),
+        .testTarget(name: "ZMQTests", dependencies: ["ZMQ"], path: "Tests/ZMQTests"),
+        .testTarget(
+            name: "PostgresTests", dependencies: ["Postgres", "TestSupport"],
+            path: "Tests/PostgresTests"),
+        .testTarget(
+            name: "ContractsTests", dependencies: ["Contracts"], path: "Tests/ContractsTests",
+            resources: [.copy("Golden")]),
+        .testTarget(
+            name: "MessagingTests",
+            dependencies: ["Messaging", "ZMQ", "Postgres", "Contracts", "TestSupport"],
+            path: "Tests/MessagingTests",
+            resources: [.copy("Golden")]),
+    ],
+    swiftLanguageModes: [.v6]
+)
