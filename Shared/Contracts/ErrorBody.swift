@@ -1,0 +1,48 @@
+/// The stable error codes of every reply; the gateway maps each to one HTTP status.
+public enum ErrorCode: String, Codable, Sendable, CaseIterable {
+    case invalidArgument = "invalid_argument"
+    case notFound = "not_found"
+    case conflict
+    case failedPrecondition = "failed_precondition"
+    case permissionDenied = "permission_denied"
+    case unavailable
+    case `internal`
+
+    /// The HTTP status the gateway answers with.
+    public var httpStatus: Int {
+        switch self {
+        case .invalidArgument: return 400
+        case .notFound: return 404
+        case .conflict: return 409
+        case .failedPrecondition: return 422
+        case .permissionDenied: return 403
+        case .unavailable: return 503
+        case .internal: return 500
+        }
+    }
+}
+
+/// The body of an error reply: a stable code, a message a person can act on, and
+/// per-field details (field name → what is wrong with it).
+public struct ErrorBody: Error, Codable, Hashable, Sendable, CustomStringConvertible {
+    public var code: ErrorCode
+    public var message: String
+    public var details: [String: String]
+
+    public init(_ code: ErrorCode, _ message: String, details: [String: String] = [:]) {
+        self.code = code
+        self.message = message
+        self.details = details
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+
+    public static func invalidArgument(_ message: String, field: String? = nil) -> ErrorBody {
+        ErrorBody(.invalidArgument, message, details: field.map { [$0: message] } ?? [:])
+    }
+    public static func notFound(_ message: String) -> ErrorBody { ErrorBody(.notFound, message) }
+    public static func conflict(_ message: String) -> ErrorBody { ErrorBody(.conflict, message) }
+    public static func failedPrecondition(_ message: String) -> ErrorBody { ErrorBody(.failedPrecondition, message) }
+    public static func unavailable(_ message: String) -> ErrorBody { ErrorBody(.unavailable, message) }
+    public static func `internal`(_ message: String) -> ErrorBody { ErrorBody(.internal, message) }
+}

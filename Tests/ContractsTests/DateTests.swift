@@ -1,0 +1,44 @@
+import Contracts
+import Foundation
+import XCTest
+
+final class DateTests: XCTestCase {
+    func testBusinessDateParsesOnlyRealDates() {
+        XCTAssertEqual(BusinessDate("2028-02-29")?.description, "2028-02-29")
+        XCTAssertNil(BusinessDate("2026-02-29"))
+        XCTAssertNil(BusinessDate("2026-13-01"))
+        XCTAssertNil(BusinessDate("2026-1-01"))
+        XCTAssertNil(BusinessDate("2026-01-01T00:00:00Z"))
+    }
+
+    func testBusinessDateArithmeticAcrossMonthsAndYears() {
+        let date = BusinessDate("2026-12-15")!
+        XCTAssertEqual(date.adding(days: 30).description, "2027-01-14")
+        XCTAssertEqual(date.adding(days: -350).description, "2025-12-30")
+        XCTAssertEqual(BusinessDate("1970-01-01")!.daysSinceEpoch, 0)
+        XCTAssertEqual(BusinessDate("1969-12-31")!.daysSinceEpoch, -1)
+        XCTAssertEqual(date.days(until: BusinessDate("2027-01-14")!), 30)
+    }
+
+    func testBusinessDateRoundTripsThroughDaysForFourCenturies() {
+        for days in stride(from: -146_097, through: 146_097, by: 37) {
+            XCTAssertEqual(BusinessDate(daysSinceEpoch: days).daysSinceEpoch, days)
+        }
+    }
+
+    func testRFC3339KeepsMicrosecondsAndNormalisesOffsets() {
+        let date = RFC3339.date(from: "2026-11-29T11:50:59.123456Z")!
+        XCTAssertEqual(RFC3339.string(from: date), "2026-11-29T11:50:59.123456Z")
+        XCTAssertEqual(RFC3339.string(from: RFC3339.date(from: "2026-11-29T13:50:59+02:00")!), "2026-11-29T11:50:59.000000Z")
+        XCTAssertEqual(RFC3339.string(from: RFC3339.date(from: "2026-11-29 11:50:59.5+00")!), "2026-11-29T11:50:59.500000Z")
+        XCTAssertEqual(RFC3339.string(from: Date(timeIntervalSince1970: -0.5)), "1969-12-31T23:59:59.500000Z")
+        XCTAssertNil(RFC3339.date(from: "2026-11-29T11:50:59"))
+        XCTAssertNil(RFC3339.date(from: "yesterday"))
+    }
+
+    func testIdentifierEncodesLowercase() throws {
+        let id = CustomerID("0B9E7A1C-2D3E-4F50-8A6B-7C8D9E0F1A2B")!
+        XCTAssertEqual(String(decoding: try ContractJSON.encode([id]), as: UTF8.self), #"["0b9e7a1c-2d3e-4f50-8a6b-7c8d9e0f1a2b"]"#)
+        XCTAssertThrowsError(try ContractJSON.decode([CustomerID].self, from: Array(#"["nope"]"#.utf8)))
+    }
+}

@@ -1,0 +1,19 @@
+import Contracts
+import Foundation
+import XCTest
+
+/// Checks that `value` encodes to the JSON pinned in `Golden/<name>.json` (same keys, same
+/// values) and that the golden file decodes back to `value`.
+func assertMatchesGolden<T: Codable & Equatable>(
+    _ value: T, _ name: String, file: StaticString = #filePath, line: UInt = #line
+) throws {
+    let url = try XCTUnwrap(Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Golden"),
+                            "missing Golden/\(name).json", file: file, line: line)
+    let golden = try Data(contentsOf: url)
+    let encoded = Data(try ContractJSON.encode(value))
+    let goldenObject = try JSONSerialization.jsonObject(with: golden) as? NSDictionary
+    let encodedObject = try JSONSerialization.jsonObject(with: encoded) as? NSDictionary
+    XCTAssertEqual(encodedObject, goldenObject,
+                   "wire form changed: \(String(decoding: encoded, as: UTF8.self))", file: file, line: line)
+    XCTAssertEqual(try ContractJSON.decode(T.self, from: Array(golden)), value, file: file, line: line)
+}

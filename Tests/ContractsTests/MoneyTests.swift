@@ -1,0 +1,36 @@
+import Contracts
+import XCTest
+
+final class MoneyTests: XCTestCase {
+    func testAddingSameCurrency() throws {
+        let sum = try Money(minorUnits: 1_050, currency: .usd) + Money(minorUnits: 99, currency: .usd)
+        XCTAssertEqual(sum, Money(minorUnits: 1_149, currency: .usd))
+    }
+
+    func testMixedCurrenciesAreRefused() {
+        XCTAssertThrowsError(try Money(minorUnits: 1, currency: .usd) + Money(minorUnits: 1, currency: .eur)) {
+            XCTAssertEqual($0 as? MoneyError, .currencyMismatch(.usd, .eur))
+        }
+        XCTAssertThrowsError(try Money(minorUnits: 1, currency: .usd).isLess(than: Money(minorUnits: 2, currency: .eur)))
+    }
+
+    func testOverflowIsRefused() {
+        XCTAssertThrowsError(try Money(minorUnits: .max, currency: .usd) + Money(minorUnits: 1, currency: .usd)) {
+            XCTAssertEqual($0 as? MoneyError, .overflow)
+        }
+        XCTAssertThrowsError(try Money(minorUnits: .min, currency: .usd) - Money(minorUnits: 1, currency: .usd))
+    }
+
+    func testSumAndDescription() throws {
+        let amounts = [250, 1_000, -50].map { Money(minorUnits: $0, currency: .usd) }
+        XCTAssertEqual(try Money.sum(amounts, currency: .usd).description, "12.00 USD")
+        XCTAssertEqual(Money(minorUnits: -5, currency: .eur).description, "-0.05 EUR")
+    }
+
+    func testCurrencyValidation() {
+        XCTAssertEqual(Currency("usd"), .usd)
+        XCTAssertNil(Currency("US"))
+        XCTAssertNil(Currency("U$D"))
+        XCTAssertThrowsError(try ContractJSON.decode(Money.self, from: Array(#"{"minor_units":1,"currency":"dollars"}"#.utf8)))
+    }
+}
