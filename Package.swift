@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "ZMQ", dependencies: ["CZeroMQ", "Threading"], path: "Shared/ZMQ"),
         .target(
             name: "Postgres",
-            dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CLibPQ", "Contracts", .product(name: "Logging", package: "swift-log")],
             path: "Shared/Postgres"),
         .target(name: "Contracts", path: "Shared/Contracts"),
         .target(
@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),
         .testTarget(name: "ZMQTests", dependencies: ["ZMQ"], path: "Tests/ZMQTests"),
         .testTarget(
-            name: "PostgresTests", dependencies: ["Postgres", "TestSupport"],
+            name: "PostgresTests", dependencies: ["Postgres", "Contracts", "Threading", "TestSupport"],
             path: "Tests/PostgresTests"),
         .testTarget(
             name: "ContractsTests", dependencies: ["Contracts"], path: "Tests/ContractsTests",
