@@ -14,6 +14,8 @@ public struct ZMQPollEvents: OptionSet, Sendable {
 public enum ZMQPollItem {
     case socket(ZMQSocket, ZMQPollEvents)
     case fileDescriptor(Int32, ZMQPollEvents)
+    /// Readable after another thread called `signal()`.
+    case wakeup(PollWakeup)
 }
 
 /// Waits until at least one item is ready or `timeoutMilliseconds` pass (-1 = forever).
@@ -26,6 +28,8 @@ public func zmqPoll(_ items: [ZMQPollItem], timeoutMilliseconds: Int) throws(ZMQ
             return zmq_pollitem_t(socket: socket.handle, fd: -1, events: events.rawValue, revents: 0)
         case .fileDescriptor(let fd, let events):
             return zmq_pollitem_t(socket: nil, fd: fd, events: events.rawValue, revents: 0)
+        case .wakeup(let wakeup):
+            return zmq_pollitem_t(socket: nil, fd: wakeup.fd, events: ZMQPollEvents.readable.rawValue, revents: 0)
         }
     }
     while true {

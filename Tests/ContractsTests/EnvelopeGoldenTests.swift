@@ -45,3 +45,19 @@ final class EnvelopeGoldenTests: XCTestCase {
         XCTAssertEqual(reply.status, .ok)
     }
 }
+
+final class MessagingContractGoldenTests: XCTestCase {
+    func testEventsReplayRequestWireForm() throws {
+        try assertMatchesGolden(EventsReplayRequest(fromSeq: 7, limit: 500), "events_replay_request")
+    }
+
+    func testEventsReplayReplyWireForm() throws {
+        let envelope = Envelope(
+            kind: .event, type: "customer.created", id: MessageID("5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f")!,
+            sentAt: RFC3339.date(from: "2026-11-29T11:51:00.000001Z")!, publisher: "customer", seq: 7)
+        let reply = EventsReplayReply(
+            events: [StoredEvent(envelope: envelope, body: #"{"customer_id":"7f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b"}"#)],
+            lastSeq: 9, oldestRetainedSeq: 1)
+        try assertMatchesGolden(reply, "events_replay_reply")
+    }
+}

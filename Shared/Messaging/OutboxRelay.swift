@@ -1,0 +1,143 @@
+import Contracts
+import Foundation
+import Logging
+import Postgres
+import Threading
+import ZMQ
+
+/// Publishes a service's committed outbox events on its PUB socket, in sequence order.
+///
+/// Woken by the outbox's NOTIFY and by a periodic tick; sequences committed events (see
+/// `Outbox.sequenceCommitted`), publishes them with topic = event type, and sends a
+/// heartbeat with the latest sequence every second so a subscriber notices a lost tail.
+/// Only the instance holding the publisher's advisory lock relays; others stand by.
+/// Old events are purged after the retention window.
+public final class OutboxRelay: Sendable {
+    public struct Configuration: Sendable {
+        /// Where subscribers connect, e.g. `tcp://0.0.0.0:7101` or `tcp://127.0.0.1:*`.
+        public var endpoint: String
+        public var databaseURL: String
+        public var outbox: Outbox
+        public var tickMilliseconds: Int32 = 500
+        public var heartbeatSeconds: Double = 1
+        public var retentionSeconds: Double = 7 * 24 * 3600
+
+        public init(endpoint: String, databaseURL: String, outbox: Outbox) {
+            self.endpoint = endpoint
+            self.databaseURL = databaseURL
+            self.outbox = outbox
+        }
+    }
+
+    /// The bound PUB endpoint, with a wildcard port resolved.
+    public let endpoint: String
+    private let stopping = StopFlag()
+    private let thread: JoinableThread
+
+    /// Binds the PUB socket and starts relaying; returns once bound.
+    public init(context: ZMQContext, configuration: Configuration, logger: Logger = Logger(label: "outbox-relay")) throws {
+        let bound = StartupGate<String>()
+        let stopping = self.stopping
+        thread = JoinableThread(name: "relay-\(configuration.outbox.publisher)") {
+            let socket: ZMQSocket
+            do {
+                socket = try ZMQSocket(context, type: .pub)
+                try socket.set(.sendHighWaterMark(1_000_000))
+                try socket.bind(configuration.endpoint)
+                bound.succeed(try socket.lastEndpoint())
+            } catch {
+                bound.fail(error)
+                return
+            }
+            defer { socket.close() }
+            RelayLoop(socket: socket, configuration: configuration, stopping: stopping, logger: logger).run()
+        }
+        endpoint = try bound.wait()
+    }
+
+    /// Stops relaying and waits for the thread. Unpublished events stay in the outbox for
+    /// the next relay. Safe to call twice.
+    public func stop() {
+        stopping.stop()
+        thread.join()
+    }
+}
+
+private struct RelayLoop {
+    let socket: ZMQSocket
+    let configuration: OutboxRelay.Configuration
+    let stopping: StopFlag
+    let logger: Logger
+
+    private var outbox: Outbox { configuration.outbox }
+
+    /// The advisory lock that makes one relay per publisher the leader.
+    private var leaderLockKey: Int64 {
+        Int64(bitPattern: UInt64(fingerprint(Array("relay:\(outbox.publisher)".utf8)), radix: 16) ?? 0)
+    }
+
+    func run() {
+        var connection: PostgresConnection?
+        var isLeader = false
+        var lastPublished: Int64 = 0
+        var nextHeartbeat = Date()
+        var nextPurge = Date()
+        while !stopping.isStopped {
+            do {
+                if connection == nil {
+                    let fresh = try PostgresConnection(url: configuration.databaseURL, logger: logger)
+                    try fresh.listen(outbox.channel)
+                    connection = fresh
+                    isLeader = false
+                }
+                guard let connection else { continue }
+                if !isLeader {
+                    isLeader = try connection.tryAdvisoryLock(leaderLockKey)
+                    guard isLeader else {
+                        _ = try connection.waitForNotifications(timeoutMilliseconds: 1_000)
+                        continue
+                    }
+                    // Live subscribers only need what comes next; anyone behind replays.
+                    lastPublished = try outbox.latestSeq(on: connection)
+                    logger.info("relay is the leader", metadata: ["publisher": "\(outbox.publisher)", "seq": "\(lastPublished)"])
+                }
+                try outbox.sequenceCommitted(on: connection)
+                lastPublished = try publish(after: lastPublished, on: connection)
+                if Date() >= nextHeartbeat {
+                    try heartbeat(lastPublished)
+                    nextHeartbeat = Date().addingTimeInterval(configuration.heartbeatSeconds)
+                }
+                if Date() >= nextPurge {
+                    try outbox.purge(olderThan: configuration.retentionSeconds, on: connection)
+                    nextPurge = Date().addingTimeInterval(60)
+                }
+                let untilHeartbeat = Int32(max(1, nextHeartbeat.timeIntervalSinceNow * 1_000))
+                _ = try connection.waitForNotifications(timeoutMilliseconds: min(configuration.tickMilliseconds, untilHeartbeat))
+            } catch {
+                logger.error("relay error; retrying", metadata: ["publisher": "\(outbox.publisher)", "error": "\(error)"])
+                if let broken = connection, (error as? PostgresError)?.kind == .connectionLost { broken.close() ; connection = nil }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+        }
+    }
+
+    /// Publishes every sequenced event after `seq`; returns the last one published.
+    private func publish(after seq: Int64, on connection: PostgresConnection) throws -> Int64 {
+        var last = seq
+        while !stopping.isStopped {
+            let events = try outbox.events(from: last + 1, limit: 1_000, on: connection)
+            for event in events {
+                try socket.send([Array(event.envelope.type.utf8), ContractJSON.encode(event.envelope), Array(event.body.utf8)])
+                last = event.envelope.seq ?? last
+            }
+            if events.count < 1_000 { break }
+        }
+        return last
+    }
+
+    private func heartbeat(_ seq: Int64) throws {
+        let envelope = Envelope(kind: .event, type: MessagingType.heartbeat, actor: .system,
+                                publisher: outbox.publisher, seq: seq)
+        try socket.send([Array(MessagingType.heartbeat.utf8), ContractJSON.encode(envelope), Array("{}".utf8)])
+    }
+}

@@ -1,0 +1,121 @@
+import Contracts
+import Foundation
+import Messaging
+import Postgres
+import TestSupport
+import XCTest
+import ZMQ
+
+/// A publishing service and a consuming service, each with its own schema in the test
+/// PostgreSQL, talking over real ZeroMQ sockets on loopback.
+final class MessagingFixture {
+    let context: ZMQContext
+    let publisherSchema: String
+    let consumerSchema: String
+    let publisherURL: String
+    let consumerURL: String
+    let outbox: Outbox
+
+    init() throws {
+        context = try ZMQContext()
+        publisherSchema = "pub_\(UUID().uuidString.prefix(8).lowercased())"
+        consumerSchema = "sub_\(UUID().uuidString.prefix(8).lowercased())"
+        publisherURL = try TestDatabase.url(searchPath: publisherSchema)
+        consumerURL = try TestDatabase.url(searchPath: consumerSchema)
+        outbox = Outbox(publisher: publisherSchema)
+        let admin = try PostgresConnection(url: try TestDatabase.url)
+        let messaging = try MessagingMigrations.load()
+        try Migrator(schema: publisherSchema).migrate(admin, [messaging, try MigrationSet(component: "test", migrations: [
+            Migration(version: 1, name: "counter", sql: """
+                CREATE TABLE counter (name text PRIMARY KEY, value bigint NOT NULL);
+                """),
+        ])])
+        try Migrator(schema: consumerSchema).migrate(admin, [messaging, try MigrationSet(component: "test", migrations: [
+            Migration(version: 1, name: "applied", sql: """
+                CREATE TABLE applied (position bigserial PRIMARY KEY, seq bigint NOT NULL, event_id uuid NOT NULL, n bigint NOT NULL);
+                """),
+        ])])
+    }
+
+    /// A command server for the publisher with the test handlers.
+    func startServer(workers: Int = 2) throws -> CommandServer {
+        try CommandServer(
+            context: context,
+            configuration: .init(endpoint: "tcp://127.0.0.1:*", databaseURL: publisherURL, workerCount: workers, outbox: outbox),
+            handlers: Self.handlers)
+    }
+
+    func startRelay(endpoint: String = "tcp://127.0.0.1:*") throws -> OutboxRelay {
+        var configuration = OutboxRelay.Configuration(endpoint: endpoint, databaseURL: publisherURL, outbox: outbox)
+        configuration.tickMilliseconds = 200
+        return try OutboxRelay(context: context, configuration: configuration)
+    }
+
+    func startSubscriber(server: CommandServer, eventsEndpoint: String) -> EventSubscriber {
+        var handlers = EventHandlerRegistry()
+        handlers.on("test.happened", Happened.self) { body, context in
+            try context.connection.execute("""
+                INSERT INTO applied (seq, event_id, n) VALUES (\(context.envelope.seq ?? -1), \(context.envelope.id), \(body.n))
+                """)
+        }
+        var configuration = EventSubscriber.Configuration(
+            publisher: publisherSchema, eventsEndpoint: eventsEndpoint, commandEndpoint: server.endpoint,
+            databaseURL: consumerURL)
+        configuration.batchSize = 200
+        return EventSubscriber(context: context, configuration: configuration, handlers: handlers)
+    }
+
+    /// Writes one event in its own transaction on `connection` (publisher schema).
+    func writeEvent(_ n: Int, on connection: PostgresConnection) throws {
+        try connection.withTransaction {
+            try outbox.append(try Message(envelope: Envelope(kind: .event, type: "test.happened"), encoding: Happened(n: n)),
+                              on: connection)
+        }
+    }
+
+    /// What the consumer applied, in application order: (seq, event id, n).
+    func applied() throws -> [(seq: Int64, eventID: UUID, n: Int64)] {
+        let connection = try PostgresConnection(url: consumerURL)
+        return try connection.query("SELECT seq, event_id, n FROM applied ORDER BY position").map {
+            let (seq, id, n) = try $0.decode((Int64, UUID, Int64).self)
+            return (seq, id, n)
+        }
+    }
+
+    func appliedCount() throws -> Int {
+        let connection = try PostgresConnection(url: consumerURL)
+        return try connection.query("SELECT count(*) FROM applied").single(Int.self)
+    }
+
+    /// Polls `condition` until it holds or `seconds` pass.
+    func waitUntil(seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return try condition()
+    }
+
+    struct Happened: Codable, Sendable { var n: Int }
+    struct Increment: Codable, Sendable { var name: String; var by: Int64 }
+    struct Counted: Codable, Sendable, Equatable { var value: Int64; var receipt: UUID }
+    struct Echo: Codable, Sendable, Equatable { var text: String }
+
+    static var handlers: HandlerRegistry {
+        var handlers = HandlerRegistry()
+        handlers.query("test.echo", Echo.self) { request, _ in request }
+        handlers.command("test.increment", Increment.self) { request, context in
+            guard request.by > 0 else { throw ErrorBody.invalidArgument("by must be positive", field: "by") }
+            let value = try context.connection.query("""
+                INSERT INTO counter (name, value) VALUES (\(request.name), \(request.by))
+                ON CONFLICT (name) DO UPDATE SET value = counter.value + excluded.value
+                RETURNING value
+                """).single(Int64.self)
+            try context.publish("test.happened", Happened(n: Int(value)))
+            if request.name == "explode-after-write" { throw ErrorBody.failedPrecondition("refused after writing") }
+            return Counted(value: value, receipt: UUID())
+        }
+        return handlers
+    }
+}
