@@ -8,7 +8,7 @@ import ZMQ
 
 /// A publishing service and a consuming service, each with its own schema in the test
 /// PostgreSQL, talking over real ZeroMQ sockets on loopback.
-final class MessagingFixture {
+final class MessagingFixture: Sendable {
     let context: ZMQContext
     let publisherSchema: String
     let consumerSchema: String
