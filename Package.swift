@@ -42,7 +42,10 @@ let package = Package(
         // Benchmarks (`make bench`), not part of `make test`.
         .executableTarget(
             name: "MessagingBench",
-            dependencies: ["ZMQ", "Postgres", "Messaging", "Contracts"],
+            dependencies: [
+                "ZMQ", "Postgres", "Messaging", "Contracts", "Threading",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/MessagingBench"),
 
         // Tests.

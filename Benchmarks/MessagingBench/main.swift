@@ -1,1 +1,47 @@
-print("x")
+// `make bench`: messaging benchmarks on a throwaway PostgreSQL (fsync on).
+//   (a) no-op command round trip through CommandClient/CommandServer vs raw libzmq
+//   (b) events/s from outbox insert to subscriber-applied, and insert-to-applied latency at 500/s
+import Contracts
+import Foundation
+import Logging
+import Messaging
+import ZMQ
+
+LoggingSystem.bootstrap { label in
+    var handler = StreamLogHandler.standardError(label: label)
+    handler.logLevel = .warning
+    return handler
+}
+
+guard let databaseURL = ProcessInfo.processInfo.environment["AR_TEST_DATABASE_URL"] else {
+    FileHandle.standardError.write(Data("AR_TEST_DATABASE_URL is not set; run `make bench`\n".utf8))
+    exit(2)
+}
+let iterations = Int(ProcessInfo.processInfo.environment["BENCH_ITERATIONS"] ?? "") ?? 20_000
+let context = try ZMQContext()
+var report = Report()
+
+let commands = CommandBenchmark(context: context, databaseURL: databaseURL, iterations: iterations)
+let sameBytes = try Message(envelope: Envelope(kind: .query, type: "bench.noop"), body: ContractJSON.encode(Empty())).frames()
+let raw = try commands.raw(frames: sameBytes)
+let ours = try await commands.messaging(type: "bench.noop", idempotent: false, iterations: iterations)
+let durable = try await commands.messaging(type: "bench.touch", idempotent: true, iterations: min(iterations, 5_000))
+report.add("raw_rtt_p50", raw.latency.percentile(50), "us", "raw libzmq DEALER/ROUTER round trip p50")
+report.add("raw_rtt_p99", raw.latency.percentile(99), "us", "raw libzmq DEALER/ROUTER round trip p99")
+report.add("raw_throughput", raw.throughput, "1/s", "raw libzmq throughput (32 in flight)")
+report.add("command_rtt_p50", ours.latency.percentile(50), "us", "no-op query via CommandClient/Server p50")
+report.add("command_rtt_p99", ours.latency.percentile(99), "us", "no-op query via CommandClient/Server p99")
+report.add("command_throughput", ours.throughput, "1/s", "no-op query throughput (32 in flight)")
+report.add("command_rtt_p50_ratio", ours.latency.percentile(50) / raw.latency.percentile(50), "x", "p50 ratio (ours / raw), target <= 2")
+report.add("idempotent_command_rtt_p50", durable.latency.percentile(50), "us", "idempotent command (durable commit) p50")
+report.add("idempotent_command_throughput", durable.throughput, "1/s", "idempotent command throughput (32 in flight)")
+
+let events = EventBenchmark(context: context, baseURL: databaseURL)
+let eventsPerSecond = try events.throughput(writers: 4, perWriter: 5_000)
+report.add("events_per_second", eventsPerSecond, "1/s", "events/s insert→applied, 4 writers, fsync on (target >= 2000)")
+let latency = try events.latency(rate: 500, count: 5_000)
+report.add("event_latency_p50_at_500", latency.p50, "ms", "insert→applied p50 at 500 events/s")
+report.add("event_latency_p99_at_500", latency.p99, "ms", "insert→applied p99 at 500 events/s (target <= 50)")
+
+print(report.render())
+context.terminate()
