@@ -6,8 +6,12 @@ import ZMQ
 
 /// (a) A no-op query through CommandClient/CommandServer against a raw libzmq
 /// DEALER/ROUTER echo carrying the same bytes, in the same run.
+///
+/// In both, client and server have separate ZeroMQ contexts (their own I/O threads), as
+/// a gateway and a service in separate processes do.
 struct CommandBenchmark {
-    let context: ZMQContext
+    let clientContext: ZMQContext
+    let serverContext: ZMQContext
     let databaseURL: String
     let iterations: Int
     let inFlight = 32
@@ -18,7 +22,7 @@ struct CommandBenchmark {
         let bound = StartupGate<String>()
         let echo = JoinableThread(name: "raw-echo") {
             do {
-                let router = try ZMQSocket(context, type: .router)
+                let router = try ZMQSocket(serverContext, type: .router)
                 defer { router.close() }
                 try router.bind("tcp://127.0.0.1:*")
                 bound.succeed(try router.lastEndpoint())
@@ -35,7 +39,7 @@ struct CommandBenchmark {
             echo.join()
         }
         let endpoint = try bound.wait()
-        let dealer = try ZMQSocket(context, type: .dealer)
+        let dealer = try ZMQSocket(clientContext, type: .dealer)
         defer { dealer.close() }
         try dealer.connect(endpoint)
 
@@ -70,12 +74,12 @@ struct CommandBenchmark {
         handlers.query("bench.noop", Empty.self) { _, _ in Empty() }
         handlers.command("bench.touch", Empty.self) { _, _ in Empty() }
         let server = try CommandServer(
-            context: context,
+            context: serverContext,
             configuration: .init(endpoint: "tcp://127.0.0.1:*",
                                  databaseURL: try migratedSchemaURL(base: databaseURL, prefix: "bench_cmd"), workerCount: 2),
             handlers: handlers)
         defer { server.stop() }
-        let client = try CommandClient(context: context, service: "bench", endpoint: server.endpoint)
+        let client = try CommandClient(context: clientContext, service: "bench", endpoint: server.endpoint)
         defer { client.shutdown() }
         let body = try ContractJSON.encode(Empty())
 

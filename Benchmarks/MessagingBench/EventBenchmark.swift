@@ -81,7 +81,7 @@ struct EventBenchmark {
     }
 
     /// `writers` threads each write `perWriter` events, one per transaction, as fast as they can.
-    func throughput(writers: Int, perWriter: Int) throws -> Double {
+    func throughput(writers: Int, perWriter: Int) throws -> (applied: Double, written: Double) {
         let pipeline = try Pipeline(context: context, baseURL: baseURL, name: "tput")
         defer { pipeline.stop() }
         let failures = Locked<[String]>([])
@@ -97,9 +97,10 @@ struct EventBenchmark {
             }
         }
         threads.forEach { $0.join() }
+        let written = Double(writers * perWriter) / (ContinuousClock.now - start).seconds
         if let failure = failures.value.first { throw ErrorBody.internal(failure) }
         try pipeline.waitForApplied(writers * perWriter, timeoutSeconds: 120)
-        return Double(writers * perWriter) / (ContinuousClock.now - start).seconds
+        return (Double(writers * perWriter) / (ContinuousClock.now - start).seconds, written)
     }
 
     /// One writer paced at `rate` events/s for `count` events; returns latency percentiles (ms).

@@ -21,7 +21,16 @@ let iterations = Int(ProcessInfo.processInfo.environment["BENCH_ITERATIONS"] ?? 
 let context = try ZMQContext()
 var report = Report()
 
-let commands = CommandBenchmark(context: context, databaseURL: databaseURL, iterations: iterations)
+let serverContext = try ZMQContext()
+if ProcessInfo.processInfo.environment["PIECES"] != nil { try probePieces(); exit(0) }
+if ProcessInfo.processInfo.environment["PROBE"] != nil {
+    try probeServer(clientContext: context, serverContext: serverContext, databaseURL: databaseURL)
+    try await probeClient(clientContext: context, serverContext: serverContext)
+    exit(0)
+}
+if ProcessInfo.processInfo.environment["BENCH_ONLY_EVENTS"] == nil {
+let commands = CommandBenchmark(clientContext: context, serverContext: serverContext, databaseURL: databaseURL,
+                                iterations: iterations)
 let sameBytes = try Message(envelope: Envelope(kind: .query, type: "bench.noop"), body: ContractJSON.encode(Empty())).frames()
 let raw = try commands.raw(frames: sameBytes)
 let ours = try await commands.messaging(type: "bench.noop", idempotent: false, iterations: iterations)
@@ -35,13 +44,16 @@ report.add("command_throughput", ours.throughput, "1/s", "no-op query throughput
 report.add("command_rtt_p50_ratio", ours.latency.percentile(50) / raw.latency.percentile(50), "x", "p50 ratio (ours / raw), target <= 2")
 report.add("idempotent_command_rtt_p50", durable.latency.percentile(50), "us", "idempotent command (durable commit) p50")
 report.add("idempotent_command_throughput", durable.throughput, "1/s", "idempotent command throughput (32 in flight)")
+}
 
 let events = EventBenchmark(context: context, baseURL: databaseURL)
 let eventsPerSecond = try events.throughput(writers: 4, perWriter: 5_000)
-report.add("events_per_second", eventsPerSecond, "1/s", "events/s insert→applied, 4 writers, fsync on (target >= 2000)")
+report.add("events_written_per_second", eventsPerSecond.written, "1/s", "events/s written (one per transaction), 4 writers")
+report.add("events_per_second", eventsPerSecond.applied, "1/s", "events/s insert→applied, 4 writers, fsync on (target >= 2000)")
 let latency = try events.latency(rate: 500, count: 5_000)
 report.add("event_latency_p50_at_500", latency.p50, "ms", "insert→applied p50 at 500 events/s")
 report.add("event_latency_p99_at_500", latency.p99, "ms", "insert→applied p99 at 500 events/s (target <= 50)")
 
 print(report.render())
 context.terminate()
+serverContext.terminate()

@@ -70,7 +70,8 @@ public struct Envelope: Codable, Hashable, Sendable {
         self.id = id
         self.correlationId = correlationId
         self.causationId = causationId
-        self.sentAt = sentAt
+        // The wire carries microseconds: keep exactly what survives a round trip.
+        self.sentAt = Date(timeIntervalSince1970: (sentAt.timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000)
         self.actor = actor
         self.traceparent = traceparent
         self.idempotencyKey = idempotencyKey

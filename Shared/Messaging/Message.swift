@@ -18,7 +18,7 @@ public struct Message: Sendable {
 
     /// The two frames: envelope, body.
     public func frames() throws -> [ZMQFrame] {
-        [try ContractJSON.encode(envelope), body]
+        [envelope.jsonBytes(), body]
     }
 
     /// Parses `[envelope, body]`; throws `ErrorBody.invalidArgument` naming what is wrong.
@@ -27,9 +27,9 @@ public struct Message: Sendable {
             throw .invalidArgument("a message has 2 frames (envelope, body), got \(frames.count)")
         }
         do {
-            envelope = try ContractJSON.decode(Envelope.self, from: frames[frames.startIndex])
+            envelope = try Envelope(jsonBytes: frames[frames.startIndex])
         } catch {
-            throw .invalidArgument("the envelope frame is not a valid envelope: \(describe(error))")
+            throw .invalidArgument("the envelope frame is not a valid envelope: \(error)")
         }
         guard envelope.v == Envelope.currentVersion else {
             throw .invalidArgument("envelope version \(envelope.v) is not supported (expected \(Envelope.currentVersion))")

@@ -18,13 +18,26 @@ public struct Outbox: Sendable {
         var envelope = message.envelope
         envelope.publisher = publisher
         envelope.seq = nil
-        let envelopeText = String(decoding: try ContractJSON.encode(envelope), as: UTF8.self)
+        let envelopeText = String(decoding: envelope.jsonBytes(), as: UTF8.self)
         let bodyText = String(decoding: message.body, as: UTF8.self)
         try connection.execute("""
             INSERT INTO outbox (event_id, type, envelope, body)
             VALUES (\(envelope.id), \(envelope.type), \(envelopeText), \(bodyText))
             """)
-        try connection.notify(channel)
+        connection.afterCommit(key: channel) { connection in wakeRelay(on: connection) }
+    }
+
+    /// Wakes the relay after the event's transaction committed.
+    ///
+    /// A NOTIFY inside the business transaction would serialise every event-writing
+    /// commit, fsync included, on PostgreSQL's notify-queue lock. Sent afterwards, in a
+    /// transaction of its own that need not be durable, it costs no fsync and lets the
+    /// business commits share theirs. If it is lost (crash in between), the relay's tick
+    /// finds the event anyway: a wake-up is a hint, never the data.
+    private func wakeRelay(on connection: PostgresConnection) {
+        let literal = "'" + channel.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+        try? connection.executeScript(
+            "BEGIN; SET LOCAL synchronous_commit TO OFF; SELECT pg_notify(\(literal), ''); COMMIT")
     }
 
     /// Assigns sequence numbers to committed, unsequenced events in commit-visibility order
@@ -64,7 +77,7 @@ public struct Outbox: Sendable {
             WHERE seq >= \(fromSeq) ORDER BY seq LIMIT \(limit)
             """).map { row in
             let (seq, envelopeText, body) = try row.decode((Int64, String, String).self)
-            var envelope = try ContractJSON.decode(Envelope.self, from: Array(envelopeText.utf8))
+            var envelope = try Envelope(jsonBytes: Array(envelopeText.utf8))
             envelope.seq = seq
             envelope.publisher = publisher
             return StoredEvent(envelope: envelope, body: body)

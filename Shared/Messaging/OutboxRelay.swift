@@ -127,7 +127,7 @@ private struct RelayLoop {
         while !stopping.isStopped {
             let events = try outbox.events(from: last + 1, limit: 1_000, on: connection)
             for event in events {
-                try socket.send([Array(event.envelope.type.utf8), ContractJSON.encode(event.envelope), Array(event.body.utf8)])
+                try socket.send([Array(event.envelope.type.utf8), event.envelope.jsonBytes(), Array(event.body.utf8)])
                 last = event.envelope.seq ?? last
             }
             if events.count < 1_000 { break }
@@ -138,6 +138,6 @@ private struct RelayLoop {
     private func heartbeat(_ seq: Int64) throws {
         let envelope = Envelope(kind: .event, type: MessagingType.heartbeat, actor: .system,
                                 publisher: outbox.publisher, seq: seq)
-        try socket.send([Array(MessagingType.heartbeat.utf8), ContractJSON.encode(envelope), Array("{}".utf8)])
+        try socket.send([Array(MessagingType.heartbeat.utf8), envelope.jsonBytes(), Array("{}".utf8)])
     }
 }

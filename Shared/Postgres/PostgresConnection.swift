@@ -29,6 +29,7 @@ public final class PostgresConnection {
     private let logger: Logger
     private var listenedChannels: [String] = []
     private var transactionDepth = 0
+    private var afterCommitActions: [(key: String, action: (PostgresConnection) -> Void)] = []
 
     /// Connects with a libpq URL or key/value string, e.g. `postgresql://user@127.0.0.1:5432/db`.
     /// The session runs in UTC with ISO dates.
@@ -83,7 +84,16 @@ public final class PostgresConnection {
         let connection = try liveConnection()
         guard let raw = PQexec(connection, sql) else { throw connectionError(connection) }
         let result = PostgresResult(raw)
-        try check(result, connection: connection)
+        do {
+            try check(result, connection: connection)
+        } catch {
+            // A script that opened its own transaction and failed half-way leaves it open
+            // and aborted; close it so the session stays usable.
+            if transactionDepth == 0 && PQtransactionStatus(connection) == PQTRANS_INERROR {
+                if let raw = PQexec(connection, "ROLLBACK") { PQclear(raw) }
+            }
+            throw error
+        }
     }
 
     private func run(_ query: PostgresQuery) throws -> PostgresResult {
@@ -148,10 +158,33 @@ public final class PostgresConnection {
         do {
             try execute("COMMIT")
         } catch let error as PostgresError where error.kind == .connectionLost {
+            afterCommitActions.removeAll()
             throw PostgresError(kind: .commitOutcomeUnknown, sqlState: error.sqlState,
                                 message: "the connection broke during COMMIT: \(error.message)")
         }
+        transactionDepth = 0
+        runAfterCommitActions()
         return value
+    }
+
+    /// Runs `action` once the current `withTransaction` has committed, or at once when no
+    /// transaction is open; dropped if it rolls back. Actions with the same `key` in one
+    /// transaction run once. For work that must not delay or lengthen the commit itself,
+    /// and that may be lost without harm: inside a transaction opened by a bare `BEGIN`
+    /// statement, whose commit this wrapper cannot see, the action is dropped.
+    public func afterCommit(key: String, _ action: @escaping (PostgresConnection) -> Void) {
+        assertOwner()
+        if transactionDepth > 0 {
+            if !afterCommitActions.contains(where: { $0.key == key }) { afterCommitActions.append((key, action)) }
+        } else if let handle, PQtransactionStatus(handle) == PQTRANS_IDLE {
+            action(self)
+        }
+    }
+
+    private func runAfterCommitActions() {
+        let actions = afterCommitActions
+        afterCommitActions.removeAll()
+        for entry in actions { entry.action(self) }
     }
 
     private func withSavepoint<T>(_ body: () throws -> T) throws -> T {
@@ -170,6 +203,7 @@ public final class PostgresConnection {
     }
 
     private func rollbackQuietly() {
+        afterCommitActions.removeAll()
         guard let handle, PQstatus(handle) == CONNECTION_OK else { return }
         if let raw = PQexec(handle, "ROLLBACK") { PQclear(raw) }
     }

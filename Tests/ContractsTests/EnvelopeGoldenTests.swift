@@ -13,6 +13,7 @@ final class EnvelopeGoldenTests: XCTestCase {
             traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
             idempotencyKey: "req-42")
         try assertMatchesGolden(envelope, "envelope_command")
+        try assertEnvelopeJSONMatchesGolden(envelope, "envelope_command")
     }
 
     func testEventEnvelopeWireForm() throws {
@@ -22,6 +23,7 @@ final class EnvelopeGoldenTests: XCTestCase {
             sentAt: RFC3339.date(from: "2026-11-29T11:51:00.000001Z")!,
             publisher: "customer", seq: 1042)
         try assertMatchesGolden(envelope, "envelope_event")
+        try assertEnvelopeJSONMatchesGolden(envelope, "envelope_event")
     }
 
     func testErrorBodyWireForm() throws {
@@ -30,6 +32,36 @@ final class EnvelopeGoldenTests: XCTestCase {
 
     func testMoneyWireForm() throws {
         try assertMatchesGolden(Money(minorUnits: 123_456, currency: .usd), "money")
+    }
+
+    func testHandWrittenEnvelopeJSONEscapesAndReadsBackEveryField() throws {
+        let envelope = Envelope(
+            kind: .reply, type: "quote\"back\\slash\nline\u{01}", correlationId: MessageID(), causationId: MessageID(),
+            actor: Actor(userId: UserID(), role: "admin", name: "Zoë \"Z\"", apiTokenId: "tok_1"),
+            traceparent: "00-ab", idempotencyKey: "k/1", status: .error, publisher: "invoice", seq: 9_007_199_254_740_993)
+        XCTAssertEqual(envelope.jsonBytes(), try ContractJSON.encode(envelope))
+        XCTAssertEqual(try Envelope(jsonBytes: envelope.jsonBytes()), envelope)
+    }
+
+    func testEnvelopeErrorsNameTheField() {
+        func message(_ json: String) -> String {
+            do {
+                _ = try Envelope(jsonBytes: Array(json.utf8))
+                return "no error"
+            } catch {
+                return error.description
+            }
+        }
+        XCTAssertEqual(message("{nope"), "not valid JSON")
+        XCTAssertEqual(message("[1]"), "the envelope must be a JSON object")
+        XCTAssertEqual(message(#"{"v":1}"#), "kind is required")
+        XCTAssertEqual(message(#"{"v":"1","kind":"query"}"#), "v must be an integer")
+        XCTAssertEqual(message(#"{"v":true,"kind":"query"}"#), "v must be an integer")
+        XCTAssertEqual(message(#"{"v":1.5,"kind":"query"}"#), "v must be an integer")
+        XCTAssertEqual(message(#"{"v":1,"kind":"shout","type":"x"}"#), "kind must be one of command, query, reply, event")
+        XCTAssertEqual(message(#"{"v":1,"kind":"query","type":"x","id":"nope"}"#), "id must be a UUID")
+        XCTAssertEqual(message(#"{"v":1,"kind":"query","type":"x","id":"0b9e7a1c-2d3e-4f50-8a6b-7c8d9e0f1a2b","sent_at":"2026-11-29T11:50:59Z","actor":{"name":"x"}}"#),
+                       "actor.role is required")
     }
 
     func testIdempotencyKeyFallsBackToMessageID() {

@@ -17,3 +17,14 @@ func assertMatchesGolden<T: Codable & Equatable>(
                    "wire form changed: \(String(decoding: encoded, as: UTF8.self))", file: file, line: line)
     XCTAssertEqual(try ContractJSON.decode(T.self, from: Array(golden)), value, file: file, line: line)
 }
+
+/// Checks the hand-written envelope JSON against the same golden file.
+func assertEnvelopeJSONMatchesGolden(_ envelope: Envelope, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    let url = try XCTUnwrap(Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Golden"))
+    let golden = try Data(contentsOf: url)
+    let fast = envelope.jsonBytes()
+    XCTAssertEqual(fast, try ContractJSON.encode(envelope), "hand-written JSON differs from Codable's", file: file, line: line)
+    XCTAssertEqual(try JSONSerialization.jsonObject(with: Data(fast)) as? NSDictionary,
+                   try JSONSerialization.jsonObject(with: golden) as? NSDictionary, file: file, line: line)
+    XCTAssertEqual(try Envelope(jsonBytes: Array(golden)), envelope, file: file, line: line)
+}

@@ -143,3 +143,42 @@ final class PostgresConnectionTests: XCTestCase {
         }
     }
 }
+
+final class PostgresAfterCommitTests: XCTestCase {
+    func testAfterCommitRunsOnceAfterCommitAndNeverAfterRollback() throws {
+        let connection = try TestDatabase.connect(schema: try TestDatabase.freshSchema("after"))
+        var ran: [String] = []
+        try connection.withTransaction {
+            connection.afterCommit(key: "a") { _ in ran.append("a") }
+            connection.afterCommit(key: "a") { _ in ran.append("a again") }
+            XCTAssertEqual(ran, [])
+        }
+        XCTAssertEqual(ran, ["a"])
+        struct Abort: Error {}
+        _ = try? connection.withTransaction {
+            connection.afterCommit(key: "b") { _ in ran.append("b") }
+            throw Abort()
+        }
+        try connection.withTransaction {}
+        XCTAssertEqual(ran, ["a"])
+        connection.afterCommit(key: "c") { _ in ran.append("c") }  // no transaction: at once
+        XCTAssertEqual(ran, ["a", "c"])
+    }
+
+    func testFailedScriptDoesNotLeaveAnAbortedTransactionBehind() throws {
+        let connection = try TestDatabase.connect(schema: try TestDatabase.freshSchema("script"))
+        XCTAssertThrowsError(try connection.executeScript("BEGIN; SELECT 1/0; COMMIT"))
+        XCTAssertEqual(try connection.query("SELECT 1").single(Int.self), 1)
+    }
+}
+
+extension PostgresAfterCommitTests {
+    func testAfterCommitInsideABareBeginIsDropped() throws {
+        let connection = try TestDatabase.connect(schema: try TestDatabase.freshSchema("bare"))
+        var ran = false
+        try connection.execute("BEGIN")
+        connection.afterCommit(key: "x") { _ in ran = true }
+        try connection.execute("COMMIT")
+        XCTAssertFalse(ran)
+    }
+}
