@@ -22,13 +22,6 @@ let context = try ZMQContext()
 var report = Report()
 
 let serverContext = try ZMQContext()
-if ProcessInfo.processInfo.environment["PIECES"] != nil { try probePieces(); exit(0) }
-if ProcessInfo.processInfo.environment["PROBE"] != nil {
-    try probeServer(clientContext: context, serverContext: serverContext, databaseURL: databaseURL)
-    try await probeClient(clientContext: context, serverContext: serverContext)
-    exit(0)
-}
-if ProcessInfo.processInfo.environment["BENCH_ONLY_EVENTS"] == nil {
 let commands = CommandBenchmark(clientContext: context, serverContext: serverContext, databaseURL: databaseURL,
                                 iterations: iterations)
 let sameBytes = try Message(envelope: Envelope(kind: .query, type: "bench.noop"), body: ContractJSON.encode(Empty())).frames()
@@ -44,7 +37,6 @@ report.add("command_throughput", ours.throughput, "1/s", "no-op query throughput
 report.add("command_rtt_p50_ratio", ours.latency.percentile(50) / raw.latency.percentile(50), "x", "p50 ratio (ours / raw), target <= 2")
 report.add("idempotent_command_rtt_p50", durable.latency.percentile(50), "us", "idempotent command (durable commit) p50")
 report.add("idempotent_command_throughput", durable.throughput, "1/s", "idempotent command throughput (32 in flight)")
-}
 
 let events = EventBenchmark(context: context, baseURL: databaseURL)
 let eventsPerSecond = try events.throughput(writers: 4, perWriter: 5_000)
