@@ -60,8 +60,7 @@ let package = Package(
         .testTarget(
             name: "MessagingTests",
             dependencies: ["Messaging", "ZMQ", "Postgres", "Contracts", "TestSupport"],
-            path: "Tests/MessagingTests",
-            resources: [.copy("Golden")]),
+            path: "Tests/MessagingTests"),
     ],
     swiftLanguageModes: [.v6]
 )
