@@ -3,14 +3,14 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 help:
-	@echo "make test   install missing packages, start a throwaway PostgreSQL, run swift test"
+	@echo "make test   install missing packages, start a throwaway PostgreSQL, run swift test (XCTest)"
 	@echo "make bench  messaging benchmarks (command round trip, events/s) on a throwaway PostgreSQL"
 
 deps:
 	@scripts/install-deps.sh
 
 test: deps
-	scripts/with-test-postgres.sh swift test
+	scripts/with-test-postgres.sh swift test --disable-swift-testing
 
 bench: deps
 	swift build -c release --product MessagingBench

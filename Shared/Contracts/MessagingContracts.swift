@@ -43,3 +43,29 @@ public struct EventsReplayReply: Codable, Hashable, Sendable {
         self.oldestRetainedSeq = oldestRetainedSeq
     }
 }
+
+/// The `health` query every service answers (body: `Empty`).
+public struct HealthReply: Codable, Hashable, Sendable {
+    public var service: String
+    /// Applied migrations: component → highest version.
+    public var schemaVersions: [String: Int]
+    public var uptimeSeconds: Double
+    /// Events applied from each publisher: publisher → last sequence.
+    public var eventOffsets: [String: Int64]
+    /// The last sequence this service has published.
+    public var latestEventSeq: Int64
+
+    public init(service: String, schemaVersions: [String: Int], uptimeSeconds: Double,
+                eventOffsets: [String: Int64], latestEventSeq: Int64) {
+        self.service = service
+        self.schemaVersions = schemaVersions
+        self.uptimeSeconds = uptimeSeconds
+        self.eventOffsets = eventOffsets
+        self.latestEventSeq = latestEventSeq
+    }
+}
+
+extension MessagingType {
+    /// Query answered by every service: `HealthReply`.
+    public static let health = "health"
+}

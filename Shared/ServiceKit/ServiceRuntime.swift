@@ -1,0 +1,132 @@
+import Contracts
+import Foundation
+import Logging
+import Messaging
+import Postgres
+import ServiceLifecycle
+import Threading
+import ZMQ
+
+/// Runs one back-end service: applies its migrations (and the messaging tables), then
+/// serves commands and queries, relays its outbox, and applies the events it subscribes
+/// to, until graceful shutdown (SIGTERM/SIGINT), when it stops each part in order.
+///
+/// Configuration (environment): `AR_<SERVICE>_DATABASE_URL` (default
+/// `postgresql://ar_<service>@127.0.0.1:54320/ar`), `AR_<SERVICE>_WORKERS` (default 4),
+/// `AR_OUTBOX_RETENTION_DAYS` (default 7), and the endpoints of `ServiceDirectory`.
+public final class ServiceRuntime: Service {
+    private let definition: ServiceDefinition
+    private let environment: Environment
+    private let logger: Logger
+
+    public init(_ definition: ServiceDefinition, environment: Environment = Environment()) {
+        self.definition = definition
+        self.environment = environment
+        self.logger = Logger(label: definition.name.rawValue)
+    }
+
+    /// The service's database URL, with its schema as the search path.
+    var databaseURL: String {
+        let name = definition.name
+        let url = environment.string("\(name.environmentPrefix)_DATABASE_URL",
+                                     default: "postgresql://ar_\(name.rawValue)@127.0.0.1:54320/ar")
+        guard !url.contains("search_path") else { return url }
+        return url + (url.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(name.rawValue)"
+    }
+
+    public func run() async throws {
+        let name = definition.name
+        let directory = ServiceDirectory(environment: environment)
+        let workers = try environment.int("\(name.environmentPrefix)_WORKERS", default: 4)
+        let retentionDays = try environment.int("AR_OUTBOX_RETENTION_DAYS", default: 7)
+        let url = databaseURL
+        let migrations = [try MessagingMigrations.load(), definition.migrations]
+        try await onThread("migrate-\(name.rawValue)") { [logger] in
+            try Self.migrateWhenReachable(url: url, schema: name.rawValue, sets: migrations, logger: logger)
+        }
+
+        let context = try ZMQContext()
+        let outbox = Outbox(publisher: name.rawValue)
+        let started = Date()
+        var handlers = definition.handlers
+        handlers.query(MessagingType.health, Empty.self) { _, context in
+            try Self.health(of: name, startedAt: started, outbox: outbox, on: context.connection)
+        }
+        let server = try CommandServer(
+            context: context,
+            configuration: .init(endpoint: directory.commandBind(name), databaseURL: url, workerCount: workers, outbox: outbox),
+            handlers: handlers, logger: logger)
+        var relayConfiguration = OutboxRelay.Configuration(endpoint: directory.eventsBind(name), databaseURL: url, outbox: outbox)
+        relayConfiguration.retentionSeconds = Double(retentionDays) * 86_400
+        let relay = try OutboxRelay(context: context, configuration: relayConfiguration, logger: logger)
+        let subscribers = definition.subscriptions.map { publisher, eventHandlers in
+            EventSubscriber(context: context, configuration: .init(
+                publisher: publisher.rawValue, eventsEndpoint: directory.eventsEndpoint(publisher),
+                commandEndpoint: directory.commandEndpoint(publisher), databaseURL: url),
+                handlers: eventHandlers, logger: logger)
+        }
+        logger.info("service started", metadata: ["commands": "\(server.endpoint)", "events": "\(relay.endpoint)"])
+
+        try? await gracefulShutdown()
+
+        logger.info("service stopping")
+        await onThreadIgnoringErrors("stop-\(name.rawValue)") {
+            subscribers.forEach { $0.stop() }
+            server.stop()
+            relay.stop()
+            context.terminate()
+        }
+        logger.info("service stopped")
+    }
+
+    /// Applies migrations, waiting (with back-off, up to a minute) for the database.
+    static func migrateWhenReachable(url: String, schema: String, sets: [MigrationSet], logger: Logger) throws {
+        var delay = 0.2
+        let deadline = Date().addingTimeInterval(60)
+        while true {
+            do {
+                let connection = try PostgresConnection(url: url, logger: logger)
+                try Migrator(schema: schema, logger: logger).migrate(connection, sets)
+                return
+            } catch let error as PostgresError where error.kind == .connectionFailed && Date() < deadline {
+                logger.warning("database not reachable yet; retrying", metadata: ["error": "\(error.message)"])
+                Thread.sleep(forTimeInterval: delay)
+                delay = min(delay * 2, 5)
+            }
+        }
+    }
+
+    static func health(of name: ServiceName, startedAt: Date, outbox: Outbox, on connection: PostgresConnection) throws -> HealthReply {
+        var versions: [String: Int] = [:]
+        for row in try connection.query("SELECT component, max(version) FROM schema_migrations GROUP BY component") {
+            let (component, version) = try row.decode((String, Int).self)
+            versions[component] = version
+        }
+        var offsets: [String: Int64] = [:]
+        for row in try connection.query("SELECT publisher, last_seq FROM consumer_offset") {
+            let (publisher, seq) = try row.decode((String, Int64).self)
+            offsets[publisher] = seq
+        }
+        return HealthReply(service: name.rawValue, schemaVersions: versions, uptimeSeconds: Date().timeIntervalSince(startedAt),
+                           eventOffsets: offsets, latestEventSeq: try outbox.latestSeq(on: connection))
+    }
+}
+
+/// Runs blocking work (libpq, thread joins) on a thread of its own, not on the
+/// cooperative pool, and awaits it.
+func onThread<T: Sendable>(_ name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        _ = JoinableThread(name: name) {
+            continuation.resume(with: Result { try body() })
+        }
+    }
+}
+
+func onThreadIgnoringErrors(_ name: String, _ body: @escaping @Sendable () -> Void) async {
+    await withCheckedContinuation { continuation in
+        _ = JoinableThread(name: name) {
+            body()
+            continuation.resume()
+        }
+    }
+}
