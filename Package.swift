@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // System libraries (Debian: libzmq3-dev, libpq-dev).
@@ -38,6 +39,29 @@ let package = Package(
             ],
             path: "Shared/Messaging",
             resources: [.copy("Migrations")]),
+
+        .target(
+            name: "ServiceKit",
+            dependencies: [
+                "Messaging", "Postgres", "Contracts", "ZMQ", "Threading",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/ServiceKit"),
+
+        // Services: a library each (Domain, Store + Migrations, Handlers) and a tiny executable.
+        .target(
+            name: "CustomerService", dependencies: ["ServiceKit", "Messaging", "Postgres", "Contracts"],
+            path: "Services/Customer/CustomerService", resources: [.copy("Store/Migrations")]),
+        .executableTarget(
+            name: "customer-service", dependencies: ["CustomerService", "ServiceKit"],
+            path: "Services/Customer/customer-service"),
+        .target(
+            name: "HistoryService", dependencies: ["ServiceKit", "Messaging", "Postgres", "Contracts"],
+            path: "Services/History/HistoryService", resources: [.copy("Store/Migrations")]),
+        .executableTarget(
+            name: "history-service", dependencies: ["HistoryService", "ServiceKit"],
+            path: "Services/History/history-service"),
 
         // Benchmarks (`make bench`), not part of `make test`.
         .executableTarget(

@@ -75,7 +75,10 @@ public struct Migrator: Sendable {
     public func migrate(_ connection: PostgresConnection, _ sets: [MigrationSet]) throws -> [(String, Int)] {
         try connection.withTransaction {
             try connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\("migrations:" + schema), 0))")
-            try connection.execute("CREATE SCHEMA IF NOT EXISTS \(identifier: schema)")
+            // A service's role may own its schema without the right to create schemas:
+            // create it only when it is missing.
+            let exists = try connection.query("SELECT count(*) FROM pg_namespace WHERE nspname = \(schema)").single(Int.self) > 0
+            if !exists { try connection.execute("CREATE SCHEMA \(identifier: schema)") }
             try connection.execute(PostgresQuery(unsafeSQL: "SET LOCAL search_path TO \(quoteIdentifier(schema))"))
             try connection.execute("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -48,6 +48,12 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomS
             sql += "$\(bindings.count)"
         }
 
+        /// Splices a fragment of SQL written in the source code (a column list, say): a
+        /// `StaticString` cannot come from input.
+        public mutating func appendInterpolation(sql fragment: StaticString) {
+            sql += fragment.description
+        }
+
         /// Splices a quoted identifier (schema, table or channel name).
         public mutating func appendInterpolation(identifier: String) {
             sql += quoteIdentifier(identifier)

@@ -1,0 +1,21 @@
+import Foundation
+import Messaging
+import Postgres
+import ServiceKit
+
+/// customer-service: the authority for customers, contacts, AR specialist assignment and
+/// documents (ARCHITECTURE.md). Its schema is `customer`.
+public enum CustomerService {
+    public static func definition() throws -> ServiceDefinition {
+        var handlers = HandlerRegistry()
+        CustomerHandlers.register(in: &handlers)
+        return ServiceDefinition(name: .customer, migrations: try migrations(), handlers: handlers)
+    }
+
+    public static func migrations() throws -> MigrationSet {
+        guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
+            throw PostgresError(kind: .other, message: "customer-service migrations are missing from the bundle")
+        }
+        return try MigrationSet.load(component: "customer", directory: directory)
+    }
+}

@@ -1,0 +1,60 @@
+import Contracts
+
+/// The rules a customer's fields obey; every violation names its field.
+enum CustomerValidation {
+    static let defaultCurrency = Currency.usd
+    static let defaultPaymentTermsDays = 30
+
+    /// Trims text fields, drops empty ones, and checks the rest.
+    static func normalised(_ fields: CustomerFields) throws(ErrorBody) -> CustomerFields {
+        var fields = fields
+        fields.displayName = fields.displayName.trimmed
+        guard !fields.displayName.isEmpty else {
+            throw .invalidArgument("display_name is required", field: "display_name")
+        }
+        guard fields.displayName.count <= 200 else {
+            throw .invalidArgument("display_name is at most 200 characters", field: "display_name")
+        }
+        fields.company = fields.company?.trimmedOrNil
+        fields.customerNumber = fields.customerNumber?.trimmedOrNil
+        fields.email = fields.email?.trimmedOrNil
+        fields.phone = fields.phone?.trimmedOrNil
+        fields.mobile = fields.mobile?.trimmedOrNil
+        fields.website = fields.website?.trimmedOrNil
+        fields.nameOnChecks = fields.nameOnChecks?.trimmedOrNil
+        fields.notes = fields.notes?.trimmedOrNil
+        if let email = fields.email, !isPlausibleEmail(email) {
+            throw .invalidArgument("email is not a valid email address", field: "email")
+        }
+        if let days = fields.paymentTermsDays, !(0...365).contains(days) {
+            throw .invalidArgument("payment_terms_days must be between 0 and 365", field: "payment_terms_days")
+        }
+        if fields.billedWithParent == true && fields.parentCustomerId == nil {
+            throw .invalidArgument("billed_with_parent needs a parent_customer_id", field: "billed_with_parent")
+        }
+        return fields
+    }
+
+    /// One `@`, something before it, a dot in the domain, no spaces: the form check;
+    /// whether the mailbox exists is for the mail server to say.
+    static func isPlausibleEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
+              !parts[1].hasSuffix("."), !text.contains(where: \.isWhitespace) else { return false }
+        return true
+    }
+}
+
+extension String {
+    var trimmed: String {
+        var text = Substring(self)
+        while let first = text.first, first.isWhitespace { text.removeFirst() }
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        return String(text)
+    }
+
+    var trimmedOrNil: String? {
+        let text = trimmed
+        return text.isEmpty ? nil : text
+    }
+}

@@ -1,0 +1,24 @@
+import Contracts
+import Messaging
+
+/// customer-service's commands and queries.
+enum CustomerHandlers {
+    static func register(in registry: inout HandlerRegistry) {
+        registry.command(CustomerMessages.create, CreateCustomer.self) { request, context in
+            let fields = try CustomerValidation.normalised(request.customer)
+            let record = try CustomerStore(connection: context.connection)
+                .insert(CustomerID(), fields, createdBy: context.envelope.actor)
+            try context.publish(CustomerMessages.created, CustomerCreated(customer: record))
+            return record
+        }
+        registry.query(CustomerMessages.get, GetCustomer.self) { request, context in
+            guard let record = try CustomerStore(connection: context.connection).find(request.id) else {
+                throw ErrorBody.notFound("customer \(request.id) does not exist")
+            }
+            return record
+        }
+        registry.query(CustomerMessages.list, ListCustomers.self) { request, context in
+            try CustomerStore(connection: context.connection).list(request)
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Contracts
+import Foundation
+import Postgres
+
+/// Reads and writes customers in the `customer` schema, on the caller's connection.
+struct CustomerStore {
+    let connection: PostgresConnection
+
+    private static let columns: StaticString = """
+        id, display_name, company, customer_number, email, phone, mobile, website, name_on_checks,
+        billing_address, shipping_address, shipping_same_as_billing, parent_customer_id, billed_with_parent,
+        currency, payment_terms_days, notes, specialist_id, deactivated_at IS NOT NULL, created_at, updated_at
+        """
+
+    func insert(_ id: CustomerID, _ fields: CustomerFields, createdBy: Actor?) throws -> CustomerRecord {
+        let currency = fields.currency ?? CustomerValidation.defaultCurrency
+        let terms = fields.paymentTermsDays ?? CustomerValidation.defaultPaymentTermsDays
+        if let parent = fields.parentCustomerId, try find(parent) == nil {
+            throw ErrorBody.invalidArgument("parent_customer_id does not name a customer", field: "parent_customer_id")
+        }
+        let rows = try connection.query("""
+            INSERT INTO customers (id, display_name, company, customer_number, email, phone, mobile, website,
+                name_on_checks, billing_address, shipping_address, shipping_same_as_billing, parent_customer_id,
+                billed_with_parent, currency, payment_terms_days, notes, created_by)
+            VALUES (\(id), \(fields.displayName), \(fields.company), \(fields.customerNumber), \(fields.email),
+                \(fields.phone), \(fields.mobile), \(fields.website), \(fields.nameOnChecks),
+                \(try fields.billingAddress.map(PostgresJSON.init)), \(try fields.shippingAddress.map(PostgresJSON.init)),
+                \(fields.shippingSameAsBilling ?? true), \(fields.parentCustomerId), \(fields.billedWithParent ?? false),
+                \(currency.code), \(terms), \(fields.notes), \(try createdBy.map(PostgresJSON.init)))
+            RETURNING \(sql: Self.columns)
+            """)
+        return try Self.record(rows[0])
+    }
+
+    func find(_ id: CustomerID) throws -> CustomerRecord? {
+        try connection.query("SELECT \(sql: Self.columns) FROM customers WHERE id = \(id)").first.map(Self.record)
+    }
+
+    /// Newest first; `query` matches name, company, number, email or phone.
+    func list(_ request: ListCustomers) throws -> CustomerPage {
+        let limit = min(max(request.limit, 1), 500)
+        let pattern = request.query?.trimmedOrNil.map { "%" + escapeLike($0) + "%" }
+        var after: (Date, CustomerID)?
+        if let cursor = request.cursor {
+            guard let decoded = PageCursor.decode(cursor) else {
+                throw ErrorBody.invalidArgument("cursor is not one this API returned", field: "cursor")
+            }
+            after = (decoded.createdAt, CustomerID(decoded.id))
+        }
+        let rows = try connection.query("""
+            SELECT \(sql: Self.columns) FROM customers
+            WHERE (\(pattern)::text IS NULL OR display_name ILIKE \(pattern) OR company ILIKE \(pattern)
+                   OR customer_number ILIKE \(pattern) OR email ILIKE \(pattern) OR phone ILIKE \(pattern))
+              AND (\(after?.0)::timestamptz IS NULL OR (created_at, id) < (\(after?.0), \(after?.1)))
+            ORDER BY created_at DESC, id DESC
+            LIMIT \(limit + 1)
+            """)
+        let total = try connection.query("""
+            SELECT count(*) FROM customers
+            WHERE (\(pattern)::text IS NULL OR display_name ILIKE \(pattern) OR company ILIKE \(pattern)
+                   OR customer_number ILIKE \(pattern) OR email ILIKE \(pattern) OR phone ILIKE \(pattern))
+            """).single(Int.self)
+        var items = try rows.map(Self.record)
+        var next: String?
+        if items.count > limit {
+            items.removeLast()
+            if let last = items.last { next = PageCursor(createdAt: last.createdAt, id: last.id.uuid).encoded }
+        }
+        return CustomerPage(items: items, nextCursor: next, total: total)
+    }
+
+    private static func record(_ row: PostgresRow) throws -> CustomerRecord {
+        let (id, displayName, company, number, email, phone, mobile, website, nameOnChecks) =
+            try row.decode((CustomerID, String, String?, String?, String?, String?, String?, String?, String?).self)
+        let billing = try row.decode(PostgresJSON<Address>?.self, at: 9)?.value
+        let shipping = try row.decode(PostgresJSON<Address>?.self, at: 10)?.value
+        let sameAsBilling = try row.decode(Bool.self, at: 11)
+        let parent = try row.decode(CustomerID?.self, at: 12)
+        let billedWithParent = try row.decode(Bool.self, at: 13)
+        let currencyCode = try row.decode(String.self, at: 14)
+        let terms = try row.decode(Int.self, at: 15)
+        let notes = try row.decode(String?.self, at: 16)
+        let specialist = try row.decode(UserID?.self, at: 17)
+        let deactivated = try row.decode(Bool.self, at: 18)
+        let createdAt = try row.decode(Date.self, at: 19)
+        let updatedAt = try row.decode(Date.self, at: 20)
+        let currency = Currency(currencyCode) ?? CustomerValidation.defaultCurrency
+        let fields = CustomerFields(
+            displayName: displayName, company: company, customerNumber: number, email: email, phone: phone,
+            mobile: mobile, website: website, nameOnChecks: nameOnChecks, billingAddress: billing,
+            shippingAddress: shipping, shippingSameAsBilling: sameAsBilling, parentCustomerId: parent,
+            billedWithParent: billedWithParent, currency: currency, paymentTermsDays: terms, notes: notes)
+        return CustomerRecord(id: id, fields: fields, currency: currency, paymentTermsDays: terms, isDeactivated: deactivated,
+                              specialistId: specialist, createdAt: createdAt, updatedAt: updatedAt)
+    }
+}
+
+/// `%`, `_` and `\` match literally in an ILIKE pattern built from user input.
+func escapeLike(_ text: String) -> String {
+    var escaped = ""
+    for character in text {
+        if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+        escaped.append(character)
+    }
+    return escaped
+}

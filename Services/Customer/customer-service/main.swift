@@ -1,0 +1,4 @@
+import CustomerService
+import ServiceKit
+
+try await ServiceMain.run(try CustomerService.definition())

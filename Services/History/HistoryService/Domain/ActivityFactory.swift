@@ -1,0 +1,13 @@
+import Contracts
+import Foundation
+
+/// Turns other services' events into timeline entries.
+enum ActivityFactory {
+    static func customerCreated(_ event: CustomerCreated, envelope: Envelope) -> Activity {
+        let customer = event.customer
+        let who = envelope.actor?.name.map { " by \($0)" } ?? ""
+        return Activity(id: UUID(), customerId: customer.id, category: "customer", type: CustomerMessages.created,
+                        summary: "Customer \(customer.fields.displayName) created\(who)",
+                        occurredAt: envelope.sentAt, actor: envelope.actor)
+    }
+}

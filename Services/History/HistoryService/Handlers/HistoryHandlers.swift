@@ -1,0 +1,20 @@
+import Contracts
+import Messaging
+
+/// history-service's queries and the events it applies.
+enum HistoryHandlers {
+    static func register(in registry: inout HandlerRegistry) {
+        registry.query(HistoryMessages.list, ListActivities.self) { request, context in
+            try ActivityStore(connection: context.connection).list(request)
+        }
+    }
+
+    static func customerEvents() -> EventHandlerRegistry {
+        var events = EventHandlerRegistry()
+        events.on(CustomerMessages.created, CustomerCreated.self) { event, context in
+            try ActivityStore(connection: context.connection)
+                .record(ActivityFactory.customerCreated(event, envelope: context.envelope), from: context.envelope)
+        }
+        return events
+    }
+}

@@ -1,0 +1,4 @@
+import HistoryService
+import ServiceKit
+
+try await ServiceMain.run(try HistoryService.definition())

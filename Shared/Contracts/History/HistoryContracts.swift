@@ -1,0 +1,57 @@
+import Foundation
+
+/// Message types of history-service.
+public enum HistoryMessages {
+    /// Query: `ListActivities` → `ActivityPage`.
+    public static let list = "history.list"
+}
+
+/// One entry of a customer's timeline.
+public struct Activity: Codable, Hashable, Sendable {
+    public var id: UUID
+    public var customerId: CustomerID
+    /// `customer`, `call`, `email`, `sms`, `note`, `task`, `payment`, `promise`, `status`, `workflow`.
+    public var category: String
+    /// The event or action, e.g. `customer.created`.
+    public var type: String
+    public var summary: String
+    public var occurredAt: Date
+    public var actor: Actor?
+
+    public init(id: UUID, customerId: CustomerID, category: String, type: String, summary: String, occurredAt: Date,
+                actor: Actor?) {
+        self.id = id
+        self.customerId = customerId
+        self.category = category
+        self.type = type
+        self.summary = summary
+        self.occurredAt = occurredAt
+        self.actor = actor
+    }
+}
+
+/// Body of `history.list`: a customer's timeline, newest first.
+public struct ListActivities: Codable, Hashable, Sendable {
+    public var customerId: CustomerID
+    public var category: String?
+    public var limit: Int
+    public var cursor: String?
+
+    public init(customerId: CustomerID, category: String? = nil, limit: Int = 50, cursor: String? = nil) {
+        self.customerId = customerId
+        self.category = category
+        self.limit = limit
+        self.cursor = cursor
+    }
+}
+
+/// Reply to `history.list`.
+public struct ActivityPage: Codable, Hashable, Sendable {
+    public var items: [Activity]
+    public var nextCursor: String?
+
+    public init(items: [Activity], nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+}
