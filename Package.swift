@@ -85,6 +85,14 @@ let package = Package(
             name: "MessagingTests",
             dependencies: ["Messaging", "ZMQ", "Postgres", "Contracts", "TestSupport"],
             path: "Tests/MessagingTests"),
+        .testTarget(
+            name: "SystemTests",
+            dependencies: [
+                "Messaging", "ZMQ", "Postgres", "Contracts", "TestSupport",
+                // Built before the tests run, and started by them as processes.
+                "customer-service", "history-service",
+            ],
+            path: "Tests/SystemTests"),
     ],
     swiftLanguageModes: [.v6]
 )

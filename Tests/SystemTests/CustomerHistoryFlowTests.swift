@@ -1,0 +1,92 @@
+import Contracts
+import Foundation
+import Glibc
+import Postgres
+import XCTest
+
+/// customer-service and history-service as real processes: a customer's creation reaches
+/// the timeline exactly once, even across a SIGKILL of history-service.
+final class CustomerHistoryFlowTests: XCTestCase {
+    private var system: RunningSystem!
+
+    override func setUp() async throws {
+        system = try RunningSystem()
+        try await system.start("customer")
+        try await system.start("history")
+    }
+
+    override func tearDown() async throws {
+        system?.shutdown()
+    }
+
+    private func createCustomer(_ name: String) async throws -> CustomerRecord {
+        try await system.client("customer").command(
+            CustomerMessages.create, CreateCustomer(customer: CustomerFields(displayName: name, email: "ap@\(name.lowercased()).example")),
+            as: CustomerRecord.self, actor: Actor(userId: UserID(), role: "specialist", name: "Dana Reyes"))
+    }
+
+    private func timeline(_ id: CustomerID) async throws -> [Activity] {
+        try await system.client("history").query(HistoryMessages.list, ListActivities(customerId: id), as: ActivityPage.self).items
+    }
+
+    func testCreatedCustomerReachesItsTimelineWithTheActor() async throws {
+        let customer = try await createCustomer("Acme")
+        let fetched = try await system.client("customer").query(CustomerMessages.get, GetCustomer(id: customer.id), as: CustomerRecord.self)
+        XCTAssertEqual(fetched, customer)
+        let arrived = try await system.eventually { try await !timeline(customer.id).isEmpty }
+        XCTAssertTrue(arrived, system.log("history"))
+        let entries = try await timeline(customer.id)
+        XCTAssertEqual(entries.map(\.type), [CustomerMessages.created])
+        XCTAssertEqual(entries.first?.actor?.name, "Dana Reyes")
+        XCTAssertEqual(entries.first?.summary, "Customer Acme created by Dana Reyes")
+    }
+
+    func testHistoryKilledWithSIGKILLCatchesUpExactlyOnce() async throws {
+        let first = try await createCustomer("First")
+        let firstArrived = try await system.eventually { try await timeline(first.id).count == 1 }
+        XCTAssertTrue(firstArrived)
+
+        system.stop("history", signal: SIGKILL)
+        let second = try await createCustomer("Second")
+        let third = try await createCustomer("Third")
+        try await system.start("history")
+
+        let caughtUp = try await system.eventually {
+            let secondCount = try await timeline(second.id).count
+            let thirdCount = try await timeline(third.id).count
+            return secondCount == 1 && thirdCount == 1
+        }
+        XCTAssertTrue(caughtUp, system.log("history"))
+        try await Task.sleep(for: .milliseconds(500))  // room for a duplicate to show up, if there were one
+        for customer in [first, second, third] {
+            let entries = try await timeline(customer.id)
+            XCTAssertEqual(entries.count, 1, "\(customer.fields.displayName) has \(entries.count) entries")
+        }
+        let health = try await system.health("history")
+        XCTAssertEqual(health.eventOffsets["customer"], 3)
+    }
+
+    func testInvalidCustomerIsRefusedWithTheFieldNamed() async throws {
+        do {
+            _ = try await createCustomer("   ")
+            XCTFail("expected invalid_argument")
+        } catch let error as ErrorBody {
+            XCTAssertEqual(error.code, .invalidArgument)
+            XCTAssertEqual(error.details["display_name"], "display_name is required")
+        }
+    }
+
+    func testHealthReportsSchemaVersionsAndOffsets() async throws {
+        let health = try await system.health("customer")
+        XCTAssertEqual(health.service, "customer")
+        XCTAssertEqual(health.schemaVersions["messaging"], 1)
+        XCTAssertEqual(health.schemaVersions["customer"], 1)
+    }
+
+    func testAServiceRoleCannotReadAnotherServicesSchema() throws {
+        let history = try PostgresConnection(url: system.roleURL("history"))
+        XCTAssertThrowsError(try history.query("SELECT count(*) FROM customer.customers")) { error in
+            XCTAssertEqual((error as? PostgresError)?.sqlState, "42501")  // insufficient_privilege
+        }
+    }
+}

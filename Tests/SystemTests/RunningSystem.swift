@@ -1,0 +1,153 @@
+import Contracts
+import Foundation
+import Glibc
+import Messaging
+import Postgres
+import TestSupport
+import XCTest
+import ZMQ
+
+/// The real executables, started as processes against a fresh database in the test
+/// PostgreSQL, each service with its own role, on free loopback ports.
+final class RunningSystem {
+    static let services = ["customer", "invoice", "payments", "communications", "history"]
+
+    let database: String
+    let context: ZMQContext
+    let logDirectory: URL
+    private var environment: [String: String] = [:]
+    private var processes: [String: Process] = [:]
+    private var clients: [String: CommandClient] = [:]
+    private let serverURL: URL
+
+    init() throws {
+        database = "ar_sys_\(UUID().uuidString.prefix(8).lowercased())"
+        context = try ZMQContext()
+        logDirectory = FileManager.default.temporaryDirectory.appendingPathComponent(database)
+        try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
+        let admin = try TestDatabase.url
+        guard let parsed = URL(string: admin) else { throw ErrorBody.internal("bad AR_TEST_DATABASE_URL") }
+        serverURL = parsed
+        try Self.shell(Self.repositoryRoot.appendingPathComponent("scripts/provision-database.sh").path, admin, database)
+
+        var environment = ProcessInfo.processInfo.environment
+        environment["AR_LOG_LEVEL"] = "info"
+        for service in Self.services {
+            let prefix = "AR_\(service.uppercased())"
+            environment["\(prefix)_DATABASE_URL"] = roleURL(service)
+            environment["\(prefix)_ENDPOINT"] = "tcp://127.0.0.1:\(try freePort())"
+            environment["\(prefix)_EVENTS_ENDPOINT"] = "tcp://127.0.0.1:\(try freePort())"
+            environment["\(prefix)_WORKERS"] = "2"
+        }
+        self.environment = environment
+    }
+
+    /// The URL a service's own role connects with.
+    func roleURL(_ service: String) -> String {
+        "postgresql://ar_\(service)@\(serverURL.host ?? "127.0.0.1"):\(serverURL.port ?? 5432)/\(database)"
+    }
+
+    func endpoint(_ service: String) -> String { environment["AR_\(service.uppercased())_ENDPOINT"] ?? "" }
+
+    /// Starts a service's executable and waits until it answers `health`.
+    func start(_ service: String) async throws {
+        let process = Process()
+        process.executableURL = Self.binaries.appendingPathComponent("\(service)-service")
+        process.environment = environment
+        let log = logDirectory.appendingPathComponent("\(service).log")
+        if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
+        let handle = try FileHandle(forWritingTo: log)
+        handle.seekToEndOfFile()
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        processes[service] = process
+        _ = try await health(service, within: .seconds(30))
+    }
+
+    /// Asks a service for its health, retrying until `within` passes.
+    func health(_ service: String, within deadline: Duration = .seconds(5)) async throws -> HealthReply {
+        let until = ContinuousClock.now + deadline
+        while true {
+            do {
+                return try await client(service).query(MessagingType.health, Empty(), as: HealthReply.self,
+                                                      timeout: .milliseconds(500))
+            } catch {
+                if let process = processes[service], !process.isRunning {
+                    throw ErrorBody.unavailable("\(service)-service exited: \(log(service))")
+                }
+                if ContinuousClock.now > until { throw error }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+
+    func client(_ service: String) throws -> CommandClient {
+        if let client = clients[service] { return client }
+        let client = try CommandClient(context: context, service: service, endpoint: endpoint(service), defaultTimeout: .seconds(3))
+        clients[service] = client
+        return client
+    }
+
+    /// Sends `signal` and waits for the process to exit.
+    func stop(_ service: String, signal: Int32 = SIGTERM) {
+        guard let process = processes.removeValue(forKey: service), process.isRunning else { return }
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+    }
+
+    func log(_ service: String) -> String {
+        (try? String(contentsOf: logDirectory.appendingPathComponent("\(service).log"), encoding: .utf8)) ?? ""
+    }
+
+    func shutdown() {
+        for service in Array(processes.keys) { stop(service) }
+        clients.values.forEach { $0.shutdown() }
+        context.terminate()
+    }
+
+    /// Polls `condition` until it holds or `seconds` pass.
+    func eventually(seconds: Double = 15, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try await condition()
+    }
+
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// Where `swift build` put the executables: beside the test bundle.
+    static var binaries: URL {
+        var url = Bundle.main.bundleURL
+        while url.pathExtension == "xctest" || url.lastPathComponent == "Contents" { url.deleteLastPathComponent() }
+        if !FileManager.default.fileExists(atPath: url.appendingPathComponent("customer-service").path) {
+            url = Bundle(for: RunningSystem.self).bundleURL.deletingLastPathComponent()
+        }
+        return url
+    }
+
+    static func shell(_ arguments: String...) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ErrorBody.internal("\(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
+        }
+    }
+}
+
+/// A TCP port on loopback that is free right now.
+func freePort() throws -> Int {
+    let context = try ZMQContext()
+    defer { context.terminate() }
+    let socket = try ZMQSocket(context, type: .router)
+    defer { socket.close() }
+    try socket.bind("tcp://127.0.0.1:*")
+    return Int(try socket.lastEndpoint().split(separator: ":").last ?? "") ?? 0
+}
