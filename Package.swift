@@ -57,6 +57,24 @@ let package = Package(
             name: "customer-service", dependencies: ["CustomerService", "ServiceKit"],
             path: "Services/Customer/customer-service"),
         .target(
+            name: "InvoiceService", dependencies: ["ServiceKit", "Messaging", "Postgres", "Contracts"],
+            path: "Services/Invoice/InvoiceService", resources: [.copy("Store/Migrations")]),
+        .executableTarget(
+            name: "invoice-service", dependencies: ["InvoiceService", "ServiceKit"],
+            path: "Services/Invoice/invoice-service"),
+        .target(
+            name: "PaymentsService", dependencies: ["ServiceKit", "Messaging", "Postgres", "Contracts"],
+            path: "Services/Payments/PaymentsService", resources: [.copy("Store/Migrations")]),
+        .executableTarget(
+            name: "payments-service", dependencies: ["PaymentsService", "ServiceKit"],
+            path: "Services/Payments/payments-service"),
+        .target(
+            name: "CommunicationsService", dependencies: ["ServiceKit", "Messaging", "Postgres", "Contracts"],
+            path: "Services/Communications/CommunicationsService", resources: [.copy("Store/Migrations")]),
+        .executableTarget(
+            name: "communications-service", dependencies: ["CommunicationsService", "ServiceKit"],
+            path: "Services/Communications/communications-service"),
+        .target(
             name: "HistoryService", dependencies: ["ServiceKit", "Messaging", "Postgres", "Contracts"],
             path: "Services/History/HistoryService", resources: [.copy("Store/Migrations")]),
         .executableTarget(
@@ -85,12 +103,13 @@ let package = Package(
             name: "MessagingTests",
             dependencies: ["Messaging", "ZMQ", "Postgres", "Contracts", "TestSupport"],
             path: "Tests/MessagingTests"),
+        .testTarget(name: "InvoiceServiceTests", dependencies: ["InvoiceService", "Contracts"], path: "Tests/InvoiceServiceTests"),
         .testTarget(
             name: "SystemTests",
             dependencies: [
                 "Messaging", "ZMQ", "Postgres", "Contracts", "TestSupport",
                 // Built before the tests run, and started by them as processes.
-                "customer-service", "history-service",
+                "customer-service", "invoice-service", "payments-service", "communications-service", "history-service",
             ],
             path: "Tests/SystemTests"),
     ],

@@ -1,3 +1,4 @@
+import Foundation
 import Messaging
 import Postgres
 
@@ -16,5 +17,15 @@ public struct ServiceDefinition: Sendable {
         self.migrations = migrations
         self.handlers = handlers
         self.subscriptions = subscriptions
+    }
+}
+
+extension MigrationSet {
+    /// A service's numbered SQL files, copied into its resource bundle from `Store/Migrations`.
+    public static func bundled(_ service: ServiceName, in bundle: Bundle) throws -> MigrationSet {
+        guard let directory = bundle.url(forResource: "Migrations", withExtension: nil) else {
+            throw PostgresError(kind: .other, message: "\(service.rawValue)-service migrations are missing from its bundle")
+        }
+        return try MigrationSet.load(component: service.rawValue, directory: directory)
     }
 }

@@ -13,9 +13,6 @@ public enum CustomerService {
     }
 
     public static func migrations() throws -> MigrationSet {
-        guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
-            throw PostgresError(kind: .other, message: "customer-service migrations are missing from the bundle")
-        }
-        return try MigrationSet.load(component: "customer", directory: directory)
+        try MigrationSet.bundled(.customer, in: .module)
     }
 }

@@ -14,9 +14,6 @@ public enum HistoryService {
     }
 
     public static func migrations() throws -> MigrationSet {
-        guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
-            throw PostgresError(kind: .other, message: "history-service migrations are missing from the bundle")
-        }
-        return try MigrationSet.load(component: "history", directory: directory)
+        try MigrationSet.bundled(.history, in: .module)
     }
 }

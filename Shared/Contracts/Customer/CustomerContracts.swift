@@ -146,3 +146,69 @@ public struct CustomerCreated: Codable, Hashable, Sendable {
     public var customer: CustomerRecord
     public init(customer: CustomerRecord) { self.customer = customer }
 }
+
+extension CustomerMessages {
+    /// Query: `GetCustomer` → `CustomerProfile` (customer, contacts, documents).
+    public static let profile = "customer.profile"
+}
+
+/// A billing contact (SPEC §2).
+public struct ContactRecord: Codable, Hashable, Sendable {
+    public var id: ContactID
+    public var customerId: CustomerID
+    public var name: String
+    public var title: String?
+    public var email: String?
+    public var phone: String?
+    public var mobile: String?
+    /// primary, billing, escalation
+    public var role: String
+    public var emailOptOut: Bool
+    public var smsOptOut: Bool
+    public var isActive: Bool
+
+    public init(id: ContactID, customerId: CustomerID, name: String, title: String?, email: String?, phone: String?,
+                mobile: String?, role: String, emailOptOut: Bool, smsOptOut: Bool, isActive: Bool) {
+        self.id = id
+        self.customerId = customerId
+        self.name = name
+        self.title = title
+        self.email = email
+        self.phone = phone
+        self.mobile = mobile
+        self.role = role
+        self.emailOptOut = emailOptOut
+        self.smsOptOut = smsOptOut
+        self.isActive = isActive
+    }
+}
+
+/// A document kept on a customer (SPEC §12).
+public struct DocumentRecord: Codable, Hashable, Sendable {
+    public var id: UUID
+    public var filename: String
+    public var contentType: String
+    public var sizeBytes: Int64
+    public var uploadedAt: Date
+
+    public init(id: UUID, filename: String, contentType: String, sizeBytes: Int64, uploadedAt: Date) {
+        self.id = id
+        self.filename = filename
+        self.contentType = contentType
+        self.sizeBytes = sizeBytes
+        self.uploadedAt = uploadedAt
+    }
+}
+
+/// Reply to `customer.profile`: what customer-service owns of the Customer Details screen.
+public struct CustomerProfile: Codable, Hashable, Sendable {
+    public var customer: CustomerRecord
+    public var contacts: [ContactRecord]
+    public var documents: [DocumentRecord]
+
+    public init(customer: CustomerRecord, contacts: [ContactRecord], documents: [DocumentRecord]) {
+        self.customer = customer
+        self.contacts = contacts
+        self.documents = documents
+    }
+}

@@ -55,3 +55,47 @@ public struct ActivityPage: Codable, Hashable, Sendable {
         self.nextCursor = nextCursor
     }
 }
+
+extension HistoryMessages {
+    /// Query: `CustomerHistoryRequest` → `CustomerHistorySummary`.
+    public static let customerSummary = "history.customer_summary"
+}
+
+/// An open task on a customer.
+public struct TaskSummary: Codable, Hashable, Sendable {
+    public var id: UUID
+    public var assigneeId: UserID
+    public var title: String
+    public var dueOn: BusinessDate
+    public var contactId: ContactID?
+    public var invoiceId: InvoiceID?
+
+    public init(id: UUID, assigneeId: UserID, title: String, dueOn: BusinessDate, contactId: ContactID?, invoiceId: InvoiceID?) {
+        self.id = id
+        self.assigneeId = assigneeId
+        self.title = title
+        self.dueOn = dueOn
+        self.contactId = contactId
+        self.invoiceId = invoiceId
+    }
+}
+
+/// Body of `history.customer_summary`: the most recent activities and the open tasks.
+public struct CustomerHistoryRequest: Codable, Hashable, Sendable {
+    public var customerId: CustomerID
+    public var recent: Int
+    public init(customerId: CustomerID, recent: Int = 20) {
+        self.customerId = customerId
+        self.recent = recent
+    }
+}
+
+/// Reply to `history.customer_summary`.
+public struct CustomerHistorySummary: Codable, Hashable, Sendable {
+    public var items: [Activity]
+    public var openTasks: [TaskSummary]
+    public init(items: [Activity], openTasks: [TaskSummary]) {
+        self.items = items
+        self.openTasks = openTasks
+    }
+}

@@ -17,6 +17,14 @@ enum CustomerHandlers {
             }
             return record
         }
+        registry.query(CustomerMessages.profile, GetCustomer.self) { request, context in
+            let store = CustomerStore(connection: context.connection)
+            guard let record = try store.find(request.id) else {
+                throw ErrorBody.notFound("customer \(request.id) does not exist")
+            }
+            return CustomerProfile(customer: record, contacts: try store.contacts(of: record.id),
+                                   documents: try store.documents(of: record.id))
+        }
         registry.query(CustomerMessages.list, ListCustomers.self) { request, context in
             try CustomerStore(connection: context.connection).list(request)
         }

@@ -104,3 +104,30 @@ func escapeLike(_ text: String) -> String {
     }
     return escaped
 }
+
+extension CustomerStore {
+    /// The customer's contacts, master records only (merged ones are folded into theirs).
+    func contacts(of customer: CustomerID) throws -> [ContactRecord] {
+        try connection.query("""
+            SELECT id, customer_id, name, title, email, phone, mobile, role, email_opt_out, sms_opt_out, is_active
+            FROM contacts WHERE customer_id = \(customer) AND merged_into IS NULL
+            ORDER BY role = 'primary' DESC, name
+            """).map { row in
+            let (id, customer, name, title, email, phone, mobile, role, emailOptOut, smsOptOut, isActive) =
+                try row.decode((ContactID, CustomerID, String, String?, String?, String?, String?, String, Bool, Bool, Bool).self)
+            return ContactRecord(id: id, customerId: customer, name: name, title: title, email: email, phone: phone,
+                                 mobile: mobile, role: role, emailOptOut: emailOptOut, smsOptOut: smsOptOut, isActive: isActive)
+        }
+    }
+
+    /// The customer's documents, newest first (metadata only).
+    func documents(of customer: CustomerID) throws -> [DocumentRecord] {
+        try connection.query("""
+            SELECT id, filename, content_type, size_bytes, uploaded_at FROM documents
+            WHERE customer_id = \(customer) AND deleted_at IS NULL ORDER BY uploaded_at DESC
+            """).map { row in
+            let (id, filename, contentType, size, uploadedAt) = try row.decode((UUID, String, String, Int64, Date).self)
+            return DocumentRecord(id: id, filename: filename, contentType: contentType, sizeBytes: size, uploadedAt: uploadedAt)
+        }
+    }
+}

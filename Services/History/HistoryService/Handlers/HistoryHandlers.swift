@@ -7,6 +7,11 @@ enum HistoryHandlers {
         registry.query(HistoryMessages.list, ListActivities.self) { request, context in
             try ActivityStore(connection: context.connection).list(request)
         }
+        registry.query(HistoryMessages.customerSummary, CustomerHistoryRequest.self) { request, context in
+            let store = ActivityStore(connection: context.connection)
+            let recent = try store.list(ListActivities(customerId: request.customerId, limit: request.recent))
+            return CustomerHistorySummary(items: recent.items, openTasks: try store.openTasks(of: request.customerId))
+        }
     }
 
     static func customerEvents() -> EventHandlerRegistry {

@@ -49,3 +49,17 @@ struct ActivityStore {
         return ActivityPage(items: items, nextCursor: next)
     }
 }
+
+extension ActivityStore {
+    /// The customer's open tasks, soonest due first.
+    func openTasks(of customer: CustomerID) throws -> [TaskSummary] {
+        try connection.query("""
+            SELECT id, assignee_id, title, due_on, contact_id, invoice_id FROM tasks
+            WHERE customer_id = \(customer) AND completed_at IS NULL ORDER BY due_on, created_at
+            """).map { row in
+            let (id, assignee, title, due, contact, invoice) =
+                try row.decode((UUID, UserID, String, BusinessDate, ContactID?, InvoiceID?).self)
+            return TaskSummary(id: id, assigneeId: assignee, title: title, dueOn: due, contactId: contact, invoiceId: invoice)
+        }
+    }
+}

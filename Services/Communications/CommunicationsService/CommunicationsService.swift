@@ -1,0 +1,15 @@
+import Foundation
+import Messaging
+import Postgres
+import ServiceKit
+
+/// communications-service: email and SMS, call logs, templates, collection workflows and
+/// their scheduler. Its schema is `communications`.
+public enum CommunicationsService {
+    public static func definition() throws -> ServiceDefinition {
+        var handlers = HandlerRegistry()
+        CommunicationsHandlers.register(in: &handlers)
+        return ServiceDefinition(name: .communications, migrations: try MigrationSet.bundled(.communications, in: .module),
+                                 handlers: handlers)
+    }
+}

@@ -1,0 +1,11 @@
+import Contracts
+import Messaging
+
+/// communications-service's commands and queries.
+enum CommunicationsHandlers {
+    static func register(in registry: inout HandlerRegistry) {
+        registry.query(CommunicationsMessages.customerWorkflows, CustomerWorkflowsRequest.self) { request, context in
+            CustomerWorkflows(assignments: try WorkflowStore(connection: context.connection).assignments(of: request.customerId))
+        }
+    }
+}

@@ -1,0 +1,4 @@
+import CommunicationsService
+import ServiceKit
+
+try await ServiceMain.run(try CommunicationsService.definition())

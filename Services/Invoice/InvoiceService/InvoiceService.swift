@@ -1,0 +1,14 @@
+import Foundation
+import Messaging
+import Postgres
+import ServiceKit
+
+/// invoice-service: invoices and lines, collection statuses, balances, invoice and
+/// statement PDFs. Its schema is `invoice`.
+public enum InvoiceService {
+    public static func definition() throws -> ServiceDefinition {
+        var handlers = HandlerRegistry()
+        InvoiceHandlers.register(in: &handlers)
+        return ServiceDefinition(name: .invoice, migrations: try MigrationSet.bundled(.invoice, in: .module), handlers: handlers)
+    }
+}

@@ -1,0 +1,18 @@
+import Contracts
+import Foundation
+import Messaging
+
+/// payments-service's commands and queries.
+enum PaymentsHandlers {
+    static func register(in registry: inout HandlerRegistry) {
+        registry.query(PaymentsMessages.customerSummary, CustomerPaymentsRequest.self) { request, context in
+            let store = PaymentsStore(connection: context.connection)
+            let today = BusinessDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400))
+            return CustomerPaymentsSummary(
+                settings: try store.settings(of: request.customerId),
+                link: try store.activeLink(of: request.customerId, today: today),
+                unappliedCreditCents: try store.unappliedCredit(of: request.customerId),
+                openPromises: try store.openPromises(of: request.customerId))
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Contracts
+import Foundation
+import Postgres
+
+/// Payments, settings, promises and links in the `payments` schema, on the caller's connection.
+struct PaymentsStore {
+    let connection: PostgresConnection
+
+    /// The customer's own settings, or the business defaults.
+    func settings(of customer: CustomerID) throws -> PaymentSettings {
+        let rows = try connection.query("""
+            SELECT card_allowed, ach_allowed, card_fee, ach_fee, autopay, true FROM customer_payment_settings
+            WHERE customer_id = \(customer)
+            UNION ALL
+            SELECT card_allowed, ach_allowed, card_fee, ach_fee, autopay, false FROM default_payment_settings
+            """)
+        guard let row = rows.first else { throw ErrorBody.internal("default payment settings are missing") }
+        let (card, ach, cardFee, achFee, autopay, specific) =
+            try row.decode((Bool, Bool, PostgresJSON<ConvenienceFee>?, PostgresJSON<ConvenienceFee>?, Bool, Bool).self)
+        return PaymentSettings(cardAllowed: card, achAllowed: ach, cardFee: cardFee?.value, achFee: achFee?.value,
+                               autopay: autopay, isCustomerSpecific: specific)
+    }
+
+    /// Received minus applied minus refunded, over all the customer's payments.
+    func unappliedCredit(of customer: CustomerID) throws -> Int64 {
+        try connection.query("""
+            SELECT coalesce(sum(p.amount_cents - p.refunded_cents - coalesce(a.applied, 0)), 0)::int8
+            FROM payments p
+            LEFT JOIN (SELECT payment_id, sum(amount_cents) AS applied FROM payment_applications
+                       WHERE unapplied_at IS NULL GROUP BY payment_id) a ON a.payment_id = p.id
+            WHERE p.customer_id = \(customer)
+            """).single(Int64.self)
+    }
+
+    func activeLink(of customer: CustomerID, today: BusinessDate) throws -> PaymentLinkSummary? {
+        try connection.query("""
+            SELECT url, expires_on FROM payment_links
+            WHERE customer_id = \(customer) AND revoked_at IS NULL AND (expires_on IS NULL OR expires_on >= \(today))
+            """).first.map { row in
+            let (url, expires) = try row.decode((String, BusinessDate?).self)
+            return PaymentLinkSummary(url: url, expiresOn: expires)
+        }
+    }
+
+    func openPromises(of customer: CustomerID) throws -> [PromiseSummary] {
+        try connection.query("""
+            SELECT id, contact_id, array_to_string(invoice_ids, ','), amount_cents, promised_on, state, note
+            FROM promises WHERE customer_id = \(customer) AND state = 'open' ORDER BY promised_on
+            """).map { row in
+            let (id, contact, invoices, amount, promisedOn, state, note) =
+                try row.decode((UUID, ContactID?, String, Int64, BusinessDate, String, String?).self)
+            let invoiceIDs = invoices.split(separator: ",").compactMap { InvoiceID(String($0)) }
+            return PromiseSummary(id: id, contactId: contact, invoiceIds: invoiceIDs, amountCents: amount,
+                                  promisedOn: promisedOn, state: state, note: note)
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// Message types of communications-service.
+public enum CommunicationsMessages {
+    /// Query: `CustomerWorkflowsRequest` → `CustomerWorkflows`.
+    public static let customerWorkflows = "communications.customer_workflows"
+}
+
+/// A workflow running for one contact or one invoice.
+public struct WorkflowAssignmentSummary: Codable, Hashable, Sendable {
+    public var id: UUID
+    public var workflowId: UUID
+    public var workflowName: String
+    public var contactId: ContactID?
+    public var invoiceId: InvoiceID?
+    /// active, paused, finished
+    public var state: String
+    public var nextStepOn: BusinessDate?
+
+    public init(id: UUID, workflowId: UUID, workflowName: String, contactId: ContactID?, invoiceId: InvoiceID?,
+                state: String, nextStepOn: BusinessDate?) {
+        self.id = id
+        self.workflowId = workflowId
+        self.workflowName = workflowName
+        self.contactId = contactId
+        self.invoiceId = invoiceId
+        self.state = state
+        self.nextStepOn = nextStepOn
+    }
+}
+
+/// Body of `communications.customer_workflows`.
+public struct CustomerWorkflowsRequest: Codable, Hashable, Sendable {
+    public var customerId: CustomerID
+    public init(customerId: CustomerID) { self.customerId = customerId }
+}
+
+/// Reply to `communications.customer_workflows`.
+public struct CustomerWorkflows: Codable, Hashable, Sendable {
+    public var assignments: [WorkflowAssignmentSummary]
+    public init(assignments: [WorkflowAssignmentSummary]) { self.assignments = assignments }
+}

@@ -1,0 +1,123 @@
+import Foundation
+
+/// Message types of invoice-service.
+public enum InvoiceMessages {
+    /// Query: `CustomerInvoicesRequest` → `CustomerInvoicesSummary`.
+    public static let customerSummary = "invoice.customer_summary"
+}
+
+/// An invoice as the Customer Details screen lists it.
+public struct InvoiceSummary: Codable, Hashable, Sendable {
+    public var id: InvoiceID
+    public var number: String
+    public var issueDate: BusinessDate
+    public var dueDate: BusinessDate
+    public var currency: Currency
+    public var totalCents: Int64
+    public var balanceCents: Int64
+    /// draft, open, partially_paid, paid, void
+    public var state: String
+    public var collectionStatusId: UUID?
+
+    public init(id: InvoiceID, number: String, issueDate: BusinessDate, dueDate: BusinessDate, currency: Currency,
+                totalCents: Int64, balanceCents: Int64, state: String, collectionStatusId: UUID?) {
+        self.id = id
+        self.number = number
+        self.issueDate = issueDate
+        self.dueDate = dueDate
+        self.currency = currency
+        self.totalCents = totalCents
+        self.balanceCents = balanceCents
+        self.state = state
+        self.collectionStatusId = collectionStatusId
+    }
+}
+
+/// Open balance by days past due.
+public struct Aging: Codable, Hashable, Sendable {
+    public var current: Int64
+    public var d1_30: Int64
+    public var d31_60: Int64
+    public var d61_90: Int64
+    public var over_90: Int64
+
+    public init(current: Int64 = 0, d1_30: Int64 = 0, d31_60: Int64 = 0, d61_90: Int64 = 0, over_90: Int64 = 0) {
+        self.current = current
+        self.d1_30 = d1_30
+        self.d31_60 = d31_60
+        self.d61_90 = d61_90
+        self.over_90 = over_90
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case current, d1_30, d31_60, d61_90, over_90
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(current, forKey: .current)
+        try container.encode(d1_30, forKey: .d1_30)
+        try container.encode(d31_60, forKey: .d31_60)
+        try container.encode(d61_90, forKey: .d61_90)
+        try container.encode(over_90, forKey: .over_90)
+    }
+
+    /// The bucket names hold digits after underscores, which a snake-case key decoder turns
+    /// into `d130`; the keys are matched with the underscores ignored.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: AnyCodingKey.self)
+        func value(_ name: String) throws -> Int64 {
+            let wanted = name.replacingOccurrences(of: "_", with: "")
+            guard let key = container.allKeys.first(where: { $0.stringValue.replacingOccurrences(of: "_", with: "") == wanted }) else {
+                throw DecodingError.keyNotFound(AnyCodingKey(stringValue: name), .init(
+                    codingPath: decoder.codingPath, debugDescription: "\(name) is required"))
+            }
+            return try container.decode(Int64.self, forKey: key)
+        }
+        self.init(current: try value("current"), d1_30: try value("d1_30"), d31_60: try value("d31_60"),
+                  d61_90: try value("d61_90"), over_90: try value("over_90"))
+    }
+}
+
+/// A coding key for any string.
+struct AnyCodingKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { return nil }
+}
+
+/// Totals of a customer's open invoices (minor units of the customer's currency).
+public struct InvoiceTotals: Codable, Hashable, Sendable {
+    public var openCents: Int64
+    public var overdueCents: Int64
+    public var aging: Aging
+
+    public init(openCents: Int64, overdueCents: Int64, aging: Aging) {
+        self.openCents = openCents
+        self.overdueCents = overdueCents
+        self.aging = aging
+    }
+}
+
+/// Body of `invoice.customer_summary`; `asOf` is the business date aging counts from.
+public struct CustomerInvoicesRequest: Codable, Hashable, Sendable {
+    public var customerId: CustomerID
+    public var asOf: BusinessDate
+
+    public init(customerId: CustomerID, asOf: BusinessDate) {
+        self.customerId = customerId
+        self.asOf = asOf
+    }
+}
+
+/// Reply to `invoice.customer_summary`.
+public struct CustomerInvoicesSummary: Codable, Hashable, Sendable {
+    public var invoices: [InvoiceSummary]
+    public var totals: InvoiceTotals
+
+    public init(invoices: [InvoiceSummary], totals: InvoiceTotals) {
+        self.invoices = invoices
+        self.totals = totals
+    }
+}

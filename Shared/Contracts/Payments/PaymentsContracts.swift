@@ -1,0 +1,96 @@
+import Foundation
+
+/// Message types of payments-service.
+public enum PaymentsMessages {
+    /// Query: `CustomerPaymentsRequest` → `CustomerPaymentsSummary`.
+    public static let customerSummary = "payments.customer_summary"
+}
+
+/// A convenience fee: percent (basis points) plus fixed, optionally capped.
+public struct ConvenienceFee: Codable, Hashable, Sendable {
+    public var basisPoints: Int
+    public var fixedCents: Int64
+    public var capCents: Int64?
+
+    public init(basisPoints: Int, fixedCents: Int64, capCents: Int64?) {
+        self.basisPoints = basisPoints
+        self.fixedCents = fixedCents
+        self.capCents = capCents
+    }
+}
+
+/// How a customer may pay (falling back to the business defaults).
+public struct PaymentSettings: Codable, Hashable, Sendable {
+    public var cardAllowed: Bool
+    public var achAllowed: Bool
+    public var cardFee: ConvenienceFee?
+    public var achFee: ConvenienceFee?
+    public var autopay: Bool
+    /// Whether these are the customer's own settings or the business defaults.
+    public var isCustomerSpecific: Bool
+
+    public init(cardAllowed: Bool, achAllowed: Bool, cardFee: ConvenienceFee?, achFee: ConvenienceFee?, autopay: Bool,
+                isCustomerSpecific: Bool) {
+        self.cardAllowed = cardAllowed
+        self.achAllowed = achAllowed
+        self.cardFee = cardFee
+        self.achFee = achFee
+        self.autopay = autopay
+        self.isCustomerSpecific = isCustomerSpecific
+    }
+}
+
+/// The customer's payment link, when one is active.
+public struct PaymentLinkSummary: Codable, Hashable, Sendable {
+    public var url: String
+    public var expiresOn: BusinessDate?
+
+    public init(url: String, expiresOn: BusinessDate?) {
+        self.url = url
+        self.expiresOn = expiresOn
+    }
+}
+
+/// A promise to pay, as the Customer Details screen lists it.
+public struct PromiseSummary: Codable, Hashable, Sendable {
+    public var id: UUID
+    public var contactId: ContactID?
+    public var invoiceIds: [InvoiceID]
+    public var amountCents: Int64
+    public var promisedOn: BusinessDate
+    /// open, kept, broken, cancelled
+    public var state: String
+    public var note: String?
+
+    public init(id: UUID, contactId: ContactID?, invoiceIds: [InvoiceID], amountCents: Int64, promisedOn: BusinessDate,
+                state: String, note: String?) {
+        self.id = id
+        self.contactId = contactId
+        self.invoiceIds = invoiceIds
+        self.amountCents = amountCents
+        self.promisedOn = promisedOn
+        self.state = state
+        self.note = note
+    }
+}
+
+/// Body of `payments.customer_summary`.
+public struct CustomerPaymentsRequest: Codable, Hashable, Sendable {
+    public var customerId: CustomerID
+    public init(customerId: CustomerID) { self.customerId = customerId }
+}
+
+/// Reply to `payments.customer_summary`.
+public struct CustomerPaymentsSummary: Codable, Hashable, Sendable {
+    public var settings: PaymentSettings
+    public var link: PaymentLinkSummary?
+    public var unappliedCreditCents: Int64
+    public var openPromises: [PromiseSummary]
+
+    public init(settings: PaymentSettings, link: PaymentLinkSummary?, unappliedCreditCents: Int64, openPromises: [PromiseSummary]) {
+        self.settings = settings
+        self.link = link
+        self.unappliedCreditCents = unappliedCreditCents
+        self.openPromises = openPromises
+    }
+}

@@ -1,0 +1,30 @@
+import Contracts
+import Foundation
+import XCTest
+
+final class ServiceContractGoldenTests: XCTestCase {
+    func testInvoiceTotalsWireFormKeepsTheAPIBucketNames() throws {
+        let totals = InvoiceTotals(openCents: 13_212, overdueCents: 3_212,
+                                   aging: Aging(current: 10_000, d1_30: 2_500, d31_60: 0, d61_90: 700, over_90: 12))
+        try assertMatchesGolden(totals, "invoice_totals")
+    }
+
+    func testCustomerCreatedWireForm() throws {
+        let instant = RFC3339.date(from: "2026-11-29T12:00:00Z")!
+        let fields = CustomerFields(
+            displayName: "Acme", company: "Acme Corp", customerNumber: "CLM-0042", email: "ap@acme.example",
+            billingAddress: Address(line1: "1 Main St", city: "Springfield", postalCode: "01101", country: "US"),
+            currency: .usd, paymentTermsDays: 30)
+        let record = CustomerRecord(id: CustomerID("7f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b")!, fields: fields, currency: .usd,
+                                    paymentTermsDays: 30, isDeactivated: false, specialistId: nil,
+                                    createdAt: instant, updatedAt: instant)
+        try assertMatchesGolden(CustomerCreated(customer: record), "customer_created")
+    }
+
+    func testPageCursorRoundTripsAndRejectsForgeries() {
+        let cursor = PageCursor(createdAt: RFC3339.date(from: "2026-11-29T12:00:00.5Z")!, id: UUID())
+        XCTAssertEqual(PageCursor.decode(cursor.encoded), cursor)
+        XCTAssertNil(PageCursor.decode("not-a-cursor"))
+        XCTAssertNil(PageCursor.decode(Data("x|y".utf8).base64EncodedString()))
+    }
+}
