@@ -80,7 +80,7 @@ final class CustomerHistoryFlowTests: XCTestCase {
         let health = try await system.health("customer")
         XCTAssertEqual(health.service, "customer")
         XCTAssertEqual(health.schemaVersions["messaging"], 1)
-        XCTAssertEqual(health.schemaVersions["customer"], 1)
+        XCTAssertEqual(health.schemaVersions["customer"], 2)
     }
 
     func testAServiceRoleCannotReadAnotherServicesSchema() throws {
