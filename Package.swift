@@ -13,6 +13,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // System libraries (Debian: libzmq3-dev, libpq-dev).
@@ -80,6 +82,17 @@ let package = Package(
         .executableTarget(
             name: "history-service", dependencies: ["HistoryService", "ServiceKit"],
             path: "Services/History/history-service"),
+
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "ServiceKit", "Messaging", "Contracts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Gateway/Gateway", resources: [.copy("Web/Assets")]),
+        .executableTarget(name: "gateway", dependencies: ["Gateway", "ServiceKit"], path: "Services/Gateway/gateway"),
 
         // Benchmarks (`make bench`), not part of `make test`.
         .executableTarget(

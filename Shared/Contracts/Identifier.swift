@@ -43,3 +43,19 @@ public typealias CustomerID = Identifier<CustomerTag>
 public typealias ContactID = Identifier<ContactTag>
 public typealias InvoiceID = Identifier<InvoiceTag>
 public typealias PaymentID = Identifier<PaymentTag>
+
+public enum ActivityTag {}
+public enum TaskTag {}
+public enum DocumentTag {}
+public enum PromiseTag {}
+public enum WorkflowTag {}
+public enum WorkflowAssignmentTag {}
+public enum CollectionStatusTag {}
+
+public typealias ActivityID = Identifier<ActivityTag>
+public typealias TaskID = Identifier<TaskTag>
+public typealias DocumentID = Identifier<DocumentTag>
+public typealias PromiseID = Identifier<PromiseTag>
+public typealias WorkflowID = Identifier<WorkflowTag>
+public typealias WorkflowAssignmentID = Identifier<WorkflowAssignmentTag>
+public typealias CollectionStatusID = Identifier<CollectionStatusTag>

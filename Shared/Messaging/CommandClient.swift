@@ -104,7 +104,7 @@ public final class CommandClient: Sendable {
         do {
             return try ContractJSON.decode(type, from: message.body)
         } catch {
-            throw ErrorBody.internal("\(service) sent a reply that is not a \(Reply.self): \(describe(error))")
+            throw ErrorBody.internal("\(service) sent a reply that is not a \(Reply.self): \(ContractJSON.explain(error))")
         }
     }
 

@@ -42,42 +42,7 @@ public struct Message: Sendable {
         do {
             return try ContractJSON.decode(type, from: body)
         } catch {
-            throw .invalidArgument("the \(envelope.type) body is invalid: \(describe(error))")
+            throw .invalidArgument("the \(envelope.type) body is invalid: \(ContractJSON.explain(error))")
         }
     }
-}
-
-/// A readable account of a JSON decoding error: which field, and what was wrong with it.
-func describe(_ error: any Error) -> String {
-    guard let error = error as? DecodingError else { return "\(error)" }
-    func path(_ context: DecodingError.Context) -> String {
-        let keys = context.codingPath.map { key in key.intValue.map { "[\($0)]" } ?? key.stringValue }
-        return keys.isEmpty ? "the body" : keys.joined(separator: ".")
-    }
-    switch error {
-    case .keyNotFound(let key, let context):
-        let parent = context.codingPath.isEmpty ? "" : path(context) + "."
-        return "\(parent)\(snakeCase(key.stringValue)) is required"
-    case .typeMismatch(let type, let context):
-        return "\(path(context)) must be \(type)"
-    case .valueNotFound(let type, let context):
-        return "\(path(context)) must be a \(type), not null"
-    case .dataCorrupted(let context):
-        return context.codingPath.isEmpty ? "not valid JSON" : "\(path(context)): \(context.debugDescription)"
-    @unknown default:
-        return "\(error)"
-    }
-}
-
-/// `fromSeq` → `from_seq`, for error messages that name fields as the wire does.
-private func snakeCase(_ name: String) -> String {
-    var result = ""
-    for character in name {
-        if character.isUppercase {
-            result += "_" + character.lowercased()
-        } else {
-            result.append(character)
-        }
-    }
-    return result
 }

@@ -8,8 +8,8 @@ public enum CommunicationsMessages {
 
 /// A workflow running for one contact or one invoice.
 public struct WorkflowAssignmentSummary: Codable, Hashable, Sendable {
-    public var id: UUID
-    public var workflowId: UUID
+    public var id: WorkflowAssignmentID
+    public var workflowId: WorkflowID
     public var workflowName: String
     public var contactId: ContactID?
     public var invoiceId: InvoiceID?
@@ -17,7 +17,7 @@ public struct WorkflowAssignmentSummary: Codable, Hashable, Sendable {
     public var state: String
     public var nextStepOn: BusinessDate?
 
-    public init(id: UUID, workflowId: UUID, workflowName: String, contactId: ContactID?, invoiceId: InvoiceID?,
+    public init(id: WorkflowAssignmentID, workflowId: WorkflowID, workflowName: String, contactId: ContactID?, invoiceId: InvoiceID?,
                 state: String, nextStepOn: BusinessDate?) {
         self.id = id
         self.workflowId = workflowId

@@ -185,13 +185,13 @@ public struct ContactRecord: Codable, Hashable, Sendable {
 
 /// A document kept on a customer (SPEC §12).
 public struct DocumentRecord: Codable, Hashable, Sendable {
-    public var id: UUID
+    public var id: DocumentID
     public var filename: String
     public var contentType: String
     public var sizeBytes: Int64
     public var uploadedAt: Date
 
-    public init(id: UUID, filename: String, contentType: String, sizeBytes: Int64, uploadedAt: Date) {
+    public init(id: DocumentID, filename: String, contentType: String, sizeBytes: Int64, uploadedAt: Date) {
         self.id = id
         self.filename = filename
         self.contentType = contentType

@@ -8,7 +8,7 @@ public enum HistoryMessages {
 
 /// One entry of a customer's timeline.
 public struct Activity: Codable, Hashable, Sendable {
-    public var id: UUID
+    public var id: ActivityID
     public var customerId: CustomerID
     /// `customer`, `call`, `email`, `sms`, `note`, `task`, `payment`, `promise`, `status`, `workflow`.
     public var category: String
@@ -18,7 +18,7 @@ public struct Activity: Codable, Hashable, Sendable {
     public var occurredAt: Date
     public var actor: Actor?
 
-    public init(id: UUID, customerId: CustomerID, category: String, type: String, summary: String, occurredAt: Date,
+    public init(id: ActivityID, customerId: CustomerID, category: String, type: String, summary: String, occurredAt: Date,
                 actor: Actor?) {
         self.id = id
         self.customerId = customerId
@@ -63,14 +63,14 @@ extension HistoryMessages {
 
 /// An open task on a customer.
 public struct TaskSummary: Codable, Hashable, Sendable {
-    public var id: UUID
+    public var id: TaskID
     public var assigneeId: UserID
     public var title: String
     public var dueOn: BusinessDate
     public var contactId: ContactID?
     public var invoiceId: InvoiceID?
 
-    public init(id: UUID, assigneeId: UserID, title: String, dueOn: BusinessDate, contactId: ContactID?, invoiceId: InvoiceID?) {
+    public init(id: TaskID, assigneeId: UserID, title: String, dueOn: BusinessDate, contactId: ContactID?, invoiceId: InvoiceID?) {
         self.id = id
         self.assigneeId = assigneeId
         self.title = title

@@ -17,10 +17,10 @@ public struct InvoiceSummary: Codable, Hashable, Sendable {
     public var balanceCents: Int64
     /// draft, open, partially_paid, paid, void
     public var state: String
-    public var collectionStatusId: UUID?
+    public var collectionStatusId: CollectionStatusID?
 
     public init(id: InvoiceID, number: String, issueDate: BusinessDate, dueDate: BusinessDate, currency: Currency,
-                totalCents: Int64, balanceCents: Int64, state: String, collectionStatusId: UUID?) {
+                totalCents: Int64, balanceCents: Int64, state: String, collectionStatusId: CollectionStatusID?) {
         self.id = id
         self.number = number
         self.issueDate = issueDate

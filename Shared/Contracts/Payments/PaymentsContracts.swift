@@ -53,7 +53,7 @@ public struct PaymentLinkSummary: Codable, Hashable, Sendable {
 
 /// A promise to pay, as the Customer Details screen lists it.
 public struct PromiseSummary: Codable, Hashable, Sendable {
-    public var id: UUID
+    public var id: PromiseID
     public var contactId: ContactID?
     public var invoiceIds: [InvoiceID]
     public var amountCents: Int64
@@ -62,7 +62,7 @@ public struct PromiseSummary: Codable, Hashable, Sendable {
     public var state: String
     public var note: String?
 
-    public init(id: UUID, contactId: ContactID?, invoiceIds: [InvoiceID], amountCents: Int64, promisedOn: BusinessDate,
+    public init(id: PromiseID, contactId: ContactID?, invoiceIds: [InvoiceID], amountCents: Int64, promisedOn: BusinessDate,
                 state: String, note: String?) {
         self.id = id
         self.contactId = contactId

@@ -15,7 +15,7 @@ struct WorkflowStore {
             ORDER BY a.created_at
             """).map { row in
             let (id, workflow, name, contact, invoice, state, next) =
-                try row.decode((UUID, UUID, String, ContactID?, InvoiceID?, String, BusinessDate?).self)
+                try row.decode((WorkflowAssignmentID, WorkflowID, String, ContactID?, InvoiceID?, String, BusinessDate?).self)
             return WorkflowAssignmentSummary(id: id, workflowId: workflow, workflowName: name, contactId: contact,
                                              invoiceId: invoice, state: state, nextStepOn: next)
         }

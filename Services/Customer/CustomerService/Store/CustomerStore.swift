@@ -126,7 +126,7 @@ extension CustomerStore {
             SELECT id, filename, content_type, size_bytes, uploaded_at FROM documents
             WHERE customer_id = \(customer) AND deleted_at IS NULL ORDER BY uploaded_at DESC
             """).map { row in
-            let (id, filename, contentType, size, uploadedAt) = try row.decode((UUID, String, String, Int64, Date).self)
+            let (id, filename, contentType, size, uploadedAt) = try row.decode((DocumentID, String, String, Int64, Date).self)
             return DocumentRecord(id: id, filename: filename, contentType: contentType, sizeBytes: size, uploadedAt: uploadedAt)
         }
     }

@@ -37,14 +37,14 @@ struct ActivityStore {
             """)
         var items = try rows.map { row in
             let (id, customer, category, type, summary, occurredAt, actor) =
-                try row.decode((UUID, CustomerID, String, String, String, Date, PostgresJSON<Actor>?).self)
+                try row.decode((ActivityID, CustomerID, String, String, String, Date, PostgresJSON<Actor>?).self)
             return Activity(id: id, customerId: customer, category: category, type: type, summary: summary,
                             occurredAt: occurredAt, actor: actor?.value)
         }
         var next: String?
         if items.count > limit {
             items.removeLast()
-            if let last = items.last { next = PageCursor(createdAt: last.occurredAt, id: last.id).encoded }
+            if let last = items.last { next = PageCursor(createdAt: last.occurredAt, id: last.id.uuid).encoded }
         }
         return ActivityPage(items: items, nextCursor: next)
     }
@@ -58,7 +58,7 @@ extension ActivityStore {
             WHERE customer_id = \(customer) AND completed_at IS NULL ORDER BY due_on, created_at
             """).map { row in
             let (id, assignee, title, due, contact, invoice) =
-                try row.decode((UUID, UserID, String, BusinessDate, ContactID?, InvoiceID?).self)
+                try row.decode((TaskID, UserID, String, BusinessDate, ContactID?, InvoiceID?).self)
             return TaskSummary(id: id, assigneeId: assignee, title: title, dueOn: due, contactId: contact, invoiceId: invoice)
         }
     }

@@ -14,7 +14,7 @@ struct InvoiceStore {
             ORDER BY due_date, number
             """).map { row in
             let (id, number, issued, due, currency, total, balance, state, status) =
-                try row.decode((InvoiceID, String, BusinessDate, BusinessDate, String, Int64, Int64, String, UUID?).self)
+                try row.decode((InvoiceID, String, BusinessDate, BusinessDate, String, Int64, Int64, String, CollectionStatusID?).self)
             return InvoiceSummary(id: id, number: number, issueDate: issued, dueDate: due,
                                   currency: Currency(currency) ?? .usd, totalCents: total, balanceCents: balance,
                                   state: state, collectionStatusId: status)

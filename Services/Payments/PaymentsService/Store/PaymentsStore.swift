@@ -48,7 +48,7 @@ struct PaymentsStore {
             FROM promises WHERE customer_id = \(customer) AND state = 'open' ORDER BY promised_on
             """).map { row in
             let (id, contact, invoices, amount, promisedOn, state, note) =
-                try row.decode((UUID, ContactID?, String, Int64, BusinessDate, String, String?).self)
+                try row.decode((PromiseID, ContactID?, String, Int64, BusinessDate, String, String?).self)
             let invoiceIDs = invoices.split(separator: ",").compactMap { InvoiceID(String($0)) }
             return PromiseSummary(id: id, contactId: contact, invoiceIds: invoiceIDs, amountCents: amount,
                                   promisedOn: promisedOn, state: state, note: note)

@@ -1,0 +1,21 @@
+import ServiceKit
+
+/// The gateway's settings, from the environment (each documented in the README).
+public struct GatewayConfiguration: Sendable {
+    /// `AR_GATEWAY_HOST` (default 127.0.0.1) and `AR_GATEWAY_PORT` (default 8080).
+    public var host: String
+    public var port: Int
+    /// `AR_DETAILS_TIMEOUT_MS` (default 700): each section's deadline in the Customer Details view.
+    public var sectionTimeoutMilliseconds: Int
+    /// `AR_PUBLIC_URL` (default http://<host>:<port>): how customers reach the portal.
+    public var publicURL: String
+    public var directory: ServiceDirectory
+
+    public init(environment: Environment = Environment()) throws {
+        host = environment.string("AR_GATEWAY_HOST", default: "127.0.0.1")
+        port = try environment.int("AR_GATEWAY_PORT", default: 8080)
+        sectionTimeoutMilliseconds = try environment.int("AR_DETAILS_TIMEOUT_MS", default: 700)
+        publicURL = environment.string("AR_PUBLIC_URL", default: "http://\(host):\(port)")
+        directory = ServiceDirectory(environment: environment)
+    }
+}
