@@ -123,6 +123,7 @@ let package = Package(
                 "Messaging", "ZMQ", "Postgres", "Contracts", "TestSupport",
                 // Built before the tests run, and started by them as processes.
                 "customer-service", "invoice-service", "payments-service", "communications-service", "history-service",
+                "gateway",
             ],
             path: "Tests/SystemTests"),
     ],

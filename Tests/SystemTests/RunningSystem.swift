@@ -1,5 +1,8 @@
 import Contracts
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Glibc
 import Messaging
 import Postgres
@@ -15,6 +18,7 @@ final class RunningSystem {
     let database: String
     let context: ZMQContext
     let logDirectory: URL
+    let gatewayPort: Int
     private var environment: [String: String] = [:]
     private var processes: [String: Process] = [:]
     private var clients: [String: CommandClient] = [:]
@@ -32,6 +36,8 @@ final class RunningSystem {
 
         var environment = ProcessInfo.processInfo.environment
         environment["AR_LOG_LEVEL"] = "info"
+        gatewayPort = try freePort()
+        environment["AR_GATEWAY_PORT"] = String(gatewayPort)
         for service in Self.services {
             let prefix = "AR_\(service.uppercased())"
             environment["\(prefix)_DATABASE_URL"] = roleURL(service)
@@ -49,10 +55,34 @@ final class RunningSystem {
 
     func endpoint(_ service: String) -> String { environment["AR_\(service.uppercased())_ENDPOINT"] ?? "" }
 
+    /// Starts every service and the gateway.
+    func startAll() async throws {
+        for service in Self.services { try await start(service) }
+        try await startGateway()
+    }
+
+    /// Starts the gateway and waits until `/health` answers.
+    func startGateway() async throws {
+        try launch("gateway", executable: "gateway")
+        let deadline = Date().addingTimeInterval(30)
+        while (try? await http("GET", "/health")) == nil {
+            guard Date() < deadline, processes["gateway"]?.isRunning == true else {
+                throw ErrorBody.unavailable("the gateway did not start: \(log("gateway"))")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
     /// Starts a service's executable and waits until it answers `health`.
     func start(_ service: String) async throws {
+        try launch(service, executable: "\(service)-service")
+        _ = try await health(service, within: .seconds(30))
+    }
+
+    private func launch(_ name: String, executable: String) throws {
+        let service = name
         let process = Process()
-        process.executableURL = Self.binaries.appendingPathComponent("\(service)-service")
+        process.executableURL = Self.binaries.appendingPathComponent(executable)
         process.environment = environment
         let log = logDirectory.appendingPathComponent("\(service).log")
         if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
@@ -62,7 +92,29 @@ final class RunningSystem {
         process.standardError = handle
         try process.run()
         processes[service] = process
-        _ = try await health(service, within: .seconds(30))
+    }
+
+    /// An HTTP request to the gateway; returns the status and the body.
+    func http(_ method: String, _ path: String, json: String? = nil, headers: [String: String] = [:]) async throws -> (status: Int, body: Data) {
+        guard let url = URL(string: "http://127.0.0.1:\(gatewayPort)\(path)") else { throw ErrorBody.internal("bad path \(path)") }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.timeoutInterval = 10
+        if let json {
+            request.httpBody = Data(json.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+
+    /// A JSON response body as a dictionary.
+    func json(_ data: Data) throws -> [String: Any] {
+        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw ErrorBody.internal("not a JSON object: \(String(decoding: data, as: UTF8.self))")
+        }
+        return object
     }
 
     /// Asks a service for its health, retrying until `within` passes.
