@@ -3,6 +3,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 help:
+	@echo "make run    the whole system: private PostgreSQL in .data/, five services, gateway; prints the URL"
+	@echo "make stop   stop what make run started"
 	@echo "make test   install missing packages, start a throwaway PostgreSQL, run swift test (XCTest)"
 	@echo "make bench  messaging benchmarks (command round trip, events/s) on a throwaway PostgreSQL"
 
@@ -12,8 +14,14 @@ deps:
 test: deps
 	scripts/with-test-postgres.sh swift test --disable-swift-testing
 
+run:
+	@scripts/run.sh
+
+stop:
+	@scripts/stop.sh
+
 bench: deps
 	swift build -c release --product MessagingBench
 	scripts/with-test-postgres.sh .build/release/MessagingBench
 
-.PHONY: help deps test bench
+.PHONY: help deps run stop test bench

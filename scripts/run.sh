@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# `make run`: the whole system on the embedded default, in one command.
+# Builds (debug by default; AR_BUILD=release for an optimised build), starts a private
+# PostgreSQL cluster in .data/pg (created on first use, reused after), gives each service
+# its role and schema, starts the five services and the gateway with logs in .data/logs,
+# waits until /health is green and prints the URL. Ctrl-C (or `make stop`) stops it all.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+configuration=${AR_BUILD:-debug}
+pg_port=${AR_PG_PORT:-54320}
+gateway_port=${AR_GATEWAY_PORT:-8080}
+data="$root/.data"
+logs="$data/logs"
+pids="$data/pids"
+services=(customer invoice payments communications history)
+
+scripts/install-deps.sh
+echo "building ($configuration)…"
+swift build -c "$configuration" 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" | grep -v "^\[" || true
+bin=$(swift build -c "$configuration" --show-bin-path)
+
+mkdir -p "$logs" "$pids"
+[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$data" 2>/dev/null || true
+"$root/scripts/stop.sh" --quiet || true
+scripts/postgres.sh start "$data/pg" "$pg_port"
+scripts/provision-database.sh "postgresql://postgres@127.0.0.1:$pg_port/postgres" ar
+
+stop_all() {
+  trap - INT TERM EXIT
+  echo
+  "$root/scripts/stop.sh"
+}
+trap stop_all INT TERM EXIT
+
+export AR_GATEWAY_PORT="$gateway_port"
+for service in "${services[@]}"; do
+  upper=$(echo "$service" | tr '[:lower:]' '[:upper:]')
+  export "AR_${upper}_DATABASE_URL=postgresql://ar_$service@127.0.0.1:$pg_port/ar"
+done
+for service in "${services[@]}"; do
+  "$bin/$service-service" >> "$logs/$service.log" 2>&1 &
+  echo $! > "$pids/$service.pid"
+done
+"$bin/gateway" >> "$logs/gateway.log" 2>&1 &
+echo $! > "$pids/gateway.pid"
+
+url="http://127.0.0.1:$gateway_port"
+for _ in $(seq 1 300); do
+  if curl -fsS "$url/health" >/dev/null 2>&1; then break; fi
+  for pidfile in "$pids"/*.pid; do
+    if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+      echo "$(basename "$pidfile" .pid) exited; its log:" >&2
+      tail -n 20 "$logs/$(basename "$pidfile" .pid).log" >&2
+      exit 1
+    fi
+  done
+  sleep 0.2
+done
+curl -fsS "$url/health" >/dev/null || { echo "the system did not become healthy; see $logs" >&2; exit 1; }
+
+echo
+echo "  AR platform is running at $url"
+echo "  logs: $logs   ·   stop: Ctrl-C or make stop"
+echo
+wait
