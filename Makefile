@@ -11,7 +11,12 @@ help:
 deps:
 	@scripts/install-deps.sh
 
-test: deps
+# The browser test drives Debian's headless Chromium; the compose test validates
+# docker-compose.yml with Debian's docker-compose (no engine needed).
+TEST_PACKAGES := chromium chromium-driver python3-selenium fonts-dejavu-core docker-compose
+
+test:
+	@scripts/install-deps.sh $(TEST_PACKAGES)
 	scripts/with-test-postgres.sh swift test --disable-swift-testing
 
 run:

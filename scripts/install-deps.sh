@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the build and the tests need, only when one is missing.
-# Usage: scripts/install-deps.sh [extra-package ...]
+# Installs the Debian packages the build, `make run` and the tests need, only when one is
+# missing. Usage: scripts/install-deps.sh [extra-package ...]
 set -euo pipefail
 
-packages=(libzmq3-dev libpq-dev postgresql pkg-config python3 "$@")
+packages=(libzmq3-dev libpq-dev postgresql pkg-config python3 curl "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -13,7 +13,10 @@ psql_admin() { psql "$admin_url" -v ON_ERROR_STOP=1 -qtA "$@"; }
 if [ "$(psql_admin -c "SELECT count(*) FROM pg_database WHERE datname = '$database'")" = "0" ]; then
   psql_admin -c "CREATE DATABASE \"$database\""
 fi
-db_url=$(python3 -c 'import sys, urllib.parse as u; p = u.urlparse(sys.argv[1]); print(u.urlunparse(p._replace(path="/" + sys.argv[2])))' "$admin_url" "$database")
+# The same server, the application database: swap the URL's path, keep its query.
+base=${admin_url%%\?*}
+query=${admin_url#"$base"}
+db_url="${base%/*}/$database$query"
 
 for service in "${services[@]}"; do
   role="ar_$service"

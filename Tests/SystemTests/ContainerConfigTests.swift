@@ -1,0 +1,41 @@
+import Foundation
+import XCTest
+
+/// docker-compose.yml is checked with Debian's docker-compose, which validates and
+/// resolves the file without a Docker engine.
+final class ContainerConfigTests: XCTestCase {
+    private let secrets = [
+        "POSTGRES_PASSWORD": "pg-secret", "AR_CUSTOMER_DB_PASSWORD": "c", "AR_INVOICE_DB_PASSWORD": "i",
+        "AR_PAYMENTS_DB_PASSWORD": "p", "AR_COMMUNICATIONS_DB_PASSWORD": "m", "AR_HISTORY_DB_PASSWORD": "h",
+    ]
+
+    private func compose(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/docker-compose")
+        process.arguments = ["-f", RunningSystem.repositoryRoot.appendingPathComponent("docker-compose.yml").path] + arguments
+        var base = ProcessInfo.processInfo.environment
+        for key in secrets.keys { base.removeValue(forKey: key) }
+        process.environment = base.merging(environment) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+
+    func testComposeFileIsValidAndRunsEveryExecutable() throws {
+        let config = try compose(["config", "-q"], environment: secrets)
+        XCTAssertEqual(config.status, 0, config.output)
+        let services = try compose(["config", "--services"], environment: secrets)
+        XCTAssertEqual(Set(services.output.split(separator: "\n").map(String.init)),
+                       ["postgres", "customer", "invoice", "payments", "communications", "history", "gateway"])
+    }
+
+    func testComposeRefusesToStartWithoutSecrets() throws {
+        let config = try compose(["config", "-q"], environment: [:])
+        XCTAssertNotEqual(config.status, 0)
+        XCTAssertTrue(config.output.contains("set POSTGRES_PASSWORD"), config.output)
+    }
+}
