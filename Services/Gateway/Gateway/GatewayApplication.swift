@@ -17,6 +17,7 @@ public func buildGatewayApplication(configuration: GatewayConfiguration, clients
 public func buildGatewayRouter(configuration: GatewayConfiguration, clients: ServiceClients) -> Router<BasicRequestContext> {
     let router = Router()
     router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: ErrorBodyMiddleware())
     let details = DetailsRoutes(clients: clients,
                                 sectionTimeout: .milliseconds(configuration.sectionTimeoutMilliseconds))
     let api = router.group("api/v1")
