@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Logging
+import Metrics
 import Threading
 import ZMQ
 
@@ -62,6 +63,20 @@ public final class CommandClient: Sendable {
 
     /// Sends a message and returns the reply message (status ok or error).
     public func send(_ envelope: Envelope, body: [UInt8], timeout: Duration? = nil) async throws -> Message {
+        let started = ContinuousClock.now
+        var outcome = "unavailable"
+        defer {
+            let elapsed = ContinuousClock.now - started
+            Timer(label: "ar_service_request_seconds", dimensions: [("service", service), ("outcome", outcome)],
+                  preferredDisplayUnit: .seconds)
+                .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        }
+        let reply = try await exchange(envelope, body: body, timeout: timeout)
+        outcome = reply.envelope.status?.rawValue ?? "ok"
+        return reply
+    }
+
+    private func exchange(_ envelope: Envelope, body: [UInt8], timeout: Duration?) async throws -> Message {
         let frames = try Message(envelope: envelope, body: body).frames()
         let deadline = ContinuousClock.now + (timeout ?? defaultTimeout)
         return try await withCheckedThrowingContinuation { continuation in

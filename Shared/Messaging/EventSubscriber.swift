@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Logging
+import Metrics
 import Postgres
 import Threading
 import ZMQ
@@ -221,6 +222,7 @@ private final class SubscriberLoop {
                 }
                 return current
             }
+            Counter(label: "ar_events_applied_total", dimensions: [("publisher", publisher)]).increment(by: events.count)
             return true
         } catch {
             logger.error("applying events failed; will retry", metadata: [

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Logging
+import Metrics
 import Postgres
 import Threading
 import ZMQ
@@ -130,6 +131,7 @@ private struct RelayLoop {
                 try socket.send([Array(event.envelope.type.utf8), event.envelope.jsonBytes(), Array(event.body.utf8)])
                 last = event.envelope.seq ?? last
             }
+            Counter(label: "ar_events_published_total", dimensions: [("publisher", outbox.publisher)]).increment(by: events.count)
             if events.count < 1_000 { break }
         }
         return last

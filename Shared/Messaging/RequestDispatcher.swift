@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Logging
+import Metrics
 import Postgres
 import ZMQ
 
@@ -38,7 +39,11 @@ final class RequestDispatcher {
             let envelope = Envelope(kind: .reply, type: "error", status: .error)
             return [routingID] + ((try? Message(envelope: envelope, encoding: error).frames()) ?? [])
         }
+        let started = DispatchTime.now().uptimeNanoseconds
         let (status, body) = dispatch(message)
+        Timer(label: "ar_command_handling_seconds",
+              dimensions: [("type", message.envelope.type), ("status", status.rawValue)], preferredDisplayUnit: .seconds)
+            .recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started))
         let reply = Message(envelope: message.envelope.reply(status: status), body: body)
         guard let replyFrames = try? reply.frames() else { return nil }
         return [routingID] + replyFrames

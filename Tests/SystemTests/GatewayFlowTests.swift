@@ -150,3 +150,15 @@ final class GatewayFlowTests: XCTestCase {
         XCTAssertEqual(css.status, 200)
     }
 }
+
+extension GatewayFlowTests {
+    func testMetricsExposeHTTPRequestsAndServiceCallsInPrometheusText() async throws {
+        _ = try await createCustomer("Measured")
+        let (status, body) = try await system.http("GET", "/metrics")
+        XCTAssertEqual(status, 200)
+        let text = String(decoding: body, as: UTF8.self)
+        XCTAssertTrue(text.contains("ar_service_request_seconds"), text)
+        XCTAssertTrue(text.contains(#"service="customer""#), text)
+        XCTAssertTrue(text.contains("hb_requests"), text)
+    }
+}
