@@ -110,7 +110,7 @@ let package = Package(
             path: "Benchmarks/MessagingBench"),
 
         // Tests.
-        .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Postgres", "ZMQ"], path: "Tests/TestSupport"),
         .testTarget(name: "ZMQTests", dependencies: ["ZMQ"], path: "Tests/ZMQTests"),
         .testTarget(
             name: "PostgresTests", dependencies: ["Postgres", "Contracts", "Threading", "TestSupport"],

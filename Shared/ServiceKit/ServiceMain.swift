@@ -1,10 +1,12 @@
+import Foundation
 import Logging
 import ServiceLifecycle
 
 /// The whole of a service's `main.swift`: `try await ServiceMain.run(CustomerService.definition())`.
 public enum ServiceMain {
-    /// Bootstraps logging, runs the service until SIGTERM or SIGINT, and stops it cleanly.
-    public static func run(_ definition: @autoclosure () throws -> ServiceDefinition) async throws {
+    /// Bootstraps logging, runs the service until SIGTERM or SIGINT, and stops it cleanly;
+    /// a service that cannot start logs why and exits with status 1.
+    public static func run(_ definition: @autoclosure () throws -> ServiceDefinition) async {
         LogSetup.bootstrap()
         let logger = Logger(label: "main")
         do {
@@ -14,7 +16,7 @@ public enum ServiceMain {
             try await group.run()
         } catch {
             logger.critical("service failed", metadata: ["error": "\(error)"])
-            throw error
+            exit(1)
         }
     }
 }

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Messaging
 import Postgres
+import TestSupport
 import XCTest
 import ZMQ
 
@@ -192,15 +193,4 @@ final class CommandRoundTripTests: XCTestCase {
             XCTAssertEqual(error.code, .unavailable)
         }
     }
-}
-
-/// A TCP port on loopback that is free right now.
-func freePort() throws -> Int {
-    let context = try ZMQContext()
-    defer { context.terminate() }
-    let socket = try ZMQSocket(context, type: .router)
-    defer { socket.close() }
-    try socket.bind("tcp://127.0.0.1:*")
-    let endpoint = try socket.lastEndpoint()
-    return Int(endpoint.split(separator: ":").last ?? "") ?? 0
 }

@@ -9,17 +9,11 @@ final class BrowserTests: XCTestCase {
         defer { system.shutdown() }
         try await system.startAll()
 
-        let process = Process()
         // Debian's interpreter, which has Debian's python3-selenium (not a pyenv one on PATH).
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [RunningSystem.repositoryRoot.appendingPathComponent("Tests/Browser/customers_flow.py").path,
-                             "http://127.0.0.1:\(system.gatewayPort)"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "browser test failed:\n\(text)\ngateway log:\n\(system.log("gateway"))")
+        let (status, output) = try RunningSystem.run(
+            URL(fileURLWithPath: "/usr/bin/python3"),
+            [RunningSystem.repositoryRoot.appendingPathComponent("Tests/Browser/customers_flow.py").path,
+             "http://127.0.0.1:\(system.gatewayPort)"])
+        XCTAssertEqual(status, 0, "browser test failed:\n\(output)\ngateway log:\n\(system.log("gateway"))")
     }
 }

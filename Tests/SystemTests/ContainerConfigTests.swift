@@ -10,19 +10,12 @@ final class ContainerConfigTests: XCTestCase {
     ]
 
     private func compose(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/docker-compose")
-        process.arguments = ["-f", RunningSystem.repositoryRoot.appendingPathComponent("docker-compose.yml").path] + arguments
         var base = ProcessInfo.processInfo.environment
         for key in secrets.keys { base.removeValue(forKey: key) }
-        process.environment = base.merging(environment) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        return try RunningSystem.run(
+            URL(fileURLWithPath: "/usr/bin/docker-compose"),
+            ["-f", RunningSystem.repositoryRoot.appendingPathComponent("docker-compose.yml").path] + arguments,
+            environment: base.merging(environment) { $1 })
     }
 
     func testComposeFileIsValidAndRunsEveryExecutable() throws {

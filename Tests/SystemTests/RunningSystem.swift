@@ -36,13 +36,14 @@ final class RunningSystem {
 
         var environment = ProcessInfo.processInfo.environment
         environment["AR_LOG_LEVEL"] = "info"
-        gatewayPort = try freePort()
+        var ports = try freePorts(1 + 2 * Self.services.count)
+        gatewayPort = ports.removeFirst()
         environment["AR_GATEWAY_PORT"] = String(gatewayPort)
         for service in Self.services {
             let prefix = "AR_\(service.uppercased())"
             environment["\(prefix)_DATABASE_URL"] = roleURL(service)
-            environment["\(prefix)_ENDPOINT"] = "tcp://127.0.0.1:\(try freePort())"
-            environment["\(prefix)_EVENTS_ENDPOINT"] = "tcp://127.0.0.1:\(try freePort())"
+            environment["\(prefix)_ENDPOINT"] = "tcp://127.0.0.1:\(ports.removeFirst())"
+            environment["\(prefix)_EVENTS_ENDPOINT"] = "tcp://127.0.0.1:\(ports.removeFirst())"
             environment["\(prefix)_WORKERS"] = "2"
         }
         self.environment = environment
@@ -183,23 +184,24 @@ final class RunningSystem {
     }
 
     static func shell(_ arguments: String...) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ErrorBody.internal("\(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
+        let (status, output) = try run(URL(fileURLWithPath: "/usr/bin/env"), arguments)
+        guard status == 0 else {
+            throw ErrorBody.internal("\(arguments.joined(separator: " ")) exited with \(status): \(output)")
         }
     }
-}
 
-/// A TCP port on loopback that is free right now.
-func freePort() throws -> Int {
-    let context = try ZMQContext()
-    defer { context.terminate() }
-    let socket = try ZMQSocket(context, type: .router)
-    defer { socket.close() }
-    try socket.bind("tcp://127.0.0.1:*")
-    return Int(try socket.lastEndpoint().split(separator: ":").last ?? "") ?? 0
+    /// Runs a program to completion; returns its exit status and its output (both streams).
+    static func run(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
 }

@@ -1,4 +1,4 @@
 import CommunicationsService
 import ServiceKit
 
-try await ServiceMain.run(try CommunicationsService.definition())
+await ServiceMain.run(try CommunicationsService.definition())

@@ -1,4 +1,4 @@
 import CustomerService
 import ServiceKit
 
-try await ServiceMain.run(try CustomerService.definition())
+await ServiceMain.run(try CustomerService.definition())

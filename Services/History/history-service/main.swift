@@ -1,4 +1,4 @@
 import HistoryService
 import ServiceKit
 
-try await ServiceMain.run(try HistoryService.definition())
+await ServiceMain.run(try HistoryService.definition())

@@ -1,4 +1,4 @@
 import InvoiceService
 import ServiceKit
 
-try await ServiceMain.run(try InvoiceService.definition())
+await ServiceMain.run(try InvoiceService.definition())

@@ -1,4 +1,4 @@
 import PaymentsService
 import ServiceKit
 
-try await ServiceMain.run(try PaymentsService.definition())
+await ServiceMain.run(try PaymentsService.definition())
