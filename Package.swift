@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries (Debian: libzmq3-dev, libpq-dev).
@@ -88,9 +90,17 @@ let package = Package(
             path: "Services/History/history-service"),
 
         .target(
+            name: "IdentityService",
+            dependencies: [
+                "ServiceKit", "Messaging", "Postgres", "Contracts",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Services/Gateway/IdentityService", resources: [.copy("Store/Migrations")]),
+        .target(
             name: "Gateway",
             dependencies: [
-                "ServiceKit", "Messaging", "Contracts",
+                "ServiceKit", "Messaging", "Contracts", "IdentityService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -126,7 +136,8 @@ let package = Package(
         .testTarget(
             name: "SystemTests",
             dependencies: [
-                "Messaging", "ZMQ", "Postgres", "Contracts", "TestSupport",
+                "Messaging", "ZMQ", "Postgres", "Contracts", "TestSupport", "Gateway", "ServiceKit",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 // Built before the tests run, and started by them as processes.
                 "customer-service", "invoice-service", "payments-service", "communications-service", "history-service",
                 "gateway",

@@ -3,7 +3,9 @@
 # Builds (debug by default; AR_BUILD=release for an optimised build), starts a private
 # PostgreSQL cluster in .data/pg (created on first use, reused after), gives each service
 # its role and schema, starts the five services and the gateway with logs in .data/logs,
-# waits until /health is green and prints the URL. Ctrl-C (or `make stop`) stops it all.
+# waits until /health is green, creates the first owner (printing a demo login once when
+# AR_OWNER_EMAIL/AR_OWNER_PASSWORD are not set) and prints the URL. Ctrl-C (or
+# `make stop`) stops it all.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -35,7 +37,7 @@ stop_all() {
 trap stop_all INT TERM EXIT
 
 export AR_GATEWAY_PORT="$gateway_port"
-for service in "${services[@]}"; do
+for service in "${services[@]}" gateway; do
   upper=$(echo "$service" | tr '[:lower:]' '[:upper:]')
   export "AR_${upper}_DATABASE_URL=postgresql://ar_$service@127.0.0.1:$pg_port/ar"
 done
@@ -60,8 +62,24 @@ for _ in $(seq 1 300); do
 done
 curl -fsS "$url/health" >/dev/null || { echo "the system did not become healthy; see $logs" >&2; exit 1; }
 
+# The first owner: from AR_OWNER_EMAIL / AR_OWNER_PASSWORD, or a demo owner whose
+# generated password is shown here, once (it is stored only as a bcrypt hash).
+login_line=""
+if [ -n "${AR_OWNER_EMAIL:-}" ] && [ -n "${AR_OWNER_PASSWORD:-}" ]; then
+  "$bin/gateway" bootstrap-owner >/dev/null
+else
+  export AR_OWNER_EMAIL=owner@example.com AR_OWNER_NAME="Demo Owner"
+  AR_OWNER_PASSWORD=$(python3 -c 'import secrets; print(secrets.token_urlsafe(15))')
+  export AR_OWNER_PASSWORD
+  if "$bin/gateway" bootstrap-owner | grep -q "created owner"; then
+    login_line="  demo login (shown once): $AR_OWNER_EMAIL / $AR_OWNER_PASSWORD"
+  fi
+  unset AR_OWNER_PASSWORD
+fi
+
 echo
 echo "  AR platform is running at $url"
+[ -n "$login_line" ] && echo "$login_line"
 echo "  logs: $logs   ·   stop: Ctrl-C or make stop"
 echo
 wait

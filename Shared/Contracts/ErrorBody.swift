@@ -1,6 +1,8 @@
 /// The stable error codes of every reply; the gateway maps each to one HTTP status.
 public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case invalidArgument = "invalid_argument"
+    /// No valid credentials (HTTP 401).
+    case unauthenticated
     case notFound = "not_found"
     case conflict
     case failedPrecondition = "failed_precondition"
@@ -12,6 +14,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     public var httpStatus: Int {
         switch self {
         case .invalidArgument: return 400
+        case .unauthenticated: return 401
         case .notFound: return 404
         case .conflict: return 409
         case .failedPrecondition: return 422

@@ -42,6 +42,8 @@ public struct HandlerRegistry: Sendable {
 
     struct Entry: Sendable {
         let kind: MessageKind
+        /// Whether a command's reply is kept for idempotent retries.
+        var recordsReply = true
         let handler: Handler
     }
 
@@ -55,6 +57,18 @@ public struct HandlerRegistry: Sendable {
         _ handler: @escaping @Sendable (Request, HandlerContext) throws -> Reply
     ) {
         entries[type] = Entry(kind: .command) { message, context in
+            try ContractJSON.encode(try handler(try message.decodeBody(Request.self), context))
+        }
+    }
+
+    /// Registers a command whose reply is *not* kept for retries, because it carries a
+    /// secret (a new session token) and running it again is harmless. It still runs in
+    /// one transaction.
+    public mutating func unrecordedCommand<Request: Decodable, Reply: Encodable>(
+        _ type: String, _ request: Request.Type,
+        _ handler: @escaping @Sendable (Request, HandlerContext) throws -> Reply
+    ) {
+        entries[type] = Entry(kind: .command, recordsReply: false) { message, context in
             try ContractJSON.encode(try handler(try message.decodeBody(Request.self), context))
         }
     }

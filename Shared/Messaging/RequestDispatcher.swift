@@ -61,8 +61,10 @@ final class RequestDispatcher {
             let connection = try database()
             let context = HandlerContext(connection: connection, envelope: message.envelope, logger: logger, outbox: outbox)
             switch entry.kind {
-            case .command:
+            case .command where entry.recordsReply:
                 return try retryingTransientFailures { try runCommand(message, entry, context) }
+            case .command:
+                return try retryingTransientFailures { (.ok, try connection.withTransaction { try entry.handler(message, context) }) }
             default:
                 return (.ok, try entry.handler(message, context))
             }

@@ -1,6 +1,7 @@
-/// The five back-end services, and where each one listens by default.
+/// The five back-end services and the gateway's identity service (users, sessions, API
+/// tokens, settings, in the gateway process), and where each one listens by default.
 public enum ServiceName: String, CaseIterable, Sendable {
-    case customer, invoice, payments, communications, history
+    case customer, invoice, payments, communications, history, gateway
 
     /// Default ports: commands on 71xx, events on 72xx.
     var portOffset: Int {
@@ -10,6 +11,7 @@ public enum ServiceName: String, CaseIterable, Sendable {
         case .payments: return 3
         case .communications: return 4
         case .history: return 5
+        case .gateway: return 6
         }
     }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Browser test: add a customer through the Customers page, open its Customer Details page,
-find its name and its history entry. Usage: customers_flow.py BASE_URL"""
+"""Browser test: sign in, add a customer through the Customers page, open its Customer Details
+page, find its name and its history entry, sign out and land on the sign-in page.
+Usage: customers_flow.py BASE_URL EMAIL PASSWORD"""
 import sys
 import time
 
@@ -19,11 +20,24 @@ def browser():
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
-def main(base):
+def sign_in(driver, wait, base, email, password):
+    driver.get(base + "/customers")
+    wait.until(ec.visibility_of_element_located((By.NAME, "password")))  # not signed in: the sign-in form
+    driver.find_element(By.NAME, "email").send_keys(email)
+    driver.find_element(By.NAME, "password").send_keys("wrong password!!")
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(lambda d: "not correct" in d.page_source)
+    driver.find_element(By.NAME, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(ec.url_contains("/customers"))
+    assert "Customers" in driver.find_element(By.TAG_NAME, "h1").text
+
+
+def main(base, email, password):
     driver = browser()
     wait = WebDriverWait(driver, 15)
     try:
-        driver.get(base + "/customers")
+        sign_in(driver, wait, base, email, password)
         wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "[data-open='add-customer']"))).click()
         form = wait.until(ec.visibility_of_element_located((By.ID, "add-customer-form")))
 
@@ -53,10 +67,15 @@ def main(base):
 
         driver.get(base + "/customers?q=Browser")
         assert "Browser Test Co" in driver.page_source
+
+        driver.find_element(By.CSS_SELECTOR, "[data-testid='sign-out']").click()
+        wait.until(ec.url_contains("/login"))
+        driver.get(base + "/customers")
+        wait.until(ec.visibility_of_element_located((By.NAME, "password")))  # the session is gone
         print("browser: 1 passed, 0 failed")
     finally:
         driver.quit()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1].rstrip("/"))
+    main(sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3])

@@ -13,7 +13,7 @@ final class BrowserTests: XCTestCase {
         let (status, output) = try RunningSystem.run(
             URL(fileURLWithPath: "/usr/bin/python3"),
             [RunningSystem.repositoryRoot.appendingPathComponent("Tests/Browser/customers_flow.py").path,
-             "http://127.0.0.1:\(system.gatewayPort)"])
+             "http://127.0.0.1:\(system.gatewayPort)", RunningSystem.ownerEmail, RunningSystem.ownerPassword])
         XCTAssertEqual(status, 0, "browser test failed:\n\(output)\ngateway log:\n\(system.log("gateway"))")
     }
 }

@@ -7,6 +7,7 @@ final class ContainerConfigTests: XCTestCase {
     private let secrets = [
         "POSTGRES_PASSWORD": "pg-secret", "AR_CUSTOMER_DB_PASSWORD": "c", "AR_INVOICE_DB_PASSWORD": "i",
         "AR_PAYMENTS_DB_PASSWORD": "p", "AR_COMMUNICATIONS_DB_PASSWORD": "m", "AR_HISTORY_DB_PASSWORD": "h",
+        "AR_GATEWAY_DB_PASSWORD": "g",
     ]
 
     private func compose(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {

@@ -14,11 +14,17 @@ import ZMQ
 /// PostgreSQL, each service with its own role, on free loopback ports.
 final class RunningSystem {
     static let services = ["customer", "invoice", "payments", "communications", "history"]
+    /// Every role with its own database schema (the gateway's identity service included).
+    static let schemaOwners = services + ["gateway"]
 
     let database: String
     let context: ZMQContext
     let logDirectory: URL
     let gatewayPort: Int
+    /// The owner every test system starts with, and its session token once signed in.
+    static let ownerEmail = "owner@system-test.example"
+    static let ownerPassword = "correct horse battery staple"
+    private(set) var ownerToken: String?
     private var environment: [String: String] = [:]
     private var processes: [String: Process] = [:]
     private var clients: [String: CommandClient] = [:]
@@ -36,10 +42,12 @@ final class RunningSystem {
 
         var environment = ProcessInfo.processInfo.environment
         environment["AR_LOG_LEVEL"] = "info"
-        var ports = try freePorts(1 + 2 * Self.services.count)
+        var ports = try freePorts(1 + 2 * Self.schemaOwners.count)
         gatewayPort = ports.removeFirst()
         environment["AR_GATEWAY_PORT"] = String(gatewayPort)
-        for service in Self.services {
+        environment["AR_OWNER_EMAIL"] = Self.ownerEmail
+        environment["AR_OWNER_PASSWORD"] = Self.ownerPassword
+        for service in Self.schemaOwners {
             let prefix = "AR_\(service.uppercased())"
             environment["\(prefix)_DATABASE_URL"] = roleURL(service)
             environment["\(prefix)_ENDPOINT"] = "tcp://127.0.0.1:\(ports.removeFirst())"
@@ -47,6 +55,13 @@ final class RunningSystem {
             environment["\(prefix)_WORKERS"] = "2"
         }
         self.environment = environment
+    }
+
+    /// The test cluster's superuser, in this system's database.
+    var superuserURL: String {
+        var components = URLComponents(url: serverURL, resolvingAgainstBaseURL: false)
+        components?.path = "/\(database)"
+        return components?.string ?? ""
     }
 
     /// The URL a service's own role connects with.
@@ -62,16 +77,30 @@ final class RunningSystem {
         try await startGateway()
     }
 
-    /// Starts the gateway and waits until `/health` answers.
+    /// Starts the gateway, waits until `/health` answers, creates the owner and signs in.
     func startGateway() async throws {
         try launch("gateway", executable: "gateway")
         let deadline = Date().addingTimeInterval(30)
-        while (try? await http("GET", "/health")) == nil {
+        while (try? await http("GET", "/health", as: .anonymous)) == nil {
             guard Date() < deadline, processes["gateway"]?.isRunning == true else {
                 throw ErrorBody.unavailable("the gateway did not start: \(log("gateway"))")
             }
             try await Task.sleep(for: .milliseconds(100))
         }
+        let (status, output) = try Self.run(Self.binaries.appendingPathComponent("gateway"), ["bootstrap-owner"],
+                                            environment: environment)
+        guard status == 0 else { throw ErrorBody.internal("bootstrap-owner failed: \(output)") }
+        ownerToken = try await signIn(email: Self.ownerEmail, password: Self.ownerPassword)
+    }
+
+    /// Signs in through the API; returns the session token.
+    func signIn(email: String, password: String) async throws -> String {
+        let body = try JSONSerialization.data(withJSONObject: ["email": email, "password": password])
+        let (status, data) = try await http("POST", "/api/v1/auth/login", json: String(decoding: body, as: UTF8.self), as: .anonymous)
+        guard status == 200, let token = try json(data)["token"] as? String else {
+            throw ErrorBody(.unauthenticated, "sign-in failed with \(status): \(String(decoding: data, as: UTF8.self))")
+        }
+        return token
     }
 
     /// Starts a service's executable and waits until it answers `health`.
@@ -95,8 +124,16 @@ final class RunningSystem {
         processes[service] = process
     }
 
-    /// An HTTP request to the gateway; returns the status and the body.
-    func http(_ method: String, _ path: String, json: String? = nil, headers: [String: String] = [:]) async throws -> (status: Int, body: Data) {
+    /// Who a test request comes from.
+    enum Credentials {
+        case owner, anonymous
+        case token(String)
+    }
+
+    /// An HTTP request to the gateway (as the signed-in owner unless told otherwise);
+    /// returns the status and the body.
+    func http(_ method: String, _ path: String, json: String? = nil, headers: [String: String] = [:],
+              as credentials: Credentials = .owner) async throws -> (status: Int, body: Data) {
         guard let url = URL(string: "http://127.0.0.1:\(gatewayPort)\(path)") else { throw ErrorBody.internal("bad path \(path)") }
         var request = URLRequest(url: url)
         request.httpMethod = method
@@ -105,6 +142,12 @@ final class RunningSystem {
             request.httpBody = Data(json.utf8)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
+        let bearer: String? = switch credentials {
+        case .owner: ownerToken
+        case .anonymous: nil
+        case .token(let token): token
+        }
+        if let bearer { request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization") }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let (data, response) = try await URLSession.shared.data(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)

@@ -4,48 +4,67 @@ import Hummingbird
 import Logging
 import Metrics
 import Prometheus
+import IdentityService
 import ServiceKit
+import ServiceLifecycle
 
 /// Builds the gateway: the HTTP API under `/api/v1`, `/health`, and the web UI.
 /// Tests call this too, with their own configuration and clients.
 public func buildGatewayApplication(configuration: GatewayConfiguration, clients: ServiceClients,
                                     metrics: PrometheusCollectorRegistry,
                                     logger: Logger = Logger(label: "gateway")) -> some ApplicationProtocol {
-    let router = buildGatewayRouter(configuration: configuration, clients: clients, metrics: metrics)
+    let router = buildGatewayRoutes(configuration: configuration, clients: clients, metrics: metrics).router
     return Application(router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
                        logger: logger)
 }
 
-/// The router alone, for in-process tests.
-public func buildGatewayRouter(configuration: GatewayConfiguration, clients: ServiceClients,
-                               metrics: PrometheusCollectorRegistry) -> Router<BasicRequestContext> {
-    let router = Router()
+/// The router with every route, and the catalogue of those routes.
+public func buildGatewayRoutes(configuration: GatewayConfiguration, clients: ServiceClients,
+                               metrics: PrometheusCollectorRegistry) -> Routes {
+    let router = Router(context: GatewayRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ErrorBodyMiddleware())
+    router.add(middleware: AuthenticationMiddleware(clients: clients))
     let details = DetailsRoutes(clients: clients,
                                 sectionTimeout: .milliseconds(configuration.sectionTimeoutMilliseconds))
-    let api = router.group("api/v1")
-    CustomerRoutes(clients: clients).register(in: api)
-    details.register(in: api)
-    HealthRoutes(clients: clients).register(in: router)
-    MetricsRoutes(registry: metrics).register(in: router)
-    WebRoutes(clients: clients, details: details).register(in: router)
-    return router
+    let routes = Routes(router: router)
+    let auth = AuthRoutes(clients: clients)
+    auth.register(in: routes)
+    CustomerRoutes(clients: clients).register(in: routes)
+    details.register(in: routes)
+    HealthRoutes(clients: clients).register(in: routes)
+    MetricsRoutes(registry: metrics).register(in: routes)
+    WebRoutes(clients: clients, details: details, auth: auth,
+              secureCookies: configuration.publicURL.hasPrefix("https://")).register(in: routes)
+    return routes
 }
 
-/// The whole of the gateway's `main.swift`.
+/// The whole of the gateway's `main.swift`: serves HTTP and runs the identity service
+/// in one process; `gateway bootstrap-owner` creates the first owner instead.
 public enum GatewayMain {
-    public static func run() async throws {
+    public static func run(arguments: [String] = CommandLine.arguments) async {
         LogSetup.bootstrap()
-        let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "gateway")
-        let configuration = try GatewayConfiguration()
-        let clients = try ServiceClients(directory: configuration.directory, logger: logger)
-        defer { clients.shutdown() }
-        let app = buildGatewayApplication(configuration: configuration, clients: clients, metrics: registry, logger: logger)
-        logger.info("gateway listening", metadata: ["url": "http://\(configuration.host):\(configuration.port)"])
-        try await app.runService()
+        do {
+            if arguments.dropFirst().first == "bootstrap-owner" {
+                exit(try await OwnerBootstrap.run(environment: Environment()))
+            }
+            let registry = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+            let configuration = try GatewayConfiguration()
+            let identity = ServiceRuntime(try IdentityService.definition())
+            let clients = try ServiceClients(directory: configuration.directory, logger: logger)
+            defer { clients.shutdown() }
+            let app = buildGatewayApplication(configuration: configuration, clients: clients, metrics: registry, logger: logger)
+            logger.info("gateway listening", metadata: ["url": "http://\(configuration.host):\(configuration.port)"])
+            let group = ServiceGroup(configuration: .init(
+                services: [.init(service: identity), .init(service: app)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        } catch {
+            logger.critical("gateway failed", metadata: ["error": "\(error)"])
+            exit(1)
+        }
     }
 }

@@ -1,3 +1,3 @@
 import Gateway
 
-try await GatewayMain.run()
+await GatewayMain.run()

@@ -23,7 +23,7 @@ enum CustomerValidation {
         fields.website = fields.website?.trimmedOrNil
         fields.nameOnChecks = fields.nameOnChecks?.trimmedOrNil
         fields.notes = fields.notes?.trimmedOrNil
-        if let email = fields.email, !isPlausibleEmail(email) {
+        if let email = fields.email, !EmailAddress.isPlausible(email) {
             throw .invalidArgument("email is not a valid email address", field: "email")
         }
         if let days = fields.paymentTermsDays, !(0...365).contains(days) {
@@ -33,15 +33,6 @@ enum CustomerValidation {
             throw .invalidArgument("billed_with_parent needs a parent_customer_id", field: "billed_with_parent")
         }
         return fields
-    }
-
-    /// One `@`, something before it, a dot in the domain, no spaces: the form check;
-    /// whether the mailbox exists is for the mail server to say.
-    static func isPlausibleEmail(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
-              !parts[1].hasSuffix("."), !text.contains(where: \.isWhitespace) else { return false }
-        return true
     }
 }
 

@@ -7,15 +7,15 @@ import Messaging
 struct CustomerRoutes {
     let clients: ServiceClients
 
-    func register(in group: RouterGroup<BasicRequestContext>) {
-        group.post("customers") { request, context in
+    func register(in routes: Routes) {
+        routes.post("/api/v1/customers") { request, context in
             let fields = try await request.decodeJSON(CustomerFields.self)
             let customer = try await clients[.customer].command(
                 CustomerMessages.create, CreateCustomer(customer: fields), as: CustomerRecord.self,
-                idempotencyKey: request.headers[.idempotencyKey])
+                actor: try context.requirePrincipal().actor, idempotencyKey: request.headers[.idempotencyKey])
             return try JSONResponse.make(CustomerResponse(customer), status: .created)
         }
-        group.get("customers") { request, context in
+        routes.get("/api/v1/customers") { request, context in
             let limit = try request.uri.queryParameters.limit()
             let page = try await clients[.customer].query(
                 CustomerMessages.list,
@@ -25,7 +25,7 @@ struct CustomerRoutes {
             return try JSONResponse.make(ListResponse(items: page.items.map(CustomerResponse.init),
                                                       nextCursor: page.nextCursor, total: page.total))
         }
-        group.get("customers/:id") { request, context in
+        routes.get("/api/v1/customers/:id") { request, context in
             let id = try context.parameters.id("id", of: "customer", as: CustomerID.self)
             let customer = try await clients[.customer].query(CustomerMessages.get, GetCustomer(id: id), as: CustomerRecord.self)
             return try JSONResponse.make(CustomerResponse(customer))

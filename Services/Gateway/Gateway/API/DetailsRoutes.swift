@@ -8,8 +8,8 @@ struct DetailsRoutes {
     let clients: ServiceClients
     let sectionTimeout: Duration
 
-    func register(in group: RouterGroup<BasicRequestContext>) {
-        group.get("customers/:id/details") { request, context in
+    func register(in routes: Routes) {
+        routes.get("/api/v1/customers/:id/details") { request, context in
             let id = try context.parameters.id("id", of: "customer", as: CustomerID.self)
             return try JSONResponse.make(try await details(of: id))
         }

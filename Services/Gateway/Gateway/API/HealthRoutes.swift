@@ -17,8 +17,8 @@ struct HealthRoutes {
         var services: [String: ServiceHealth]
     }
 
-    func register(in router: Router<BasicRequestContext>) {
-        router.get("health") { _, _ in
+    func register(in routes: Routes) {
+        routes.get("/health") { _, _ in
             let report = await check()
             return try JSONResponse.make(report, status: report.status == "ok" ? .ok : .serviceUnavailable)
         }

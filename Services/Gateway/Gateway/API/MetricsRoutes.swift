@@ -6,8 +6,8 @@ import Prometheus
 struct MetricsRoutes {
     let registry: PrometheusCollectorRegistry
 
-    func register(in router: Router<BasicRequestContext>) {
-        router.get("metrics") { _, _ in
+    func register(in routes: Routes) {
+        routes.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }

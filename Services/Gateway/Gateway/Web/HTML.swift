@@ -42,7 +42,7 @@ enum HTML {
     }
 
     /// The page frame: head, top bar, content.
-    static func page(title: String, active: String, body: String) -> String {
+    static func page(title: String, active: String, body: String, signedIn: Bool = true) -> String {
         """
         <!doctype html>
         <html lang="en">
@@ -56,15 +56,22 @@ enum HTML {
         <body>
           <header class="topbar">
             <a class="brand" href="/customers"><span class="brand-mark">L</span> Ledgerline <span class="brand-sub">AR</span></a>
-            <nav>
-              <a href="/customers" class="\(active == "customers" ? "active" : "")">Customers</a>
-            </nav>
+            \(signedIn ? navigation(active) : "")
           </header>
           <main class="content">
         \(body)
           </main>
         </body>
         </html>
+        """
+    }
+
+    private static func navigation(_ active: String) -> String {
+        """
+        <nav>
+          <a href="/customers" class="\(active == "customers" ? "active" : "")">Customers</a>
+        </nav>
+        <form class="signout" method="post" action="/logout"><button class="link" type="submit" data-testid="sign-out">Sign out</button></form>
         """
     }
 

@@ -8,26 +8,61 @@ import Messaging
 struct WebRoutes {
     let clients: ServiceClients
     let details: DetailsRoutes
+    let auth: AuthRoutes
+    /// Cookies get `Secure` when the public URL is https.
+    let secureCookies: Bool
 
-    func register(in router: Router<BasicRequestContext>) {
-        router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/customers"]) }
-        router.get("customers") { request, _ in
+    func register(in routes: Routes) {
+        routes.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/customers"]) }
+        routes.get("/login") { request, _ in
+            html(LoginPage.render(next: safeNext(request.uri.queryParameters.get("next"))))
+        }
+        routes.post("/login") { request, _ in
+            let form = try await request.formFields()
+            let next = safeNext(form["next"])
+            do {
+                let result = try await auth.signIn(Login(email: form["email"] ?? "", password: form["password"] ?? ""))
+                var response = Response(status: .seeOther, headers: [.location: next])
+                response.setCookie(Cookie(name: AuthenticationMiddleware.cookieName, value: result.token,
+                                          expires: result.expiresAt, path: "/", secure: secureCookies,
+                                          httpOnly: true, sameSite: .strict))
+                return response
+            } catch let error as ErrorBody where error.code == .unauthenticated {
+                var response = html(LoginPage.render(next: next, error: error.message, email: form["email"] ?? ""))
+                response.status = .unauthorized
+                return response
+            }
+        }
+        routes.post("/logout") { request, _ in
+            if let token = AuthenticationMiddleware.token(in: request) { try? await auth.signOut(token) }
+            var response = Response(status: .seeOther, headers: [.location: "/login"])
+            response.setCookie(Cookie(name: AuthenticationMiddleware.cookieName, value: "", maxAge: 0, path: "/",
+                                      secure: secureCookies, httpOnly: true, sameSite: .strict))
+            return response
+        }
+        routes.get("/customers") { request, _ in
             let query = request.uri.queryParameters.get("q").flatMap { $0.isEmpty ? nil : $0 }
             let page = try await clients[.customer].query(
                 CustomerMessages.list, ListCustomers(query: query, limit: 100), as: CustomerPage.self)
             return html(CustomersPage.render(page: page, query: query))
         }
-        router.get("customers/:id") { _, context in
+        routes.get("/customers/:id") { _, context in
             let id = try context.parameters.id("id", of: "customer", as: CustomerID.self)
             return html(DetailsPage.render(try await details.details(of: id)))
         }
-        router.get("assets/:file") { _, context in
+        routes.get("/assets/:file") { _, context in
             guard let name = context.parameters.get("file"), let asset = Assets.shared[name] else {
                 throw ErrorBody.notFound("no such asset")
             }
             return Response(status: .ok, headers: [.contentType: asset.contentType, .cacheControl: "max-age=300"],
                             body: .init(byteBuffer: ByteBuffer(bytes: asset.bytes)))
         }
+    }
+
+    /// Only local paths are followed after sign-in (no open redirect).
+    private func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/customers" }
+        return next
     }
 
     private func html(_ text: String) -> Response {
@@ -61,4 +96,21 @@ struct Assets: Sendable {
     }
 
     subscript(name: String) -> Asset? { files[name] }
+}
+
+extension Request {
+    /// An `application/x-www-form-urlencoded` body as fields.
+    func formFields(limit: Int = 64 * 1024) async throws -> [String: String] {
+        let buffer = try await body.collect(upTo: limit)
+        let text = String(decoding: buffer.readableBytesView, as: UTF8.self)
+        var fields: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ part: Substring) -> String {
+                String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part)
+            }
+            fields[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
+        }
+        return fields
+    }
 }

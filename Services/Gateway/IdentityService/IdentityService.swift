@@ -1,0 +1,19 @@
+import Foundation
+import Messaging
+import Postgres
+import ServiceKit
+
+/// The gateway's identity service: users, sessions, API tokens and business settings, in
+/// the `gateway` schema. It runs inside the gateway process, behind its own ROUTER like
+/// every service, so its commands get the same transactions, idempotency and outbox.
+///
+/// `AR_SESSION_IDLE_MINUTES` (default 120) and `AR_SESSION_MAX_HOURS` (default 12) bound sessions.
+public enum IdentityService {
+    public static func definition(environment: Environment = Environment()) throws -> ServiceDefinition {
+        var handlers = HandlerRegistry()
+        IdentityHandlers(idleSeconds: try environment.int("AR_SESSION_IDLE_MINUTES", default: 120) * 60,
+                         maximumSeconds: try environment.int("AR_SESSION_MAX_HOURS", default: 12) * 3600)
+            .register(in: &handlers)
+        return ServiceDefinition(name: .gateway, migrations: try MigrationSet.bundled(.gateway, in: .module), handlers: handlers)
+    }
+}

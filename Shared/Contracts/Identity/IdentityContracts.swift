@@ -1,0 +1,113 @@
+import Foundation
+
+/// Message types of the gateway's identity service (users, sessions, API tokens, settings).
+public enum IdentityMessages {
+    /// Command: `BootstrapOwner` → `UserRecord`; creates the first owner when there are no users.
+    public static let bootstrapOwner = "identity.bootstrap_owner"
+    /// Command: `Login` → `LoginResult` (or `unauthenticated`, the same for every failure).
+    public static let login = "identity.login"
+    /// Command: `Authenticate` → `Principal` (or `unauthenticated`); records the use.
+    public static let authenticate = "identity.authenticate"
+    /// Command: `Logout` → `Empty`; revokes the session.
+    public static let logout = "identity.logout"
+    /// Event `user.upserted`: `UserRecord`.
+    public static let userUpserted = "user.upserted"
+}
+
+/// The roles, from most to least powerful.
+public enum Role: String, Codable, Sendable, CaseIterable {
+    case owner, admin, manager, specialist, viewer
+}
+
+/// A user as the API shows it (never a password or its hash).
+public struct UserRecord: Codable, Hashable, Sendable {
+    public var id: UserID
+    public var name: String
+    public var email: String
+    public var role: Role
+    public var manageAllCustomers: Bool
+    public var isDefaultSpecialist: Bool
+    public var active: Bool
+    public var createdAt: Date
+
+    public init(id: UserID, name: String, email: String, role: Role, manageAllCustomers: Bool,
+                isDefaultSpecialist: Bool, active: Bool, createdAt: Date) {
+        self.id = id
+        self.name = name
+        self.email = email
+        self.role = role
+        self.manageAllCustomers = manageAllCustomers
+        self.isDefaultSpecialist = isDefaultSpecialist
+        self.active = active
+        self.createdAt = createdAt
+    }
+}
+
+/// Body of `identity.bootstrap_owner`.
+public struct BootstrapOwner: Codable, Hashable, Sendable {
+    public var name: String
+    public var email: String
+    public var password: String
+    public init(name: String, email: String, password: String) {
+        self.name = name
+        self.email = email
+        self.password = password
+    }
+}
+
+/// Body of `identity.login`.
+public struct Login: Codable, Hashable, Sendable {
+    public var email: String
+    public var password: String
+    public init(email: String, password: String) {
+        self.email = email
+        self.password = password
+    }
+}
+
+/// Reply to `identity.login`: the session token (shown once; stored only as a hash) and the user.
+public struct LoginResult: Codable, Hashable, Sendable {
+    public var token: String
+    public var user: UserRecord
+    public var expiresAt: Date
+    public init(token: String, user: UserRecord, expiresAt: Date) {
+        self.token = token
+        self.user = user
+        self.expiresAt = expiresAt
+    }
+}
+
+/// Reply to `identity.login`: the result, or nil when refused (wrong email or password,
+/// inactive user, or too many failures — deliberately indistinguishable).
+public struct LoginOutcome: Codable, Hashable, Sendable {
+    public var result: LoginResult?
+    public init(result: LoginResult?) { self.result = result }
+    public static let refused = LoginOutcome(result: nil)
+}
+
+/// Body of `identity.authenticate` and `identity.logout`.
+public struct TokenRequest: Codable, Hashable, Sendable {
+    public var token: String
+    public init(token: String) { self.token = token }
+}
+
+/// Who is making a request: a user's session, or an API token scoped to a role.
+public struct Principal: Codable, Hashable, Sendable {
+    public var user: UserRecord?
+    public var apiTokenId: String?
+    public var role: Role
+    public var manageAllCustomers: Bool
+
+    public init(user: UserRecord?, apiTokenId: String?, role: Role, manageAllCustomers: Bool) {
+        self.user = user
+        self.apiTokenId = apiTokenId
+        self.role = role
+        self.manageAllCustomers = manageAllCustomers
+    }
+
+    /// The envelope's actor for everything this principal does.
+    public var actor: Actor {
+        Actor(userId: user?.id, role: role.rawValue, name: user?.name ?? apiTokenId.map { "API token \($0)" },
+              apiTokenId: apiTokenId)
+    }
+}

@@ -1,0 +1,123 @@
+import Contracts
+import Foundation
+import Gateway
+import Logging
+import Postgres
+import Prometheus
+import ServiceKit
+import XCTest
+
+/// Nobody gets in without credentials, guessing is throttled, and no secret is stored.
+final class AuthenticationTests: XCTestCase {
+    private var system: RunningSystem!
+
+    override func setUp() async throws {
+        system = try RunningSystem()
+        try await system.startAll()
+    }
+
+    override func tearDown() async throws {
+        system?.shutdown()
+    }
+
+    /// Every route the gateway registers, with its path parameters filled in.
+    private func registeredRoutes() throws -> [(method: String, path: String)] {
+        let clients = try ServiceClients(directory: ServiceDirectory(environment: Environment([:])), logger: Logger(label: "catalogue"))
+        defer { clients.shutdown() }
+        let routes = buildGatewayRoutes(configuration: try GatewayConfiguration(environment: Environment([:])),
+                                        clients: clients, metrics: PrometheusCollectorRegistry())
+        return routes.catalogue.map { entry in
+            let path = entry.path.split(separator: "/").map { segment in
+                segment.hasPrefix(":") ? (segment == ":file" ? "app.css" : UUID().uuidString.lowercased()) : String(segment)
+            }.joined(separator: "/")
+            return (entry.method.rawValue, "/" + path)
+        }
+    }
+
+    private static let publicRoutes: Set<String> = ["GET /health", "GET /login", "POST /login", "GET /assets/app.css", "POST /api/v1/auth/login"]
+
+    func testEveryRouteButThePublicOnesRefusesMissingAndRevokedCredentials() async throws {
+        let routes = try registeredRoutes()
+        XCTAssertGreaterThan(routes.count, 10)
+        let token = try await system.signIn(email: RunningSystem.ownerEmail, password: RunningSystem.ownerPassword)
+        let (loggedOut, _) = try await system.http("POST", "/api/v1/auth/logout", as: .token(token))
+        XCTAssertEqual(loggedOut, 204)
+
+        for route in routes where !Self.publicRoutes.contains("\(route.method) \(route.path)") {
+            let body = route.method == "GET" ? nil : "{}"
+            let anonymous = try await system.http(route.method, route.path, json: body, as: .anonymous)
+            XCTAssertEqual(anonymous.status, 401, "\(route.method) \(route.path) without credentials")
+            let revoked = try await system.http(route.method, route.path, json: body, as: .token(token))
+            XCTAssertEqual(revoked.status, 401, "\(route.method) \(route.path) with a revoked session")
+            let forged = try await system.http(route.method, route.path, json: body, as: .token("ses_forged"))
+            XCTAssertEqual(forged.status, 401, "\(route.method) \(route.path) with a made-up token")
+        }
+        for route in Self.publicRoutes where route.hasPrefix("GET") {
+            let path = String(route.dropFirst(4))
+            let (status, _) = try await system.http("GET", path, as: .anonymous)
+            XCTAssertNotEqual(status, 401, "\(route) is public")
+        }
+    }
+
+    private func login(_ email: String, _ password: String) async throws -> (status: Int, body: String) {
+        let json = try JSONSerialization.data(withJSONObject: ["email": email, "password": password])
+        let (status, body) = try await system.http("POST", "/api/v1/auth/login", json: String(decoding: json, as: UTF8.self),
+                                                   as: .anonymous)
+        return (status, String(decoding: body, as: UTF8.self))
+    }
+
+    func testTheEleventhGuessIsRefusedEvenWithTheRightPasswordAndNothingRevealsWhoExists() async throws {
+        let wrong = try await login(RunningSystem.ownerEmail, "not the password at all")
+        let unknown = try await login("nobody@system-test.example", "not the password at all")
+        XCTAssertEqual(wrong.status, 401)
+        XCTAssertEqual(unknown.status, wrong.status)
+        XCTAssertEqual(unknown.body, wrong.body, "an unknown email must answer exactly like a wrong password")
+
+        for _ in 0..<9 { _ = try await login(RunningSystem.ownerEmail.uppercased(), "still not the password") }
+        let eleventh = try await login(RunningSystem.ownerEmail, RunningSystem.ownerPassword)
+        XCTAssertEqual(eleventh.status, 401)
+        XCTAssertEqual(eleventh.body, wrong.body)
+    }
+
+    func testNoPasswordOrTokenIsStoredInPlainText() async throws {
+        let token = try await system.signIn(email: RunningSystem.ownerEmail, password: RunningSystem.ownerPassword)
+        _ = try await system.http("POST", "/api/v1/customers", json: #"{"display_name": "Secretive"}"#, as: .token(token))
+        let secrets = [RunningSystem.ownerPassword, token, try XCTUnwrap(system.ownerToken)]
+
+        let admin = try PostgresConnection(url: system.superuserURL)
+        let tables = try admin.query("""
+            SELECT schemaname, tablename FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')
+            """).map { try $0.decode((String, String).self) }
+        XCTAssertTrue(tables.contains { $0.1 == "sessions" })
+        for (schema, table) in tables {
+            let rows = try admin.query("SELECT t::text FROM \(identifier: schema).\(identifier: table) t").map { try $0.decode(String.self, at: 0) }
+            for row in rows {
+                for secret in secrets {
+                    XCTAssertFalse(row.contains(secret), "\(schema).\(table) stores a secret in plain text")
+                }
+            }
+        }
+        XCTAssertFalse(system.log("gateway").contains(RunningSystem.ownerPassword), "the password is in the gateway log")
+        XCTAssertFalse(system.log("gateway").contains(token), "a token is in the gateway log")
+    }
+
+    func testTheActorOfACustomerCreateShowsInItsHistory() async throws {
+        let created = try await system.http("POST", "/api/v1/customers", json: #"{"display_name": "Attributed"}"#)
+        let id = try XCTUnwrap(try system.json(created.body)["id"] as? String)
+        let arrived = try await system.eventually {
+            let details = try system.json(try await system.http("GET", "/api/v1/customers/\(id)/details").body)
+            let items = (details["history"] as? [String: Any])?["items"] as? [[String: Any]] ?? []
+            return (items.first?["actor"] as? [String: Any])?["name"] as? String == "Owner"
+        }
+        XCTAssertTrue(arrived, system.log("history"))
+    }
+
+    func testMeShowsTheSignedInUserAndNeverAPasswordHash() async throws {
+        let (status, body) = try await system.http("GET", "/api/v1/me")
+        XCTAssertEqual(status, 200)
+        let me = try system.json(body)
+        XCTAssertEqual((me["user"] as? [String: Any])?["email"] as? String, RunningSystem.ownerEmail)
+        XCTAssertEqual(me["role"] as? String, "owner")
+        XCTAssertFalse(String(decoding: body, as: UTF8.self).contains("$2"), "a bcrypt hash leaked")
+    }
+}
