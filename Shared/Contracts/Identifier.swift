@@ -51,6 +51,7 @@ public enum PromiseTag {}
 public enum WorkflowTag {}
 public enum WorkflowAssignmentTag {}
 public enum CollectionStatusTag {}
+public enum APITokenTag {}
 
 public typealias ActivityID = Identifier<ActivityTag>
 public typealias TaskID = Identifier<TaskTag>
@@ -59,3 +60,4 @@ public typealias PromiseID = Identifier<PromiseTag>
 public typealias WorkflowID = Identifier<WorkflowTag>
 public typealias WorkflowAssignmentID = Identifier<WorkflowAssignmentTag>
 public typealias CollectionStatusID = Identifier<CollectionStatusTag>
+public typealias APITokenID = Identifier<APITokenTag>

@@ -21,7 +21,7 @@ final class AuthenticationTests: XCTestCase {
     }
 
     /// Every route the gateway registers, with its path parameters filled in.
-    private func registeredRoutes() throws -> [(method: String, path: String)] {
+    private func registeredRoutes() throws -> [(method: String, path: String, isPublic: Bool)] {
         let clients = try ServiceClients(directory: ServiceDirectory(environment: Environment([:])), logger: Logger(label: "catalogue"))
         defer { clients.shutdown() }
         let routes = buildGatewayRoutes(configuration: try GatewayConfiguration(environment: Environment([:])),
@@ -30,11 +30,9 @@ final class AuthenticationTests: XCTestCase {
             let path = entry.path.split(separator: "/").map { segment in
                 segment.hasPrefix(":") ? (segment == ":file" ? "app.css" : UUID().uuidString.lowercased()) : String(segment)
             }.joined(separator: "/")
-            return (entry.method.rawValue, "/" + path)
+            return (entry.method.rawValue, "/" + path, entry.permission == .public)
         }
     }
-
-    private static let publicRoutes: Set<String> = ["GET /health", "GET /login", "POST /login", "GET /assets/app.css", "POST /api/v1/auth/login"]
 
     func testEveryRouteButThePublicOnesRefusesMissingAndRevokedCredentials() async throws {
         let routes = try registeredRoutes()
@@ -43,7 +41,10 @@ final class AuthenticationTests: XCTestCase {
         let (loggedOut, _) = try await system.http("POST", "/api/v1/auth/logout", as: .token(token))
         XCTAssertEqual(loggedOut, 204)
 
-        for route in routes where !Self.publicRoutes.contains("\(route.method) \(route.path)") {
+        XCTAssertEqual(Set(routes.filter(\.isPublic).map { "\($0.method) \($0.path)" }),
+                       ["GET /health", "GET /", "GET /login", "POST /login", "POST /logout", "GET /assets/app.css", "POST /api/v1/auth/login"],
+                       "the public routes changed: make sure that is meant")
+        for route in routes where !route.isPublic {
             let body = route.method == "GET" ? nil : "{}"
             let anonymous = try await system.http(route.method, route.path, json: body, as: .anonymous)
             XCTAssertEqual(anonymous.status, 401, "\(route.method) \(route.path) without credentials")
@@ -52,10 +53,9 @@ final class AuthenticationTests: XCTestCase {
             let forged = try await system.http(route.method, route.path, json: body, as: .token("ses_forged"))
             XCTAssertEqual(forged.status, 401, "\(route.method) \(route.path) with a made-up token")
         }
-        for route in Self.publicRoutes where route.hasPrefix("GET") {
-            let path = String(route.dropFirst(4))
-            let (status, _) = try await system.http("GET", path, as: .anonymous)
-            XCTAssertNotEqual(status, 401, "\(route) is public")
+        for route in routes where route.isPublic && route.method == "GET" {
+            let (status, _) = try await system.http("GET", route.path, as: .anonymous)
+            XCTAssertNotEqual(status, 401, "\(route.path) is public")
         }
     }
 

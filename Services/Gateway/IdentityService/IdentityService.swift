@@ -14,6 +14,7 @@ public enum IdentityService {
         IdentityHandlers(idleSeconds: try environment.int("AR_SESSION_IDLE_MINUTES", default: 120) * 60,
                          maximumSeconds: try environment.int("AR_SESSION_MAX_HOURS", default: 12) * 3600)
             .register(in: &handlers)
+        UserHandlers.register(in: &handlers)
         return ServiceDefinition(name: .gateway, migrations: try MigrationSet.bundled(.gateway, in: .module), handlers: handlers)
     }
 }

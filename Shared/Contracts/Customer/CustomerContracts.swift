@@ -80,7 +80,12 @@ public struct CustomerFields: Codable, Hashable, Sendable {
 /// Body of `customer.create`.
 public struct CreateCustomer: Codable, Hashable, Sendable {
     public var customer: CustomerFields
-    public init(customer: CustomerFields) { self.customer = customer }
+    /// The AR specialist to assign (nil: the business default).
+    public var specialistId: UserID?
+    public init(customer: CustomerFields, specialistId: UserID? = nil) {
+        self.customer = customer
+        self.specialistId = specialistId
+    }
 }
 
 /// A stored customer, as customer-service answers it.
@@ -120,11 +125,14 @@ public struct ListCustomers: Codable, Hashable, Sendable {
     public var limit: Int
     /// Opaque: the `next_cursor` of the previous page.
     public var cursor: String?
+    /// Only the customers assigned to this specialist (for specialists who may not see all).
+    public var assignedTo: UserID?
 
-    public init(query: String? = nil, limit: Int = 50, cursor: String? = nil) {
+    public init(query: String? = nil, limit: Int = 50, cursor: String? = nil, assignedTo: UserID? = nil) {
         self.query = query
         self.limit = limit
         self.cursor = cursor
+        self.assignedTo = assignedTo
     }
 }
 

@@ -111,3 +111,133 @@ public struct Principal: Codable, Hashable, Sendable {
               apiTokenId: apiTokenId)
     }
 }
+
+extension IdentityMessages {
+    /// Command: `CreateUser` → `UserRecord`; publishes `user.upserted`.
+    public static let createUser = "user.create"
+    /// Command: `UpdateUser` → `UserRecord`; publishes `user.upserted`.
+    public static let updateUser = "user.update"
+    /// Query: `Empty` → `UserList`.
+    public static let listUsers = "user.list"
+    /// Query: `GetUser` → `UserRecord`.
+    public static let getUser = "user.get"
+    /// Command (reply not kept: it carries the token): `CreateAPIToken` → `CreatedAPIToken`.
+    public static let createToken = "api_token.create"
+    /// Query: `Empty` → `APITokenList`.
+    public static let listTokens = "api_token.list"
+    /// Command: `RevokeAPIToken` → `Empty`.
+    public static let revokeToken = "api_token.revoke"
+}
+
+/// Body of `user.create` (and `POST /users`).
+public struct CreateUser: Codable, Hashable, Sendable {
+    public var name: String
+    public var email: String
+    public var password: String
+    public var role: Role
+    public var manageAllCustomers: Bool?
+    public var isDefaultSpecialist: Bool?
+
+    public init(name: String, email: String, password: String, role: Role, manageAllCustomers: Bool? = nil,
+                isDefaultSpecialist: Bool? = nil) {
+        self.name = name
+        self.email = email
+        self.password = password
+        self.role = role
+        self.manageAllCustomers = manageAllCustomers
+        self.isDefaultSpecialist = isDefaultSpecialist
+    }
+}
+
+/// The fields `PATCH /users/{id}` may change (email never changes).
+public struct UserChanges: Codable, Hashable, Sendable {
+    public var name: String?
+    public var role: Role?
+    public var manageAllCustomers: Bool?
+    public var isDefaultSpecialist: Bool?
+    public var active: Bool?
+    public var password: String?
+
+    public init(name: String? = nil, role: Role? = nil, manageAllCustomers: Bool? = nil, isDefaultSpecialist: Bool? = nil,
+                active: Bool? = nil, password: String? = nil) {
+        self.name = name
+        self.role = role
+        self.manageAllCustomers = manageAllCustomers
+        self.isDefaultSpecialist = isDefaultSpecialist
+        self.active = active
+        self.password = password
+    }
+}
+
+/// Body of `user.update`: who changes whom, and how (the acting role decides what is allowed).
+public struct UpdateUser: Codable, Hashable, Sendable {
+    public var id: UserID
+    public var changes: UserChanges
+    public init(id: UserID, changes: UserChanges) {
+        self.id = id
+        self.changes = changes
+    }
+}
+
+/// Body of `user.get`.
+public struct GetUser: Codable, Hashable, Sendable {
+    public var id: UserID
+    public init(id: UserID) { self.id = id }
+}
+
+/// Reply to `user.list`.
+public struct UserList: Codable, Hashable, Sendable {
+    public var items: [UserRecord]
+    public init(items: [UserRecord]) { self.items = items }
+}
+
+/// Body of `api_token.create`.
+public struct CreateAPIToken: Codable, Hashable, Sendable {
+    public var name: String
+    public var role: Role
+    public init(name: String, role: Role) {
+        self.name = name
+        self.role = role
+    }
+}
+
+/// An API token as listed (never the token itself).
+public struct APITokenRecord: Codable, Hashable, Sendable {
+    public var id: APITokenID
+    public var name: String
+    public var role: Role
+    public var createdAt: Date
+    public var lastUsedAt: Date?
+    public var revoked: Bool
+
+    public init(id: APITokenID, name: String, role: Role, createdAt: Date, lastUsedAt: Date?, revoked: Bool) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.createdAt = createdAt
+        self.lastUsedAt = lastUsedAt
+        self.revoked = revoked
+    }
+}
+
+/// Reply to `api_token.create`: the token, shown this once.
+public struct CreatedAPIToken: Codable, Hashable, Sendable {
+    public var token: String
+    public var record: APITokenRecord
+    public init(token: String, record: APITokenRecord) {
+        self.token = token
+        self.record = record
+    }
+}
+
+/// Reply to `api_token.list`.
+public struct APITokenList: Codable, Hashable, Sendable {
+    public var items: [APITokenRecord]
+    public init(items: [APITokenRecord]) { self.items = items }
+}
+
+/// Body of `api_token.revoke`.
+public struct RevokeAPIToken: Codable, Hashable, Sendable {
+    public var id: APITokenID
+    public init(id: APITokenID) { self.id = id }
+}

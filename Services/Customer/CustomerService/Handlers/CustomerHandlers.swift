@@ -7,7 +7,7 @@ enum CustomerHandlers {
         registry.command(CustomerMessages.create, CreateCustomer.self) { request, context in
             let fields = try CustomerValidation.normalised(request.customer)
             let record = try CustomerStore(connection: context.connection)
-                .insert(CustomerID(), fields, createdBy: context.envelope.actor)
+                .insert(CustomerID(), fields, specialist: request.specialistId, createdBy: context.envelope.actor)
             try context.publish(CustomerMessages.created, CustomerCreated(customer: record))
             return record
         }

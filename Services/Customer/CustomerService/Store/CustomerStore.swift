@@ -12,7 +12,7 @@ struct CustomerStore {
         currency, payment_terms_days, notes, specialist_id, deactivated_at IS NOT NULL, created_at, updated_at
         """
 
-    func insert(_ id: CustomerID, _ fields: CustomerFields, createdBy: Actor?) throws -> CustomerRecord {
+    func insert(_ id: CustomerID, _ fields: CustomerFields, specialist: UserID?, createdBy: Actor?) throws -> CustomerRecord {
         let currency = fields.currency ?? CustomerValidation.defaultCurrency
         let terms = fields.paymentTermsDays ?? CustomerValidation.defaultPaymentTermsDays
         if let parent = fields.parentCustomerId, try find(parent) == nil {
@@ -21,12 +21,12 @@ struct CustomerStore {
         let rows = try connection.query("""
             INSERT INTO customers (id, display_name, company, customer_number, email, phone, mobile, website,
                 name_on_checks, billing_address, shipping_address, shipping_same_as_billing, parent_customer_id,
-                billed_with_parent, currency, payment_terms_days, notes, created_by)
+                billed_with_parent, currency, payment_terms_days, notes, specialist_id, created_by)
             VALUES (\(id), \(fields.displayName), \(fields.company), \(fields.customerNumber), \(fields.email),
                 \(fields.phone), \(fields.mobile), \(fields.website), \(fields.nameOnChecks),
                 \(try fields.billingAddress.map(PostgresJSON.init)), \(try fields.shippingAddress.map(PostgresJSON.init)),
                 \(fields.shippingSameAsBilling ?? true), \(fields.parentCustomerId), \(fields.billedWithParent ?? false),
-                \(currency.code), \(terms), \(fields.notes), \(try createdBy.map(PostgresJSON.init)))
+                \(currency.code), \(terms), \(fields.notes), \(specialist), \(try createdBy.map(PostgresJSON.init)))
             RETURNING \(sql: Self.columns)
             """)
         return try Self.record(rows[0])
@@ -51,6 +51,7 @@ struct CustomerStore {
             SELECT \(sql: Self.columns) FROM customers
             WHERE (\(pattern)::text IS NULL OR display_name ILIKE \(pattern) OR company ILIKE \(pattern)
                    OR customer_number ILIKE \(pattern) OR email ILIKE \(pattern) OR phone ILIKE \(pattern))
+              AND (\(request.assignedTo)::uuid IS NULL OR specialist_id = \(request.assignedTo))
               AND (\(after?.0)::timestamptz IS NULL OR (created_at, id) < (\(after?.0), \(after?.1)))
             ORDER BY created_at DESC, id DESC
             LIMIT \(limit + 1)
@@ -59,6 +60,7 @@ struct CustomerStore {
             SELECT count(*) FROM customers
             WHERE (\(pattern)::text IS NULL OR display_name ILIKE \(pattern) OR company ILIKE \(pattern)
                    OR customer_number ILIKE \(pattern) OR email ILIKE \(pattern) OR phone ILIKE \(pattern))
+              AND (\(request.assignedTo)::uuid IS NULL OR specialist_id = \(request.assignedTo))
             """).single(Int.self)
         var items = try rows.map(Self.record)
         var next: String?

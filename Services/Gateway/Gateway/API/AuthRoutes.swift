@@ -8,16 +8,16 @@ struct AuthRoutes {
     let clients: ServiceClients
 
     func register(in routes: Routes) {
-        routes.post("/api/v1/auth/login") { request, _ in
+        routes.post("/api/v1/auth/login", .public) { request, _ in
             let login = try await request.decodeJSON(Login.self)
             let result = try await signIn(login)
             return try JSONResponse.make(result)
         }
-        routes.post("/api/v1/auth/logout") { request, _ in
-            if let token = AuthenticationMiddleware.token(in: request) { try await signOut(token) }
+        routes.post("/api/v1/auth/logout", .signedIn) { request, _ in
+            if let token = Routes.token(in: request) { try await signOut(token) }
             return Response(status: .noContent)
         }
-        routes.get("/api/v1/me") { _, context in
+        routes.get("/api/v1/me", .signedIn) { _, context in
             let principal = try context.requirePrincipal()
             return try JSONResponse.make(principal)
         }

@@ -8,26 +8,30 @@ struct CustomerRoutes {
     let clients: ServiceClients
 
     func register(in routes: Routes) {
-        routes.post("/api/v1/customers") { request, context in
+        routes.post("/api/v1/customers", .editCustomers) { request, context in
             let fields = try await request.decodeJSON(CustomerFields.self)
+            let principal = try context.requirePrincipal()
+            // A specialist who sees only their own customers keeps what they create.
             let customer = try await clients[.customer].command(
-                CustomerMessages.create, CreateCustomer(customer: fields), as: CustomerRecord.self,
-                actor: try context.requirePrincipal().actor, idempotencyKey: request.headers[.idempotencyKey])
+                CustomerMessages.create, CreateCustomer(customer: fields, specialistId: CustomerScope.assignedOnly(principal)),
+                as: CustomerRecord.self, actor: principal.actor, idempotencyKey: request.headers[.idempotencyKey])
             return try JSONResponse.make(CustomerResponse(customer), status: .created)
         }
-        routes.get("/api/v1/customers") { request, context in
+        routes.get("/api/v1/customers", .readCustomers) { request, context in
             let limit = try request.uri.queryParameters.limit()
             let page = try await clients[.customer].query(
                 CustomerMessages.list,
                 ListCustomers(query: request.uri.queryParameters.get("q"), limit: limit,
-                              cursor: request.uri.queryParameters.get("cursor")),
+                              cursor: request.uri.queryParameters.get("cursor"),
+                              assignedTo: CustomerScope.assignedOnly(try context.requirePrincipal())),
                 as: CustomerPage.self)
             return try JSONResponse.make(ListResponse(items: page.items.map(CustomerResponse.init),
                                                       nextCursor: page.nextCursor, total: page.total))
         }
-        routes.get("/api/v1/customers/:id") { request, context in
+        routes.get("/api/v1/customers/:id", .readCustomers) { request, context in
             let id = try context.parameters.id("id", of: "customer", as: CustomerID.self)
             let customer = try await clients[.customer].query(CustomerMessages.get, GetCustomer(id: id), as: CustomerRecord.self)
+            try CustomerScope.check(customer, for: try context.requirePrincipal())
             return try JSONResponse.make(CustomerResponse(customer))
         }
     }

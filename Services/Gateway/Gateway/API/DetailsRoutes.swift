@@ -9,15 +9,15 @@ struct DetailsRoutes {
     let sectionTimeout: Duration
 
     func register(in routes: Routes) {
-        routes.get("/api/v1/customers/:id/details") { request, context in
+        routes.get("/api/v1/customers/:id/details", .readCustomers) { request, context in
             let id = try context.parameters.id("id", of: "customer", as: CustomerID.self)
-            return try JSONResponse.make(try await details(of: id))
+            return try JSONResponse.make(try await details(of: id, for: try context.requirePrincipal()))
         }
     }
 
     /// The merged view. The customer is required (404 when absent, 503 when its service is
     /// down); every other section degrades to `null` and is named in `unavailable`.
-    func details(of id: CustomerID, today: BusinessDate = .today) async throws -> CustomerDetails {
+    func details(of id: CustomerID, for principal: Principal, today: BusinessDate = .today) async throws -> CustomerDetails {
         let timeout = sectionTimeout
         async let profile = clients[.customer].query(CustomerMessages.profile, GetCustomer(id: id),
                                                      as: CustomerProfile.self, timeout: timeout)
@@ -36,6 +36,7 @@ struct DetailsRoutes {
 
         let (customer, invoiceSummary, paymentSummary, historySummary, workflowSummary) =
             (try await profile, await invoices, await payments, await history, await workflows)
+        try CustomerScope.check(customer.customer, for: principal)
 
         var unavailable: [String] = []
         if invoiceSummary == nil { unavailable += ["invoices", "totals"] }

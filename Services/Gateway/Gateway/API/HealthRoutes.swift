@@ -18,7 +18,7 @@ struct HealthRoutes {
     }
 
     func register(in routes: Routes) {
-        routes.get("/health") { _, _ in
+        routes.get("/health", .public) { _, _ in
             let report = await check()
             return try JSONResponse.make(report, status: report.status == "ok" ? .ok : .serviceUnavailable)
         }

@@ -7,7 +7,7 @@ struct MetricsRoutes {
     let registry: PrometheusCollectorRegistry
 
     func register(in routes: Routes) {
-        routes.get("/metrics") { _, _ in
+        routes.get("/metrics", .signedIn) { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }

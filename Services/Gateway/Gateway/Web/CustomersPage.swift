@@ -2,7 +2,8 @@ import Contracts
 
 /// The Customers list: search, "+ Add Customer", one row per customer.
 enum CustomersPage {
-    static func render(page: CustomerPage, query: String?) -> String {
+    /// `canAdd`: whether the signed-in role may create customers (the button is hidden otherwise).
+    static func render(page: CustomerPage, query: String?, canAdd: Bool) -> String {
         let rows = page.items.map { customer in
             let fields = customer.fields
             return """
@@ -31,7 +32,7 @@ enum CustomersPage {
                 <h1>Customers</h1>
                 <p class="muted">\(page.total) customer\(page.total == 1 ? "" : "s")</p>
               </div>
-              <button class="button primary" type="button" data-open="add-customer">+ Add Customer</button>
+              \(canAdd ? "<button class=\"button primary\" type=\"button\" data-open=\"add-customer\">+ Add Customer</button>" : "")
             </div>
             <form class="search" method="get" action="/customers" role="search">
               <input type="search" name="q" value="\(HTML.escape(query))" placeholder="Search name, company, number, email or phone" aria-label="Search customers">
@@ -40,7 +41,7 @@ enum CustomersPage {
             <section class="card">
             \(table)
             </section>
-            \(addCustomerDialog)
+            \(canAdd ? addCustomerDialog : "")
             """
         return HTML.page(title: "Customers", active: "customers", body: body)
     }

@@ -13,17 +13,17 @@ struct WebRoutes {
     let secureCookies: Bool
 
     func register(in routes: Routes) {
-        routes.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/customers"]) }
-        routes.get("/login") { request, _ in
+        routes.get("/", .public) { _, _ in Response(status: .seeOther, headers: [.location: "/customers"]) }
+        routes.get("/login", .public) { request, _ in
             html(LoginPage.render(next: safeNext(request.uri.queryParameters.get("next"))))
         }
-        routes.post("/login") { request, _ in
+        routes.post("/login", .public) { request, _ in
             let form = try await request.formFields()
             let next = safeNext(form["next"])
             do {
                 let result = try await auth.signIn(Login(email: form["email"] ?? "", password: form["password"] ?? ""))
                 var response = Response(status: .seeOther, headers: [.location: next])
-                response.setCookie(Cookie(name: AuthenticationMiddleware.cookieName, value: result.token,
+                response.setCookie(Cookie(name: Routes.cookieName, value: result.token,
                                           expires: result.expiresAt, path: "/", secure: secureCookies,
                                           httpOnly: true, sameSite: .strict))
                 return response
@@ -33,24 +33,28 @@ struct WebRoutes {
                 return response
             }
         }
-        routes.post("/logout") { request, _ in
-            if let token = AuthenticationMiddleware.token(in: request) { try? await auth.signOut(token) }
+        routes.post("/logout", .public) { request, _ in
+            if let token = Routes.token(in: request) { try? await auth.signOut(token) }
             var response = Response(status: .seeOther, headers: [.location: "/login"])
-            response.setCookie(Cookie(name: AuthenticationMiddleware.cookieName, value: "", maxAge: 0, path: "/",
+            response.setCookie(Cookie(name: Routes.cookieName, value: "", maxAge: 0, path: "/",
                                       secure: secureCookies, httpOnly: true, sameSite: .strict))
             return response
         }
-        routes.get("/customers") { request, _ in
+        routes.get("/customers", .readCustomers) { request, context in
             let query = request.uri.queryParameters.get("q").flatMap { $0.isEmpty ? nil : $0 }
+            let principal = try context.requirePrincipal()
             let page = try await clients[.customer].query(
-                CustomerMessages.list, ListCustomers(query: query, limit: 100), as: CustomerPage.self)
-            return html(CustomersPage.render(page: page, query: query))
+                CustomerMessages.list,
+                ListCustomers(query: query, limit: 100, assignedTo: CustomerScope.assignedOnly(principal)),
+                as: CustomerPage.self)
+            return html(CustomersPage.render(page: page, query: query,
+                                             canAdd: PermissionTable.allows(principal.role, .editCustomers)))
         }
-        routes.get("/customers/:id") { _, context in
+        routes.get("/customers/:id", .readCustomers) { _, context in
             let id = try context.parameters.id("id", of: "customer", as: CustomerID.self)
-            return html(DetailsPage.render(try await details.details(of: id)))
+            return html(DetailsPage.render(try await details.details(of: id, for: try context.requirePrincipal())))
         }
-        routes.get("/assets/:file") { _, context in
+        routes.get("/assets/:file", .public) { _, context in
             guard let name = context.parameters.get("file"), let asset = Assets.shared[name] else {
                 throw ErrorBody.notFound("no such asset")
             }

@@ -20,6 +20,11 @@ struct IdentityStore {
         try connection.query("SELECT count(*) FROM users").single(Int.self)
     }
 
+    /// Users with this email in any case (0 or 1).
+    func userCount(email: String) throws -> Int {
+        try connection.query("SELECT count(*) FROM users WHERE lower(email) = \(Secrets.emailKey(email))").single(Int.self)
+    }
+
     func insertUser(name: String, email: String, role: Role, manageAllCustomers: Bool, passwordHash: String) throws -> UserRecord {
         try Self.user(connection.query("""
             INSERT INTO users (id, name, email, role, manage_all_customers, password_hash)
@@ -74,13 +79,74 @@ struct IdentityStore {
             RETURNING id, role
             """)
         guard let row = rows.first else { return nil }
-        let (id, role) = try row.decode((UUID, String).self)
+        let (id, role) = try row.decode((APITokenID, String).self)
         let scoped = Role(rawValue: role) ?? .viewer
-        return Principal(user: nil, apiTokenId: id.uuidString.lowercased(), role: scoped,
+        return Principal(user: nil, apiTokenId: id.description, role: scoped,
                          manageAllCustomers: scoped != .specialist)
     }
 
     func revokeSession(tokenHash: String) throws {
         try connection.execute("UPDATE sessions SET revoked_at = now() WHERE token_hash = \(tokenHash) AND revoked_at IS NULL")
+    }
+}
+
+extension IdentityStore {
+    func users() throws -> [UserRecord] {
+        try connection.query("SELECT \(sql: Self.userColumns) FROM users ORDER BY lower(name), id").map(Self.user)
+    }
+
+    func user(_ id: UserID, forUpdate: Bool = false) throws -> UserRecord? {
+        let lock: StaticString = " FOR UPDATE"
+        let none: StaticString = ""
+        return try connection.query("SELECT \(sql: Self.userColumns) FROM users WHERE id = \(id)\(sql: forUpdate ? lock : none)")
+            .first.map(Self.user)
+    }
+
+    /// Active owners other than `excluding`, locked so two demotions cannot race past the last one.
+    func otherActiveOwners(excluding id: UserID) throws -> Int {
+        try connection.query("SELECT id FROM users WHERE role = 'owner' AND active AND id <> \(id) FOR UPDATE").count
+    }
+
+    func update(_ id: UserID, name: String, role: Role, manageAllCustomers: Bool, isDefaultSpecialist: Bool, active: Bool,
+                passwordHash: String?) throws -> UserRecord {
+        if isDefaultSpecialist {
+            try connection.execute("UPDATE users SET is_default_specialist = false WHERE is_default_specialist AND id <> \(id)")
+        }
+        return try Self.user(connection.query("""
+            UPDATE users SET name = \(name), role = \(role.rawValue), manage_all_customers = \(manageAllCustomers),
+                is_default_specialist = \(isDefaultSpecialist), active = \(active),
+                password_hash = coalesce(\(passwordHash), password_hash), updated_at = now()
+            WHERE id = \(id)
+            RETURNING \(sql: Self.userColumns)
+            """)[0])
+    }
+
+    /// Ends every session of a user (deactivated, or password changed).
+    func revokeSessions(of user: UserID) throws {
+        try connection.execute("UPDATE sessions SET revoked_at = now() WHERE user_id = \(user) AND revoked_at IS NULL")
+    }
+
+    func insertToken(name: String, role: Role, tokenHash: String, createdBy: UserID?) throws -> APITokenRecord {
+        try Self.token(connection.query("""
+            INSERT INTO api_tokens (id, name, token_hash, role, created_by) VALUES (\(APITokenID()), \(name), \(tokenHash), \(role.rawValue), \(createdBy))
+            RETURNING id, name, role, created_at, last_used_at, revoked_at IS NOT NULL
+            """)[0])
+    }
+
+    func tokens() throws -> [APITokenRecord] {
+        try connection.query("""
+            SELECT id, name, role, created_at, last_used_at, revoked_at IS NOT NULL FROM api_tokens ORDER BY created_at DESC
+            """).map(Self.token)
+    }
+
+    /// Returns whether a live token was revoked.
+    func revokeToken(_ id: APITokenID) throws -> Bool {
+        try connection.execute("UPDATE api_tokens SET revoked_at = now() WHERE id = \(id) AND revoked_at IS NULL") == 1
+    }
+
+    static func token(_ row: PostgresRow) throws -> APITokenRecord {
+        let (id, name, role, created, lastUsed, revoked) = try row.decode((APITokenID, String, String, Date, Date?, Bool).self)
+        return APITokenRecord(id: id, name: name, role: Role(rawValue: role) ?? .viewer, createdAt: created,
+                              lastUsedAt: lastUsed, revoked: revoked)
     }
 }

@@ -1,0 +1,69 @@
+import Contracts
+import Hummingbird
+import Messaging
+
+/// `GET|POST /users`, `GET|PATCH /users/{id}`, `POST|GET /api-tokens`, `DELETE /api-tokens/{id}`.
+struct UserRoutes {
+    let clients: ServiceClients
+
+    func register(in routes: Routes) {
+        routes.get("/api/v1/users", .manageUsers) { _, context in
+            let users = try await clients[.gateway].query(IdentityMessages.listUsers, Empty(), as: UserList.self,
+                                                          actor: try context.requirePrincipal().actor)
+            return try JSONResponse.make(ListResponse(items: users.items, nextCursor: nil, total: users.items.count))
+        }
+        routes.post("/api/v1/users", .manageUsers) { request, context in
+            let body = try await request.decodeJSON(CreateUser.self)
+            let user = try await clients[.gateway].command(IdentityMessages.createUser, body, as: UserRecord.self,
+                                                           actor: try context.requirePrincipal().actor,
+                                                           idempotencyKey: request.headers[.idempotencyKey])
+            return try JSONResponse.make(user, status: .created)
+        }
+        routes.get("/api/v1/users/:id", .manageUsers) { _, context in
+            let id = try context.parameters.id("id", of: "user", as: UserID.self)
+            return try JSONResponse.make(try await clients[.gateway].query(
+                IdentityMessages.getUser, GetUser(id: id), as: UserRecord.self, actor: try context.requirePrincipal().actor))
+        }
+        routes.patch("/api/v1/users/:id", .manageUsers) { request, context in
+            let id = try context.parameters.id("id", of: "user", as: UserID.self)
+            let changes = try await request.decodeJSON(UserChangesBody.self)
+            guard changes.email == nil else {
+                throw ErrorBody.invalidArgument("email cannot be changed; create a new user instead", field: "email")
+            }
+            let user = try await clients[.gateway].command(
+                IdentityMessages.updateUser, UpdateUser(id: id, changes: changes.changes), as: UserRecord.self,
+                actor: try context.requirePrincipal().actor, idempotencyKey: request.headers[.idempotencyKey])
+            return try JSONResponse.make(user)
+        }
+        routes.post("/api/v1/api-tokens", .manageAPITokens) { request, context in
+            let body = try await request.decodeJSON(CreateAPIToken.self)
+            let created = try await clients[.gateway].command(IdentityMessages.createToken, body, as: CreatedAPIToken.self,
+                                                              actor: try context.requirePrincipal().actor)
+            return try JSONResponse.make(created, status: .created)
+        }
+        routes.get("/api/v1/api-tokens", .manageAPITokens) { _, context in
+            let tokens = try await clients[.gateway].query(IdentityMessages.listTokens, Empty(), as: APITokenList.self,
+                                                           actor: try context.requirePrincipal().actor)
+            return try JSONResponse.make(ListResponse(items: tokens.items, nextCursor: nil, total: tokens.items.count))
+        }
+        routes.delete("/api/v1/api-tokens/:id", .manageAPITokens) { _, context in
+            let id = try context.parameters.id("id", of: "API token", as: APITokenID.self)
+            _ = try await clients[.gateway].command(IdentityMessages.revokeToken, RevokeAPIToken(id: id), as: Empty.self,
+                                                    actor: try context.requirePrincipal().actor)
+            return Response(status: .noContent)
+        }
+    }
+}
+
+/// `PATCH /users/{id}`'s body: the changes, and `email` only to refuse it by name.
+struct UserChangesBody: Decodable {
+    var changes: UserChanges
+    var email: String?
+
+    private enum CodingKeys: String, CodingKey { case email }
+
+    init(from decoder: any Decoder) throws {
+        changes = try UserChanges(from: decoder)
+        email = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .email)
+    }
+}

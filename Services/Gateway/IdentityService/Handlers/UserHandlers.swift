@@ -1,0 +1,105 @@
+import Contracts
+import Foundation
+import Messaging
+
+/// Users and API tokens. Who may call these is decided by the gateway's permission table;
+/// the rules that protect the data itself live here: emails are unique in any case,
+/// there is always an active owner, only an owner makes or unmakes owners, at most one
+/// default specialist, tokens never outrank their creator.
+enum UserHandlers {
+    static func register(in registry: inout HandlerRegistry) {
+        registry.command(IdentityMessages.createUser, CreateUser.self) { request, context in
+            let name = request.name.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !name.isEmpty else { throw ErrorBody.invalidArgument("name is required", field: "name") }
+            guard EmailAddress.isPlausible(request.email) else { throw ErrorBody.invalidArgument("email is not valid", field: "email") }
+            try PasswordPolicy.check(request.password)
+            try requireOwnerToGrant(request.role, actor: context.envelope.actor)
+            let store = IdentityStore(connection: context.connection)
+            guard try store.userCount(email: request.email) == 0 else {
+                throw ErrorBody.conflict("a user with email \(request.email) already exists")
+            }
+            var user = try store.insertUser(name: name, email: request.email, role: request.role,
+                                            manageAllCustomers: request.manageAllCustomers ?? (request.role != .specialist),
+                                            passwordHash: Secrets.hashPassword(request.password))
+            if request.isDefaultSpecialist == true {
+                user = try store.update(user.id, name: user.name, role: user.role, manageAllCustomers: user.manageAllCustomers,
+                                        isDefaultSpecialist: true, active: true, passwordHash: nil)
+            }
+            try context.publish(IdentityMessages.userUpserted, user)
+            return user
+        }
+
+        registry.command(IdentityMessages.updateUser, UpdateUser.self) { request, context in
+            let store = IdentityStore(connection: context.connection)
+            guard let current = try store.user(request.id, forUpdate: true) else {
+                throw ErrorBody.notFound("user \(request.id) does not exist")
+            }
+            let changes = request.changes
+            let role = changes.role ?? current.role
+            let active = changes.active ?? current.active
+            if role != current.role && (role == .owner || current.role == .owner) {
+                try requireOwnerToGrant(.owner, actor: context.envelope.actor)
+            }
+            if current.role == .owner && current.active && (role != .owner || !active),
+               try store.otherActiveOwners(excluding: current.id) == 0 {
+                throw ErrorBody.failedPrecondition("there must always be an active owner; make someone else owner first")
+            }
+            let name = changes.name?.trimmingCharacters(in: .whitespacesAndNewlines) ?? current.name
+            guard !name.isEmpty else { throw ErrorBody.invalidArgument("name is required", field: "name") }
+            var passwordHash: String?
+            if let password = changes.password {
+                try PasswordPolicy.check(password)
+                passwordHash = Secrets.hashPassword(password)
+            }
+            let user = try store.update(current.id, name: name, role: role,
+                                        manageAllCustomers: changes.manageAllCustomers ?? current.manageAllCustomers,
+                                        isDefaultSpecialist: changes.isDefaultSpecialist ?? current.isDefaultSpecialist,
+                                        active: active, passwordHash: passwordHash)
+            if !active || passwordHash != nil { try store.revokeSessions(of: user.id) }
+            try context.publish(IdentityMessages.userUpserted, user)
+            return user
+        }
+
+        registry.query(IdentityMessages.listUsers, Empty.self) { _, context in
+            UserList(items: try IdentityStore(connection: context.connection).users())
+        }
+
+        registry.query(IdentityMessages.getUser, GetUser.self) { request, context in
+            guard let user = try IdentityStore(connection: context.connection).user(request.id) else {
+                throw ErrorBody.notFound("user \(request.id) does not exist")
+            }
+            return user
+        }
+
+        registry.unrecordedCommand(IdentityMessages.createToken, CreateAPIToken.self) { request, context in
+            let name = request.name.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !name.isEmpty else { throw ErrorBody.invalidArgument("name is required", field: "name") }
+            guard request.role != .owner else {
+                throw ErrorBody.invalidArgument("an API token cannot act as owner; choose admin or below", field: "role")
+            }
+            let token = Secrets.newToken(prefix: "art_")
+            let record = try IdentityStore(connection: context.connection).insertToken(
+                name: name, role: request.role, tokenHash: Secrets.tokenHash(token), createdBy: context.envelope.actor?.userId)
+            return CreatedAPIToken(token: token, record: record)
+        }
+
+        registry.query(IdentityMessages.listTokens, Empty.self) { _, context in
+            APITokenList(items: try IdentityStore(connection: context.connection).tokens())
+        }
+
+        registry.command(IdentityMessages.revokeToken, RevokeAPIToken.self) { request, context in
+            guard try IdentityStore(connection: context.connection).revokeToken(request.id) else {
+                throw ErrorBody.notFound("API token \(request.id) does not exist or is already revoked")
+            }
+            return Empty()
+        }
+    }
+
+    /// Only an owner makes (or unmakes) an owner.
+    private static func requireOwnerToGrant(_ role: Role, actor: Actor?) throws {
+        guard role == .owner else { return }
+        guard actor?.role == Role.owner.rawValue else {
+            throw ErrorBody(.permissionDenied, "only an owner can make or change an owner")
+        }
+    }
+}
