@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import Postgres
 import XCTest
 
 /// Each role against the permission table, specialists' customer scope, the user rules,
@@ -15,6 +16,12 @@ final class AuthorizationTests: XCTestCase {
 
     override func tearDown() async throws {
         system?.shutdown()
+    }
+
+    /// Runs `body` on a superuser connection that lives and dies on this thread (a
+    /// connection must not cross an `await`, which may resume on another thread).
+    private func onOwnConnection(_ body: (PostgresConnection) throws -> Void) throws {
+        try body(try PostgresConnection(url: system.superuserURL))
     }
 
     private func assertStatus(_ expected: Int, _ actual: Int, _ message: String = "", line: UInt = #line) {
@@ -136,5 +143,63 @@ final class AuthorizationTests: XCTestCase {
 
         assertStatus(204, (try await system.http("DELETE", "/api/v1/api-tokens/\(id)")).status)
         assertStatus(401, (try await system.http("GET", "/api/v1/customers", as: .token(token))).status)
+    }
+}
+
+extension AuthorizationTests {
+    func testSettingsAreReadByAnyoneAndChangedOnlyByOwnersAndAdmins() async throws {
+        let viewer = try await signedIn("viewer")
+        let manager = try await signedIn("manager")
+        let read = try await system.http("GET", "/api/v1/settings", as: .token(viewer.token))
+        XCTAssertEqual(read.status, 200)
+        XCTAssertEqual(try system.json(read.body)["time_zone"] as? String, "UTC")
+        let refused = try await system.http("PATCH", "/api/v1/settings", json: #"{"name": "Nope"}"#, as: .token(manager.token))
+        XCTAssertEqual(refused.status, 403)
+
+        let badZone = try await system.http("PATCH", "/api/v1/settings", json: #"{"time_zone": "Mars/Olympus"}"#)
+        XCTAssertEqual(badZone.status, 400)
+        XCTAssertNotNil((try system.json(badZone.body)["error"] as? [String: Any]).flatMap { ($0["details"] as? [String: String])?["time_zone"] })
+        let badWindow = try await system.http("PATCH", "/api/v1/settings", json: #"{"send_window": {"start": "18:00", "end": "08:00", "weekdays": [1]}}"#)
+        XCTAssertEqual(badWindow.status, 400)
+
+        let changed = try await system.http("PATCH", "/api/v1/settings", json: #"{"name": "Acme Receivables", "time_zone": "America/New_York", "currency": "usd"}"#)
+        XCTAssertEqual(changed.status, 200, String(decoding: changed.body, as: UTF8.self))
+        let after = try system.json(try await system.http("GET", "/api/v1/settings", as: .token(viewer.token)).body)
+        XCTAssertEqual(after["name"] as? String, "Acme Receivables")
+        XCTAssertEqual(after["time_zone"] as? String, "America/New_York")
+        XCTAssertEqual((after["send_window"] as? [String: Any])?["start"] as? String, "08:00")
+        let health = try await system.health("gateway")
+        XCTAssertGreaterThanOrEqual(health.latestEventSeq, 1, "business_settings.changed (and user.upserted) are published")
+    }
+
+    func testCookieAuthenticatedChangesMustComeFromThisSite() async throws {
+        let token = try XCTUnwrap(system.ownerToken)
+        let host = "127.0.0.1:\(system.gatewayPort)"
+        let forged = try await system.http("POST", "/api/v1/customers", json: #"{"display_name": "Forged"}"#,
+                                           headers: ["Cookie": "ar_session=\(token)", "Origin": "https://evil.example"], as: .anonymous)
+        XCTAssertEqual(forged.status, 403)
+        let bare = try await system.http("POST", "/api/v1/customers", json: #"{"display_name": "No Origin"}"#,
+                                         headers: ["Cookie": "ar_session=\(token)"], as: .anonymous)
+        XCTAssertEqual(bare.status, 403)
+        let sameSite = try await system.http("POST", "/api/v1/customers", json: #"{"display_name": "Same Site"}"#,
+                                             headers: ["Cookie": "ar_session=\(token)", "Origin": "http://\(host)"], as: .anonymous)
+        XCTAssertEqual(sameSite.status, 201)
+        let reads = try await system.http("GET", "/api/v1/customers", headers: ["Cookie": "ar_session=\(token)"], as: .anonymous)
+        XCTAssertEqual(reads.status, 200)
+    }
+
+    func testAnExpiredSessionIsRefused() async throws {
+        let specialist = try await signedIn("specialist")
+        assertStatus(200, (try await system.http("GET", "/api/v1/me", as: .token(specialist.token))).status)
+        let user = try XCTUnwrap(UUID(uuidString: specialist.id))
+        try onOwnConnection { try $0.execute("UPDATE gateway.sessions SET expires_at = now() - interval '1 second' WHERE user_id = \(user)") }
+        assertStatus(401, (try await system.http("GET", "/api/v1/me", as: .token(specialist.token))).status)
+        try onOwnConnection {
+            try $0.execute("""
+                UPDATE gateway.sessions SET expires_at = now() + interval '1 hour', last_seen_at = now() - interval '1 day'
+                WHERE user_id = \(user)
+                """)
+        }
+        assertStatus(401, (try await system.http("GET", "/api/v1/me", as: .token(specialist.token))).status, "idle expiry")
     }
 }

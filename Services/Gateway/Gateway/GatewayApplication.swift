@@ -32,6 +32,7 @@ public func buildGatewayRoutes(configuration: GatewayConfiguration, clients: Ser
     auth.register(in: routes)
     CustomerRoutes(clients: clients).register(in: routes)
     UserRoutes(clients: clients).register(in: routes)
+    SettingsRoutes(clients: clients).register(in: routes)
     details.register(in: routes)
     HealthRoutes(clients: clients).register(in: routes)
     MetricsRoutes(registry: metrics).register(in: routes)

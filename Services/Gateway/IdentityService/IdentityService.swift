@@ -15,6 +15,7 @@ public enum IdentityService {
                          maximumSeconds: try environment.int("AR_SESSION_MAX_HOURS", default: 12) * 3600)
             .register(in: &handlers)
         UserHandlers.register(in: &handlers)
+        SettingsHandlers.register(in: &handlers)
         return ServiceDefinition(name: .gateway, migrations: try MigrationSet.bundled(.gateway, in: .module), handlers: handlers)
     }
 }

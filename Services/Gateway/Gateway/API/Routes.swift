@@ -41,6 +41,7 @@ public final class Routes {
         router.on(RouterPath(full), method: method) { request, context in
             guard permission != .public else { return try await handler(request, context) }
             guard let token = Self.token(in: request) else { return try Self.refuse(request, "sign in first") }
+            try Self.checkCrossSiteForgery(request)
             let principal: Principal
             do {
                 principal = try await clients[.gateway].command(IdentityMessages.authenticate, TokenRequest(token: token),
@@ -70,6 +71,22 @@ public final class Routes {
             return token.isEmpty ? nil : token
         }
         return request.cookies[cookieName]?.value
+    }
+
+    /// A request that changes something and is authenticated by the cookie must come from
+    /// a page of this site: its `Origin` (or, failing that, `Referer`) names this host.
+    /// (The cookie is also SameSite=Strict; this is the second lock. Bearer tokens are
+    /// not sent by browsers on their own, so they need neither.)
+    static func checkCrossSiteForgery(_ request: Request) throws {
+        guard [.post, .put, .patch, .delete].contains(request.method), request.headers[.authorization] == nil else { return }
+        let source = request.headers[.origin] ?? request.headers[.referer]
+        guard let host = request.head.authority, let source, let url = URL(string: source), let sourceHost = url.host else {
+            throw ErrorBody(.permissionDenied, "this request did not come from this site's pages")
+        }
+        let sourceAuthority = sourceHost + (url.port.map { ":\($0)" } ?? "")
+        guard sourceAuthority == host || sourceHost == host else {
+            throw ErrorBody(.permissionDenied, "this request did not come from this site's pages")
+        }
     }
 
     /// 401 for everyone: API callers get the error body, people get the sign-in form, which

@@ -1,0 +1,21 @@
+import Contracts
+import Hummingbird
+import Messaging
+
+/// `GET|PATCH /settings`.
+struct SettingsRoutes {
+    let clients: ServiceClients
+
+    func register(in routes: Routes) {
+        routes.get("/api/v1/settings", .readSettings) { _, context in
+            try JSONResponse.make(try await clients[.gateway].query(
+                IdentityMessages.getSettings, Empty(), as: BusinessSettings.self, actor: try context.requirePrincipal().actor))
+        }
+        routes.patch("/api/v1/settings", .manageSettings) { request, context in
+            let changes = try await request.decodeJSON(BusinessSettingsChanges.self)
+            return try JSONResponse.make(try await clients[.gateway].command(
+                IdentityMessages.updateSettings, changes, as: BusinessSettings.self,
+                actor: try context.requirePrincipal().actor, idempotencyKey: request.headers[.idempotencyKey]))
+        }
+    }
+}
