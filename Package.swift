@@ -94,6 +94,7 @@ let package = Package(
             dependencies: [
                 "ServiceKit", "Messaging", "Postgres", "Contracts",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Services/Gateway/IdentityService", resources: [.copy("Store/Migrations")]),
@@ -138,6 +139,7 @@ let package = Package(
             dependencies: [
                 "Messaging", "ZMQ", "Postgres", "Contracts", "TestSupport", "Gateway", "ServiceKit",
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
                 // Built before the tests run, and started by them as processes.
                 "customer-service", "invoice-service", "payments-service", "communications-service", "history-service",
                 "gateway",

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Gateway
+import HummingbirdOTP
 import Logging
 import Postgres
 import Prometheus
@@ -119,5 +120,51 @@ final class AuthenticationTests: XCTestCase {
         XCTAssertEqual((me["user"] as? [String: Any])?["email"] as? String, RunningSystem.ownerEmail)
         XCTAssertEqual(me["role"] as? String, "owner")
         XCTAssertFalse(String(decoding: body, as: UTF8.self).contains("$2"), "a bcrypt hash leaked")
+    }
+}
+
+extension AuthenticationTests {
+    /// The code an authenticator app would show now.
+    private func currentCode(_ secret: String, in seconds: Double = 0) -> String {
+        let value = TOTP(secret: secret).compute(date: Date().addingTimeInterval(seconds))
+        let digits = String(value)
+        return String(repeating: "0", count: 6 - digits.count) + digits
+    }
+
+    func testOneTimeCodeBecomesASecondFactorOnceConfirmed() async throws {
+        let started = try await system.http("POST", "/api/v1/me/totp")
+        XCTAssertEqual(started.status, 201)
+        let secret = try XCTUnwrap(try system.json(started.body)["secret"] as? String)
+        XCTAssertTrue((try system.json(started.body)["otpauth_url"] as? String)?.hasPrefix("otpauth://totp/") == true)
+
+        // Not on until a code checks out: the password alone still signs in.
+        _ = try await system.signIn(email: RunningSystem.ownerEmail, password: RunningSystem.ownerPassword)
+        let wrongConfirm = try await system.http("POST", "/api/v1/me/totp/confirm", json: #"{"code": "000000"}"#)
+        XCTAssertEqual(wrongConfirm.status, currentCode(secret) == "000000" ? 204 : 400)
+        let confirm = try await system.http("POST", "/api/v1/me/totp/confirm", json: #"{"code": "\#(currentCode(secret))"}"#)
+        XCTAssertEqual(confirm.status, 204, String(decoding: confirm.body, as: UTF8.self))
+
+        let passwordOnly = try await login(RunningSystem.ownerEmail, RunningSystem.ownerPassword)
+        XCTAssertEqual(passwordOnly.status, 401)
+        XCTAssertTrue(passwordOnly.body.contains("one-time code"), passwordOnly.body)
+
+        let wrongCode = try await loginWithCode("123456" == currentCode(secret) ? "654321" : "123456")
+        XCTAssertEqual(wrongCode.status, 401)
+        XCTAssertFalse(wrongCode.body.contains("one-time code"), "a wrong code answers like a wrong password")
+
+        // The confirming code's time step is spent; the next step's code (allowed for clock
+        // drift) signs in once, and not twice.
+        let nextCode = currentCode(secret, in: 30)
+        let signedIn = try await loginWithCode(nextCode)
+        XCTAssertEqual(signedIn.status, 200, signedIn.body)
+        let replayed = try await loginWithCode(nextCode)
+        XCTAssertEqual(replayed.status, 401, "a one-time code worked twice")
+    }
+
+    private func loginWithCode(_ code: String) async throws -> (status: Int, body: String) {
+        let json = try JSONSerialization.data(withJSONObject: ["email": RunningSystem.ownerEmail, "password": RunningSystem.ownerPassword,
+                                                               "totp_code": code])
+        let (status, body) = try await system.http("POST", "/api/v1/auth/login", json: String(decoding: json, as: UTF8.self), as: .anonymous)
+        return (status, String(decoding: body, as: UTF8.self))
     }
 }

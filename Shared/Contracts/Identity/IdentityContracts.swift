@@ -59,9 +59,12 @@ public struct BootstrapOwner: Codable, Hashable, Sendable {
 public struct Login: Codable, Hashable, Sendable {
     public var email: String
     public var password: String
-    public init(email: String, password: String) {
+    /// The current one-time code, for users who turned on the second factor.
+    public var totpCode: String?
+    public init(email: String, password: String, totpCode: String? = nil) {
         self.email = email
         self.password = password
+        self.totpCode = totpCode
     }
 }
 
@@ -81,7 +84,12 @@ public struct LoginResult: Codable, Hashable, Sendable {
 /// inactive user, or too many failures — deliberately indistinguishable).
 public struct LoginOutcome: Codable, Hashable, Sendable {
     public var result: LoginResult?
-    public init(result: LoginResult?) { self.result = result }
+    /// Set when email and password were right but the one-time code is missing.
+    public var needsTotpCode: Bool
+    public init(result: LoginResult?, needsTotpCode: Bool = false) {
+        self.result = result
+        self.needsTotpCode = needsTotpCode
+    }
     public static let refused = LoginOutcome(result: nil)
 }
 
@@ -240,4 +248,33 @@ public struct APITokenList: Codable, Hashable, Sendable {
 public struct RevokeAPIToken: Codable, Hashable, Sendable {
     public var id: APITokenID
     public init(id: APITokenID) { self.id = id }
+}
+
+extension IdentityMessages {
+    /// Command (reply not kept: it carries the secret): `TOTPRequest` (code unused) → `TOTPEnrollment`.
+    public static let startTOTP = "identity.totp_start"
+    /// Command: `TOTPRequest` → `Empty`; turns the second factor on once a code checks out.
+    public static let confirmTOTP = "identity.totp_confirm"
+    /// Command: `TOTPRequest` → `Empty`; turns it off (needs a current code).
+    public static let disableTOTP = "identity.totp_disable"
+}
+
+/// Body of the TOTP commands: whose, and (to confirm or disable) a current code.
+public struct TOTPRequest: Codable, Hashable, Sendable {
+    public var userId: UserID
+    public var code: String?
+    public init(userId: UserID, code: String? = nil) {
+        self.userId = userId
+        self.code = code
+    }
+}
+
+/// Reply to `identity.totp_start`: the secret for an authenticator app, shown once.
+public struct TOTPEnrollment: Codable, Hashable, Sendable {
+    public var secret: String
+    public var otpauthUrl: String
+    public init(secret: String, otpauthUrl: String) {
+        self.secret = secret
+        self.otpauthUrl = otpauthUrl
+    }
 }

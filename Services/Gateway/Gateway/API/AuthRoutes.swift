@@ -21,12 +21,43 @@ struct AuthRoutes {
             let principal = try context.requirePrincipal()
             return try JSONResponse.make(principal)
         }
+        routes.post("/api/v1/me/totp", .signedIn) { _, context in
+            let user = try signedInUser(context)
+            return try JSONResponse.make(try await clients[.gateway].command(
+                IdentityMessages.startTOTP, TOTPRequest(userId: user), as: TOTPEnrollment.self, actor: context.principal?.actor),
+                status: .created)
+        }
+        routes.post("/api/v1/me/totp/confirm", .signedIn) { request, context in
+            let user = try signedInUser(context)
+            let body = try await request.decodeJSON(TOTPCode.self)
+            _ = try await clients[.gateway].command(IdentityMessages.confirmTOTP, TOTPRequest(userId: user, code: body.code),
+                                                    as: Empty.self, actor: context.principal?.actor)
+            return Response(status: .noContent)
+        }
+        routes.delete("/api/v1/me/totp", .signedIn) { request, context in
+            let user = try signedInUser(context)
+            let body = try await request.decodeJSON(TOTPCode.self)
+            _ = try await clients[.gateway].command(IdentityMessages.disableTOTP, TOTPRequest(userId: user, code: body.code),
+                                                    as: Empty.self, actor: context.principal?.actor)
+            return Response(status: .noContent)
+        }
+    }
+
+    /// The signed-in person (the second factor belongs to people, not API tokens).
+    private func signedInUser(_ context: GatewayRequestContext) throws -> UserID {
+        guard let user = try context.requirePrincipal().user?.id else {
+            throw ErrorBody.failedPrecondition("one-time codes are for people signed in, not API tokens")
+        }
+        return user
     }
 
     /// Signs in, or throws the one `unauthenticated` answer every failure gets.
     func signIn(_ login: Login) async throws -> LoginResult {
         let outcome = try await clients[.gateway].command(IdentityMessages.login, login, as: LoginOutcome.self,
                                                           timeout: .seconds(5))
+        if outcome.needsTotpCode {
+            throw ErrorBody(.unauthenticated, "enter the one-time code from your authenticator app", details: ["totp_code": "required"])
+        }
         guard let result = outcome.result else { throw ErrorBody(.unauthenticated, "the email or password is not correct") }
         return result
     }
@@ -34,4 +65,9 @@ struct AuthRoutes {
     func signOut(_ token: String) async throws {
         _ = try await clients[.gateway].command(IdentityMessages.logout, TokenRequest(token: token), as: Empty.self)
     }
+}
+
+/// `{"code": "123456"}`.
+struct TOTPCode: Decodable {
+    var code: String
 }

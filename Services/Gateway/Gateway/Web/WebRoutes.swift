@@ -21,7 +21,8 @@ struct WebRoutes {
             let form = try await request.formFields()
             let next = safeNext(form["next"])
             do {
-                let result = try await auth.signIn(Login(email: form["email"] ?? "", password: form["password"] ?? ""))
+                let result = try await auth.signIn(Login(email: form["email"] ?? "", password: form["password"] ?? "",
+                                                         totpCode: form["totp_code"].flatMap { $0.isEmpty ? nil : $0 }))
                 var response = Response(status: .seeOther, headers: [.location: next])
                 response.setCookie(Cookie(name: Routes.cookieName, value: result.token,
                                           expires: result.expiresAt, path: "/", secure: secureCookies,

@@ -38,6 +38,14 @@ struct IdentityHandlers {
                 try store.recordFailure(emailKey: key)
                 return LoginOutcome.refused
             }
+            if let totp = try store.totpState(of: user.id), let secret = totp.secret {
+                guard let code = request.totpCode, !code.isEmpty else { return LoginOutcome(result: nil, needsTotpCode: true) }
+                guard let step = OneTimeCodes.acceptedStep(code, secret: secret, lastUsedStep: totp.lastStep) else {
+                    try store.recordFailure(emailKey: key)
+                    return LoginOutcome.refused
+                }
+                try store.setTOTP(of: user.id, secret: secret, pending: nil, lastStep: step)
+            }
             let token = Secrets.newToken(prefix: "ses_")
             let expiresAt = Date().addingTimeInterval(Double(maximumSeconds))
             try store.insertSession(tokenHash: Secrets.tokenHash(token), user: user.id, expiresAt: expiresAt)
@@ -50,6 +58,43 @@ struct IdentityHandlers {
             if let principal = try store.sessionPrincipal(tokenHash: hash, idleSeconds: idleSeconds) { return principal }
             if let principal = try store.apiTokenPrincipal(tokenHash: hash) { return principal }
             throw ErrorBody(.unauthenticated, "the session or token is not valid; sign in again")
+        }
+
+        registry.unrecordedCommand(IdentityMessages.startTOTP, TOTPRequest.self) { request, context in
+            let store = IdentityStore(connection: context.connection)
+            guard let user = try store.user(request.userId), let state = try store.totpState(of: user.id) else {
+                throw ErrorBody.notFound("user \(request.userId) does not exist")
+            }
+            guard state.secret == nil else {
+                throw ErrorBody.failedPrecondition("the one-time code is already on; turn it off first")
+            }
+            let secret = OneTimeCodes.newSecret()
+            try store.setTOTP(of: user.id, secret: nil, pending: secret, lastStep: nil)
+            return TOTPEnrollment(secret: secret, otpauthUrl: OneTimeCodes.enrollmentURL(secret: secret, email: user.email))
+        }
+
+        registry.command(IdentityMessages.confirmTOTP, TOTPRequest.self) { request, context in
+            let store = IdentityStore(connection: context.connection)
+            guard let state = try store.totpState(of: request.userId), let pending = state.pending else {
+                throw ErrorBody.failedPrecondition("start the one-time code set-up first")
+            }
+            guard let code = request.code, let step = OneTimeCodes.acceptedStep(code, secret: pending, lastUsedStep: nil) else {
+                throw ErrorBody.invalidArgument("the code does not match; check the authenticator app's clock", field: "code")
+            }
+            try store.setTOTP(of: request.userId, secret: pending, pending: nil, lastStep: step)
+            return Empty()
+        }
+
+        registry.command(IdentityMessages.disableTOTP, TOTPRequest.self) { request, context in
+            let store = IdentityStore(connection: context.connection)
+            guard let state = try store.totpState(of: request.userId), let secret = state.secret else {
+                throw ErrorBody.failedPrecondition("the one-time code is not on")
+            }
+            guard let code = request.code, OneTimeCodes.acceptedStep(code, secret: secret, lastUsedStep: state.lastStep) != nil else {
+                throw ErrorBody.invalidArgument("the code does not match", field: "code")
+            }
+            try store.setTOTP(of: request.userId, secret: nil, pending: nil, lastStep: nil)
+            return Empty()
         }
 
         registry.unrecordedCommand(IdentityMessages.logout, TokenRequest.self) { request, context in

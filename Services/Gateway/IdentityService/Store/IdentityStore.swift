@@ -150,3 +150,20 @@ extension IdentityStore {
                               lastUsedAt: lastUsed, revoked: revoked)
     }
 }
+
+extension IdentityStore {
+    /// A user's second-factor state, locked for the change that follows.
+    func totpState(of user: UserID) throws -> (secret: String?, pending: String?, lastStep: Int64?)? {
+        try connection.query("""
+            SELECT totp_secret, totp_pending_secret, totp_last_step FROM users WHERE id = \(user) FOR UPDATE
+            """).first.map { try $0.decode((String?, String?, Int64?).self) }
+    }
+
+    func setTOTP(of user: UserID, secret: String?, pending: String?, lastStep: Int64?) throws {
+        try connection.execute("""
+            UPDATE users SET totp_secret = \(secret), totp_pending_secret = \(pending), totp_last_step = \(lastStep),
+                updated_at = now()
+            WHERE id = \(user)
+            """)
+    }
+}
