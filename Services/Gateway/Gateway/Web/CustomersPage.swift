@@ -50,14 +50,14 @@ enum CustomersPage {
         <dialog id="add-customer" class="dialog">
           <form id="add-customer-form" class="form" novalidate>
             <h2>Add customer</h2>
-            <label>Display name <span class="required">*</span>
-              <input name="display_name" required autocomplete="off"></label>
-            <p class="field-error" data-error-for="display_name"></p>
+            <label><span>Display name <span class="required">*</span></span>
+              <input name="display_name" required autocomplete="off">
+              <span class="field-error" data-error-for="display_name"></span></label>
             <div class="grid-2">
               <label>Company <input name="company"></label>
               <label>Customer number <input name="customer_number" placeholder="e.g. claim no."></label>
-              <label>Email <input name="email" type="email"></label>
-              <p class="field-error" data-error-for="email"></p>
+              <label>Email <input name="email" type="email">
+                <span class="field-error" data-error-for="email"></span></label>
               <label>Phone <input name="phone"></label>
               <label>Payment terms (net days) <input name="payment_terms_days" type="number" min="0" max="365" value="30"></label>
               <label>Currency <input name="currency" value="USD" maxlength="3"></label>

@@ -10,7 +10,7 @@ enum LoginPage {
                 <input type="hidden" name="next" value="\(HTML.escape(next))">
                 <label>Email <input name="email" type="email" autocomplete="username" value="\(HTML.escape(email))" required autofocus></label>
                 <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-                <label>One-time code <span class="muted">(if you turned it on)</span>
+                <label><span>One-time code <span class="muted">(if you turned it on)</span></span>
                   <input name="totp_code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]*"></label>
                 <div class="actions"><button class="button primary" type="submit">Sign in</button></div>
               </form>
