@@ -7,12 +7,12 @@ quiet=${1:-}
 pids="$root/.data/pids"
 for pidfile in "$pids"/*.pid; do
   [ -f "$pidfile" ] || continue
-  pid=$(cat "$pidfile")
+  pid=$(cat "$pidfile" 2>/dev/null) || continue
   kill -TERM "$pid" 2>/dev/null || true
 done
 for pidfile in "$pids"/*.pid; do
   [ -f "$pidfile" ] || continue
-  pid=$(cat "$pidfile")
+  pid=$(cat "$pidfile" 2>/dev/null) || continue
   for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   kill -KILL "$pid" 2>/dev/null || true
   rm -f "$pidfile"
