@@ -9,6 +9,7 @@ public enum ServiceMain {
     public static func run(_ definition: @autoclosure () throws -> ServiceDefinition) async {
         LogSetup.bootstrap()
         let logger = Logger(label: "main")
+        ParentWatch.start(logger: logger)
         do {
             let runtime = ServiceRuntime(try definition())
             let group = ServiceGroup(configuration: .init(

@@ -42,6 +42,8 @@ final class RunningSystem {
 
         var environment = ProcessInfo.processInfo.environment
         environment["AR_LOG_LEVEL"] = "info"
+        // If this test process dies, its services follow it instead of holding ports.
+        environment["AR_EXIT_WITH_PARENT"] = String(getpid())
         var ports = try freePorts(1 + 2 * Self.schemaOwners.count)
         gatewayPort = ports.removeFirst()
         environment["AR_GATEWAY_PORT"] = String(gatewayPort)
@@ -56,6 +58,9 @@ final class RunningSystem {
         }
         self.environment = environment
     }
+
+    /// The environment the system's processes get.
+    var environmentForTests: [String: String] { environment }
 
     /// The test cluster's superuser, in this system's database.
     var superuserURL: String {

@@ -51,6 +51,7 @@ public enum GatewayMain {
             if arguments.dropFirst().first == "bootstrap-owner" {
                 exit(try await OwnerBootstrap.run(environment: Environment()))
             }
+            ParentWatch.start(logger: logger)
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             let configuration = try GatewayConfiguration()
