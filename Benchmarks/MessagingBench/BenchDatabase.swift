@@ -10,5 +10,5 @@ func migratedSchemaURL(base: String, prefix: String, extra: [Migration] = []) th
     var sets = [try MessagingMigrations.load()]
     if !extra.isEmpty { sets.append(try MigrationSet(component: "bench", migrations: extra)) }
     try Migrator(schema: schema).migrate(admin, sets)
-    return base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
+    return postgresURL(base, searchPath: schema)
 }

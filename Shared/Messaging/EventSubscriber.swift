@@ -163,17 +163,16 @@ private final class SubscriberLoop {
 
     /// Applies the buffered events that continue the sequence.
     private func applyEarlyEvents() {
-        while !early.isEmpty && !stopping.isStopped {
+        repeat {
+            early = early.filter { $0.key > applied }  // drop what replay already applied
             var run: [StoredEvent] = []
             var next = applied + 1
             while run.count < configuration.batchSize, let event = early[next] {
                 run.append(event)
                 next += 1
             }
-            guard !run.isEmpty, apply(run) else { break }
-            early = early.filter { $0.key > applied }
-        }
-        early = early.filter { $0.key > applied }
+            guard !run.isEmpty, !stopping.isStopped, apply(run) else { return }
+        } while true
     }
 
     /// Fetches and applies everything after `applied` from the publisher's outbox.

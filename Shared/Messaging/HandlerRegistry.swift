@@ -56,9 +56,7 @@ public struct HandlerRegistry: Sendable {
         _ type: String, _ request: Request.Type,
         _ handler: @escaping @Sendable (Request, HandlerContext) throws -> Reply
     ) {
-        entries[type] = Entry(kind: .command) { message, context in
-            try ContractJSON.encode(try handler(try message.decodeBody(Request.self), context))
-        }
+        register(type, kind: .command, recordsReply: true, handler)
     }
 
     /// Registers a command whose reply is *not* kept for retries, because it carries a
@@ -68,9 +66,7 @@ public struct HandlerRegistry: Sendable {
         _ type: String, _ request: Request.Type,
         _ handler: @escaping @Sendable (Request, HandlerContext) throws -> Reply
     ) {
-        entries[type] = Entry(kind: .command, recordsReply: false) { message, context in
-            try ContractJSON.encode(try handler(try message.decodeBody(Request.self), context))
-        }
+        register(type, kind: .command, recordsReply: false, handler)
     }
 
     /// Registers a query: decode `Request`, read, return `Reply`.
@@ -78,7 +74,14 @@ public struct HandlerRegistry: Sendable {
         _ type: String, _ request: Request.Type,
         _ handler: @escaping @Sendable (Request, HandlerContext) throws -> Reply
     ) {
-        entries[type] = Entry(kind: .query) { message, context in
+        register(type, kind: .query, recordsReply: false, handler)
+    }
+
+    private mutating func register<Request: Decodable, Reply: Encodable>(
+        _ type: String, kind: MessageKind, recordsReply: Bool,
+        _ handler: @escaping @Sendable (Request, HandlerContext) throws -> Reply
+    ) {
+        entries[type] = Entry(kind: kind, recordsReply: recordsReply) { message, context in
             try ContractJSON.encode(try handler(try message.decodeBody(Request.self), context))
         }
     }

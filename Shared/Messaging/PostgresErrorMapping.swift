@@ -23,17 +23,3 @@ extension ErrorBody {
         }
     }
 }
-
-/// FNV-1a 64 of the bytes, as hex: a cheap fingerprint (not a security hash).
-func fingerprint(_ parts: [UInt8]...) -> String {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for part in parts {
-        for byte in part {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        hash ^= 0xff
-        hash = hash &* 0x0000_0100_0000_01b3
-    }
-    return String(hash, radix: 16)
-}

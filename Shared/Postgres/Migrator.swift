@@ -14,14 +14,7 @@ public struct Migration: Sendable, Equatable {
     }
 
     /// A stable fingerprint of the SQL (FNV-1a 64), recorded so an edited migration is noticed.
-    public var checksum: String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in sql.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return String(hash, radix: 16)
-    }
+    public var checksum: String { fingerprint(Array(sql.utf8)) }
 }
 
 /// The migrations of one component (a service, or the shared messaging tables), applied

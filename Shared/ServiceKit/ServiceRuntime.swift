@@ -30,8 +30,7 @@ public final class ServiceRuntime: Service {
         let name = definition.name
         let url = environment.string("\(name.environmentPrefix)_DATABASE_URL",
                                      default: "postgresql://ar_\(name.rawValue)@127.0.0.1:54320/ar")
-        guard !url.contains("search_path") else { return url }
-        return url + (url.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(name.rawValue)"
+        return postgresURL(url, searchPath: name.rawValue)
     }
 
     public func run() async throws {

@@ -15,9 +15,7 @@ public enum TestDatabase {
 
     /// A URL whose sessions default to `schema` (`search_path`).
     public static func url(searchPath schema: String) throws -> String {
-        let base = try url
-        let separator = base.contains("?") ? "&" : "?"
-        return base + separator + "options=-csearch_path%3D\(schema)"
+        postgresURL(try url, searchPath: schema)
     }
 
     /// Creates an empty schema with a unique name and returns it.

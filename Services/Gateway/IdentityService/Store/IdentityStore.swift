@@ -9,9 +9,16 @@ struct IdentityStore {
     private static let userColumns: StaticString =
         "id, name, email, role, manage_all_customers, is_default_specialist, active, created_at"
 
-    static func user(_ row: PostgresRow) throws -> UserRecord {
-        let (id, name, email, role, manageAll, isDefault, active, createdAt) =
-            try row.decode((UserID, String, String, String, Bool, Bool, Bool, Date).self)
+    /// A user from the row's columns `offset…offset+7` (the order of `userColumns`).
+    static func user(_ row: PostgresRow, offset: Int = 0) throws -> UserRecord {
+        let id = try row.decode(UserID.self, at: offset)
+        let name = try row.decode(String.self, at: offset + 1)
+        let email = try row.decode(String.self, at: offset + 2)
+        let role = try row.decode(String.self, at: offset + 3)
+        let manageAll = try row.decode(Bool.self, at: offset + 4)
+        let isDefault = try row.decode(Bool.self, at: offset + 5)
+        let active = try row.decode(Bool.self, at: offset + 6)
+        let createdAt = try row.decode(Date.self, at: offset + 7)
         return UserRecord(id: id, name: name, email: email, role: Role(rawValue: role) ?? .viewer,
                           manageAllCustomers: manageAll, isDefaultSpecialist: isDefault, active: active, createdAt: createdAt)
     }
@@ -57,29 +64,36 @@ struct IdentityStore {
             """)
     }
 
+    /// Last-seen and last-used times are written at most this often: without it every
+    /// authenticated request would write a row and commit.
+    static let touchIntervalSeconds = 60
+
     /// The session's user when the session is live (not revoked, not past either expiry);
-    /// marks it seen.
+    /// marks it seen (to the minute).
     func sessionPrincipal(tokenHash: String, idleSeconds: Int) throws -> Principal? {
         let rows = try connection.query("""
-            UPDATE sessions s SET last_seen_at = now()
-            FROM users u
-            WHERE s.token_hash = \(tokenHash) AND s.user_id = u.id AND u.active AND s.revoked_at IS NULL
+            SELECT s.id, s.last_seen_at < now() - make_interval(secs => \(Self.touchIntervalSeconds)),
+                   u.id, u.name, u.email, u.role, u.manage_all_customers, u.is_default_specialist, u.active, u.created_at
+            FROM sessions s JOIN users u ON u.id = s.user_id
+            WHERE s.token_hash = \(tokenHash) AND u.active AND s.revoked_at IS NULL
               AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => \(idleSeconds))
-            RETURNING u.id, u.name, u.email, u.role, u.manage_all_customers, u.is_default_specialist, u.active, u.created_at
             """)
         guard let row = rows.first else { return nil }
-        let user = try Self.user(row)
+        let (session, stale) = try row.decode((UUID, Bool).self)
+        if stale { try connection.execute("UPDATE sessions SET last_seen_at = now() WHERE id = \(session)") }
+        let user = try Self.user(row, offset: 2)
         return Principal(user: user, apiTokenId: nil, role: user.role, manageAllCustomers: user.manageAllCustomers)
     }
 
-    /// The API token's principal when it is not revoked; records its use.
+    /// The API token's principal when it is not revoked; records its use (to the minute).
     func apiTokenPrincipal(tokenHash: String) throws -> Principal? {
         let rows = try connection.query("""
-            UPDATE api_tokens SET last_used_at = now() WHERE token_hash = \(tokenHash) AND revoked_at IS NULL
-            RETURNING id, role
+            SELECT id, role, last_used_at IS NULL OR last_used_at < now() - make_interval(secs => \(Self.touchIntervalSeconds))
+            FROM api_tokens WHERE token_hash = \(tokenHash) AND revoked_at IS NULL
             """)
         guard let row = rows.first else { return nil }
-        let (id, role) = try row.decode((APITokenID, String).self)
+        let (id, role, stale) = try row.decode((APITokenID, String, Bool).self)
+        if stale { try connection.execute("UPDATE api_tokens SET last_used_at = now() WHERE id = \(id)") }
         let scoped = Role(rawValue: role) ?? .viewer
         return Principal(user: nil, apiTokenId: id.description, role: scoped,
                          manageAllCustomers: scoped != .specialist)
@@ -92,14 +106,14 @@ struct IdentityStore {
 
 extension IdentityStore {
     func users() throws -> [UserRecord] {
-        try connection.query("SELECT \(sql: Self.userColumns) FROM users ORDER BY lower(name), id").map(Self.user)
+        try connection.query("SELECT \(sql: Self.userColumns) FROM users ORDER BY lower(name), id").map { try Self.user($0) }
     }
 
     func user(_ id: UserID, forUpdate: Bool = false) throws -> UserRecord? {
         let lock: StaticString = " FOR UPDATE"
         let none: StaticString = ""
         return try connection.query("SELECT \(sql: Self.userColumns) FROM users WHERE id = \(id)\(sql: forUpdate ? lock : none)")
-            .first.map(Self.user)
+            .first.map { try Self.user($0) }
     }
 
     /// Active owners other than `excluding`, locked so two demotions cannot race past the last one.
