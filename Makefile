@@ -12,8 +12,9 @@ deps:
 	@scripts/install-deps.sh
 
 # The browser test drives Debian's headless Chromium; the compose test validates
-# docker-compose.yml with Debian's docker-compose (no engine needed).
-TEST_PACKAGES := chromium chromium-driver python3-selenium fonts-dejavu-core docker-compose
+# docker-compose.yml with Debian's docker-compose (no engine needed); gdb prints the
+# threads of a process that does not stop in time.
+TEST_PACKAGES := chromium chromium-driver python3-selenium fonts-dejavu-core docker-compose gdb
 
 test:
 	@scripts/install-deps.sh $(TEST_PACKAGES)

@@ -36,6 +36,10 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
+# The mesh's CURVE keys: one pair per executable, created on first use (secret keys 0600).
+export AR_KEYS_DIR="$data/keys"
+"$bin/gateway" generate-keys "$AR_KEYS_DIR" >/dev/null
+
 export AR_GATEWAY_PORT="$gateway_port"
 for service in "${services[@]}" gateway; do
   upper=$(echo "$service" | tr '[:lower:]' '[:upper:]')

@@ -24,6 +24,15 @@ public struct Actor: Codable, Hashable, Sendable {
 
     /// The system itself (schedulers, relays, migrations).
     public static let system = Actor(userId: nil, role: "system", name: "System")
+
+    /// Another service acting on its own behalf (the caller its key identifies).
+    public static func service(_ name: ServiceName) -> Actor {
+        Actor(userId: nil, role: "service", name: name.rawValue)
+    }
+
+    /// Whether this actor claims to be a person or an API token, which only the gateway
+    /// (which authenticated them) may say.
+    public var isPerson: Bool { userId != nil || apiTokenId != nil || !["system", "service"].contains(role) }
 }
 
 /// Whether a reply carries a result or an error.

@@ -8,9 +8,11 @@ final class BlockingRequester {
     private let socket: ZMQSocket
     let service: String
 
-    init(context: ZMQContext, service: String, endpoint: String) throws {
+    init(context: ZMQContext, service: String, endpoint: String, security: SocketSecurity) throws {
         self.service = service
         socket = try ZMQSocket(context, type: .dealer)
+        try socket.set(.maxMessageSize(MessagingLimits.maximumMessageBytes))
+        try security.apply(to: socket)
         try socket.set(.immediate(true))
         try socket.set(.reconnectInterval(milliseconds: 100))
         try socket.set(.reconnectIntervalMax(milliseconds: 2_000))

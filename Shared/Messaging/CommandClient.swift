@@ -36,9 +36,9 @@ public final class CommandClient: Sendable {
         let continuation: CheckedContinuation<Message, any Error>
     }
 
-    /// Connects (in the background) to `endpoint`.
-    public init(context: ZMQContext, service: String, endpoint: String, defaultTimeout: Duration = .seconds(2),
-                logger: Logger = Logger(label: "command-client")) throws {
+    /// Connects (in the background) to `endpoint`, with CURVE when `security` says so.
+    public init(context: ZMQContext, service: String, endpoint: String, security: SocketSecurity = .none,
+                defaultTimeout: Duration = .seconds(2), logger: Logger = Logger(label: "command-client")) throws {
         self.service = service
         self.defaultTimeout = defaultTimeout
         let wakeup = try PollWakeup()
@@ -47,8 +47,8 @@ public final class CommandClient: Sendable {
         let inbox = self.inbox
         let stopping = self.stopping
         thread = JoinableThread(name: "client-\(service)") {
-            IOLoop(context: context, service: service, endpoint: endpoint, wakeup: wakeup, inbox: inbox,
-                   stopping: stopping, logger: logger).run(started: started)
+            IOLoop(context: context, service: service, endpoint: endpoint, security: security, wakeup: wakeup,
+                   inbox: inbox, stopping: stopping, logger: logger).run(started: started)
         }
         try started.wait()
     }
@@ -131,6 +131,7 @@ private struct IOLoop {
     let context: ZMQContext
     let service: String
     let endpoint: String
+    let security: SocketSecurity
     let wakeup: PollWakeup
     let inbox: Locked<CommandClient.Inbox>
     let stopping: StopFlag
@@ -145,8 +146,10 @@ private struct IOLoop {
             try socket.set(.heartbeatTimeout(milliseconds: 6_000))
             try socket.set(.reconnectInterval(milliseconds: 100))
             try socket.set(.reconnectIntervalMax(milliseconds: 2_000))
-            try socket.set(.sendHighWaterMark(100_000))
-            try socket.set(.receiveHighWaterMark(100_000))
+            try socket.set(.sendHighWaterMark(MessagingLimits.highWaterMark))
+            try socket.set(.receiveHighWaterMark(MessagingLimits.highWaterMark))
+            try socket.set(.maxMessageSize(MessagingLimits.maximumMessageBytes))
+            try security.apply(to: socket)
             try socket.connect(endpoint)
             started.succeed(())
         } catch {

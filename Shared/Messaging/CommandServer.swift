@@ -1,14 +1,23 @@
+import Contracts
 import Foundation
 import Logging
+import Metrics
 import Threading
 import ZMQ
 
 /// Serves commands and queries on a ROUTER socket with a pool of worker threads, each with
 /// its own PostgreSQL connection (zguide "mtserver": ROUTER → proxy → inproc DEALER → workers).
 ///
-/// Malformed requests get an error reply (or are dropped and logged when they cannot be
-/// answered); the server keeps serving. When the service has an outbox, `events.replay`
-/// is answered from it.
+/// The proxy is ours, not libzmq's, for three reasons:
+/// - it reads the caller's authenticated identity (ZAP `User-Id`) off each request and
+///   hands it to the worker with the request, so authority comes from the connection;
+/// - a reply to a client that has gone (`EHOSTUNREACH`) or cannot take more (`EAGAIN`) is
+///   dropped and counted, and the server goes on serving everyone else;
+/// - on `stop()` it stops reading new requests, lets the workers finish and answer the
+///   ones in flight (bounded by `drainSeconds`), and only then closes.
+///
+/// Malformed requests get an error reply; the server keeps serving. When the service has
+/// an outbox, `events.replay` is one more query, answered from it to any service.
 public final class CommandServer: Sendable {
     public struct Configuration: Sendable {
         /// Where clients connect, e.g. `tcp://0.0.0.0:7001` or `tcp://127.0.0.1:*`.
@@ -17,93 +26,84 @@ public final class CommandServer: Sendable {
         public var workerCount: Int
         /// The service's outbox, for `events.replay` and `HandlerContext.publish`.
         public var outbox: Outbox?
+        /// CURVE on the ROUTER; with it, every request carries its caller's identity.
+        public var security: SocketSecurity
+        /// On stop, how long requests already taken may take to be answered.
+        public var drainSeconds: Double = 10
 
-        public init(endpoint: String, databaseURL: String, workerCount: Int = 4, outbox: Outbox? = nil) {
+        public init(endpoint: String, databaseURL: String, workerCount: Int = 4, outbox: Outbox? = nil,
+                    security: SocketSecurity = .none) {
             self.endpoint = endpoint
             self.databaseURL = databaseURL
             self.workerCount = workerCount
             self.outbox = outbox
+            self.security = security
         }
     }
 
     /// The bound endpoint, with a wildcard port resolved.
     public let endpoint: String
-    private let stopping = StopFlag()
-    private let controlEndpoint: String
-    private let context: ZMQContext
-    private let threads: [JoinableThread]
+    private let control: ProxyControl
+    private let proxy: JoinableThread
+    private let workers: [JoinableThread]
+    private let drainSeconds: Double
 
     /// Binds and starts serving; returns once the ROUTER is bound.
     public init(context: ZMQContext, configuration: Configuration, handlers: HandlerRegistry,
                 logger: Logger = Logger(label: "command-server")) throws {
-        self.context = context
-        let unique = UUID().uuidString
-        let backendEndpoint = "inproc://command-workers-\(unique)"
-        let controlEndpoint = "inproc://command-control-\(unique)"
-        self.controlEndpoint = controlEndpoint
+        var handlers = handlers
+        if let outbox = configuration.outbox {
+            handlers.query(MessagingType.eventsReplay, EventsReplayRequest.self, callers: .anyService) { request, context in
+                try outbox.replay(request, on: context.connection)
+            }
+        }
+        let backendEndpoint = "inproc://command-workers-\(UUID().uuidString)"
+        let control = try ProxyControl()
+        self.control = control
+        drainSeconds = configuration.drainSeconds
         let bound = StartupGate<String>()
-        let proxy = JoinableThread(name: "command-proxy") {
-            Self.runProxy(context: context, endpoint: configuration.endpoint, backend: backendEndpoint,
-                          control: controlEndpoint, bound: bound, logger: logger)
+        proxy = JoinableThread(name: "command-proxy") {
+            CommandProxy(context: context, configuration: configuration, backendEndpoint: backendEndpoint,
+                         control: control, logger: logger).run(bound: bound)
         }
         endpoint = try bound.wait()
-        let stopping = self.stopping
-        var threads = [proxy]
-        for index in 0..<max(1, configuration.workerCount) {
-            threads.append(JoinableThread(name: "command-worker-\(index)") {
+        let authenticated = configuration.security.isAuthenticated
+        workers = (0..<max(1, configuration.workerCount)).map { [handlers] index in
+            JoinableThread(name: "command-worker-\(index)") {
                 Self.runWorker(context: context, backend: backendEndpoint, configuration: configuration,
-                               handlers: handlers, stopping: stopping, logger: logger)
-            })
+                               authenticated: authenticated, handlers: handlers, stopping: control.workersStopping,
+                               logger: logger)
+            }
         }
-        self.threads = threads
         logger.info("command server listening", metadata: ["endpoint": "\(endpoint)"])
     }
 
-    /// Stops the proxy and the workers and waits for their threads. Safe to call twice.
+    /// Stops taking requests, answers the ones already taken (for at most `drainSeconds`),
+    /// then stops the workers and the proxy and waits for their threads. Nothing here
+    /// waits without a bound. Safe to call twice.
     public func stop() {
-        guard !stopping.isStopped else { return }
-        stopping.stop()
-        if let control = try? ZMQSocket(context, type: .pair, linger: 100) {
-            try? control.connect(controlEndpoint)
-            try? control.send([Array("TERMINATE".utf8)])
-            control.close()
-        }
-        threads.forEach { $0.join() }
+        guard !control.draining.isStopped else { return }
+        control.draining.stop()
+        control.wakeup.signal()
+        // The proxy enforces the drain deadline itself; this bound only guards against a bug.
+        _ = control.drained.wait(timeout: .now() + drainSeconds + 5)
+        control.workersStopping.stop()
+        workers.forEach { $0.join() }
+        control.proxyStopping.stop()
+        control.wakeup.signal()
+        proxy.join()
     }
 
-    private static func runProxy(context: ZMQContext, endpoint: String, backend backendEndpoint: String,
-                                 control controlEndpoint: String, bound: StartupGate<String>, logger: Logger) {
-        do {
-            let frontend = try ZMQSocket(context, type: .router)
-            defer { frontend.close() }
-            try frontend.set(.routerMandatory(true))
-            try frontend.set(.sendHighWaterMark(100_000))
-            try frontend.set(.receiveHighWaterMark(100_000))
-            try frontend.set(.heartbeatInterval(milliseconds: 2_000))
-            try frontend.set(.heartbeatTimeout(milliseconds: 6_000))
-            let backend = try ZMQSocket(context, type: .dealer)
-            defer { backend.close() }
-            try backend.bind(backendEndpoint)
-            let control = try ZMQSocket(context, type: .pair)
-            defer { control.close() }
-            try control.bind(controlEndpoint)
-            try frontend.bind(endpoint)
-            bound.succeed(try frontend.lastEndpoint())
-            // libzmq moves the frames between the two sockets without copying them into Swift.
-            try zmqProxy(frontend: frontend, backend: backend, control: control)
-        } catch {
-            logger.error("command proxy failed", metadata: ["endpoint": "\(endpoint)", "error": "\(error)"])
-            bound.fail(error)
-        }
-    }
-
-    private static func runWorker(context: ZMQContext, backend: String, configuration: Configuration,
+    private static func runWorker(context: ZMQContext, backend: String, configuration: Configuration, authenticated: Bool,
                                   handlers: HandlerRegistry, stopping: StopFlag, logger: Logger) {
         let dispatcher = RequestDispatcher(registry: handlers, outbox: configuration.outbox,
-                                           databaseURL: configuration.databaseURL, logger: logger)
+                                           databaseURL: configuration.databaseURL, authenticated: authenticated,
+                                           logger: logger)
         guard let socket = try? ZMQSocket(context, type: .dealer) else { return }
         defer { socket.close() }
         do {
+            // The proxy outlives the workers and always reads; the bound is a second lock.
+            try socket.set(.sendTimeout(milliseconds: 1_000))
             try socket.connect(backend)
         } catch {
             logger.error("worker cannot connect to the proxy", metadata: ["error": "\(error)"])
@@ -117,6 +117,7 @@ public final class CommandServer: Sendable {
                     try socket.send(reply)
                 } else {
                     logger.warning("dropped a request that cannot be answered", metadata: ["frames": "\(request.count)"])
+                    try socket.send([CommandProxy.noReply])
                 }
             } catch ZMQError.contextTerminated {
                 return
@@ -125,4 +126,155 @@ public final class CommandServer: Sendable {
             }
         }
     }
+}
+
+/// How `stop()` talks to the proxy thread: flags, a wake-up, and the drained signal.
+private struct ProxyControl: Sendable {
+    let draining = StopFlag()
+    let workersStopping = StopFlag()
+    let proxyStopping = StopFlag()
+    let drained = DispatchSemaphore(value: 0)
+    let wakeup: PollWakeup
+
+    init() throws { wakeup = try PollWakeup() }
+}
+
+/// The proxy thread: the only code that touches the ROUTER and the workers' DEALER.
+private struct CommandProxy {
+    /// What a worker sends when a request has no reply, so the in-flight count stays true.
+    static let noReply: ZMQFrame = []
+
+    let context: ZMQContext
+    let configuration: CommandServer.Configuration
+    let backendEndpoint: String
+    let control: ProxyControl
+    let logger: Logger
+
+    func run(bound: StartupGate<String>) {
+        let frontend: ZMQSocket
+        let backend: ZMQSocket
+        do {
+            frontend = try ZMQSocket(context, type: .router)
+            try frontend.set(.routerMandatory(true))
+            try frontend.set(.sendHighWaterMark(MessagingLimits.highWaterMark))
+            try frontend.set(.receiveHighWaterMark(MessagingLimits.highWaterMark))
+            try frontend.set(.maxMessageSize(MessagingLimits.maximumMessageBytes))
+            try frontend.set(.heartbeatInterval(milliseconds: 2_000))
+            try frontend.set(.heartbeatTimeout(milliseconds: 6_000))
+            try configuration.security.apply(to: frontend)
+            backend = try ZMQSocket(context, type: .dealer)
+            try backend.set(.sendHighWaterMark(MessagingLimits.highWaterMark))
+            try backend.set(.receiveHighWaterMark(MessagingLimits.highWaterMark))
+            try backend.bind(backendEndpoint)
+            try frontend.bind(configuration.endpoint)
+            bound.succeed(try frontend.lastEndpoint())
+        } catch {
+            logger.error("command server cannot bind", metadata: ["endpoint": "\(configuration.endpoint)", "error": "\(error)"])
+            bound.fail(error)
+            control.drained.signal()
+            return
+        }
+        defer {
+            frontend.close()
+            backend.close()
+        }
+        var inFlight = 0
+        var waiting: [ZMQFrame]?  // a request the workers could not take yet
+        var drainDeadline: Date?
+        var reportedDrained = false
+        while !control.proxyStopping.isStopped {
+            let accepting = !control.draining.isStopped
+            if !accepting && drainDeadline == nil {
+                drainDeadline = Date().addingTimeInterval(configuration.drainSeconds)
+                logger.info("command server draining", metadata: ["in_flight": "\(inFlight)"])
+            }
+            if !accepting && !reportedDrained, let deadline = drainDeadline,
+               (inFlight == 0 && waiting == nil) || Date() >= deadline {
+                if inFlight > 0 || waiting != nil {
+                    logger.warning("drain deadline passed with requests unanswered", metadata: ["in_flight": "\(inFlight)"])
+                }
+                reportedDrained = true
+                control.drained.signal()
+            }
+            let ready: [ZMQPollEvents]
+            do {
+                ready = try zmqPoll([.socket(frontend, accepting && waiting == nil ? .readable : []),
+                                     .socket(backend, waiting == nil ? .readable : [.readable, .writable]),
+                                     .wakeup(control.wakeup)], timeoutMilliseconds: 100)
+            } catch {
+                if error == .contextTerminated { break }
+                logger.error("command proxy poll failed; going on", metadata: ["error": "\(error)"])
+                continue
+            }
+            if ready[2].contains(.readable) { control.wakeup.drain() }
+            if ready[1].contains(.readable) { inFlight -= forwardReplies(from: backend, to: frontend) }
+            if let request = waiting, ready[1].contains(.writable) {
+                if (try? backend.send(request, dontWait: true)) != nil {
+                    waiting = nil
+                    inFlight += 1
+                }
+            }
+            if waiting == nil && ready[0].contains(.readable) {
+                let (forwarded, blocked) = forwardRequests(from: frontend, to: backend)
+                inFlight += forwarded
+                waiting = blocked
+            }
+        }
+        if !reportedDrained { control.drained.signal() }
+    }
+
+    /// Moves what the ROUTER holds now to the workers, each request with its caller's
+    /// identity; returns how many were handed on, and the request the workers could not
+    /// take yet (the proxy then reads no more until they can: back-pressure, not loss).
+    private func forwardRequests(from frontend: ZMQSocket, to backend: ZMQSocket) -> (Int, [ZMQFrame]?) {
+        var forwarded = 0
+        while forwarded < 1_000 {
+            let frames: [ZMQFrame]
+            let userID: String?
+            do {
+                (frames, userID) = try frontend.receiveWithUserID(dontWait: true)
+            } catch {
+                if error != .wouldBlock { logger.error("command proxy receive failed", metadata: ["error": "\(error)"]) }
+                break
+            }
+            guard frames.count >= 2 else { continue }  // a routing id and nothing else: nothing to answer
+            var request = frames
+            request.insert(Array((userID ?? "").utf8), at: 1)
+            do {
+                try backend.send(request, dontWait: true)
+                forwarded += 1
+            } catch {
+                return (forwarded, request)
+            }
+        }
+        return (forwarded, nil)
+    }
+
+    /// Moves finished replies to their clients; a client that has gone (or is not reading)
+    /// loses its reply, nobody else is affected. Returns how many requests were finished.
+    private func forwardReplies(from backend: ZMQSocket, to frontend: ZMQSocket) -> Int {
+        var finished = 0
+        while let reply = try? backend.receive(dontWait: true) {
+            finished += 1
+            guard reply.count >= 2 else { continue }  // `noReply`
+            do {
+                try frontend.send(reply, dontWait: true)
+            } catch {
+                let reason = error == .hostUnreachable ? "client_gone" : error == .wouldBlock ? "client_full" : "error"
+                Counter(label: "ar_command_replies_dropped_total", dimensions: [("reason", reason)]).increment()
+                logger.debug("dropped a reply", metadata: ["reason": "\(reason)", "error": "\(error)"])
+            }
+        }
+        return finished
+    }
+}
+
+/// The limits every messaging socket sets, in one place.
+public enum MessagingLimits {
+    /// The largest message a socket accepts; a peer sending more is disconnected. Sized for
+    /// the largest legitimate message (a page of events or a details section); documents
+    /// travel in messages of their own.
+    public static let maximumMessageBytes: Int64 = 8 * 1024 * 1024
+    /// Messages queued per peer before sending blocks or drops (PUB), bounding memory.
+    public static let highWaterMark: Int32 = 10_000
 }

@@ -28,12 +28,19 @@ public final class EventSubscriber: Sendable {
         public var batchSize: Int = 500
         /// Without any message for this long, ask the publisher directly.
         public var silenceSeconds: Double = 3
+        /// Live events held while an earlier one is missing; beyond this they are dropped
+        /// and fetched again by replay, so a long gap cannot grow memory without bound.
+        public var earlyBufferLimit: Int = 10_000
+        /// CURVE towards the publisher (both its PUB socket and its ROUTER).
+        public var security: SocketSecurity
 
-        public init(publisher: String, eventsEndpoint: String, commandEndpoint: String, databaseURL: String) {
+        public init(publisher: String, eventsEndpoint: String, commandEndpoint: String, databaseURL: String,
+                    security: SocketSecurity = .none) {
             self.publisher = publisher
             self.eventsEndpoint = eventsEndpoint
             self.commandEndpoint = commandEndpoint
             self.databaseURL = databaseURL
+            self.security = security
         }
     }
 
@@ -89,13 +96,16 @@ private final class SubscriberLoop {
         let requester: BlockingRequester
         do {
             subscription = try ZMQSocket(context, type: .sub)
-            try subscription.set(.receiveHighWaterMark(1_000_000))
+            try subscription.set(.receiveHighWaterMark(MessagingLimits.highWaterMark))
+            try subscription.set(.maxMessageSize(MessagingLimits.maximumMessageBytes))
+            try configuration.security.apply(to: subscription)
             try subscription.set(.heartbeatInterval(milliseconds: 2_000))
             try subscription.set(.heartbeatTimeout(milliseconds: 6_000))
             try subscription.set(.reconnectIntervalMax(milliseconds: 2_000))
             try subscription.set(.subscribe([]))  // every event: the sequence must be seen whole
             try subscription.connect(configuration.eventsEndpoint)
-            requester = try BlockingRequester(context: context, service: publisher, endpoint: configuration.commandEndpoint)
+            requester = try BlockingRequester(context: context, service: publisher, endpoint: configuration.commandEndpoint,
+                                              security: configuration.security)
         } catch {
             logger.critical("subscriber cannot open its sockets", metadata: ["publisher": "\(publisher)", "error": "\(error)"])
             return
@@ -155,7 +165,8 @@ private final class SubscriberLoop {
                 continue
             }
             announced = max(announced, seq)
-            if message.envelope.type != MessagingType.heartbeat && seq > applied {
+            if message.envelope.type != MessagingType.heartbeat && seq > applied
+                && (early.count < configuration.earlyBufferLimit || early[seq] != nil) {
                 early[seq] = StoredEvent(envelope: message.envelope, body: String(decoding: message.body, as: UTF8.self))
             }
         }

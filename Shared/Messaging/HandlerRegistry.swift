@@ -3,19 +3,26 @@ import Logging
 import Postgres
 
 /// What a handler gets besides its request: the worker's own database connection (inside
-/// the command's transaction), the request envelope, and the outbox to publish events to.
+/// the command's transaction), the request envelope, who sent it, and the outbox to
+/// publish events to.
 ///
 /// Lives on the worker thread for one request; never stored.
 public final class HandlerContext {
     /// The worker thread's connection; for commands, a transaction is open on it.
     public let connection: PostgresConnection
+    /// The request's envelope. Its `actor` has been checked against the connection: a
+    /// person acts only through the gateway; another service acts as itself.
     public let envelope: Envelope
+    /// The service whose key the request's connection was admitted with; nil only on a
+    /// server without authentication (in-process tests).
+    public let caller: ServiceName?
     public let logger: Logger
     let outbox: Outbox?
 
-    init(connection: PostgresConnection, envelope: Envelope, logger: Logger, outbox: Outbox?) {
+    init(connection: PostgresConnection, envelope: Envelope, caller: ServiceName?, logger: Logger, outbox: Outbox?) {
         self.connection = connection
         self.envelope = envelope
+        self.caller = caller
         self.logger = logger
         self.outbox = outbox
     }
@@ -35,8 +42,27 @@ public final class HandlerContext {
 @available(*, unavailable)
 extension HandlerContext: Sendable {}
 
+/// Which callers a message is accepted from, by the key their connection was admitted with.
+public enum Callers: Sendable {
+    /// Only these services (the gateway acts for people).
+    case only(Set<ServiceName>)
+    /// Any service of the mesh (health, `events.replay`).
+    case anyService
+
+    /// Commands and queries that people send, through the gateway.
+    public static let gateway = Callers.only([.gateway])
+
+    public func admits(_ caller: ServiceName) -> Bool {
+        switch self {
+        case .only(let services): return services.contains(caller)
+        case .anyService: return true
+        }
+    }
+}
+
 /// Handlers by message type. A command runs in a transaction with its idempotency record;
-/// a query runs without one and must not change state.
+/// a query runs without one and must not change state. Each handler names the callers
+/// it answers (by default the gateway only); anyone else gets `permission_denied`.
 public struct HandlerRegistry: Sendable {
     typealias Handler = @Sendable (Message, HandlerContext) throws -> [UInt8]
 
@@ -44,6 +70,7 @@ public struct HandlerRegistry: Sendable {
         let kind: MessageKind
         /// Whether a command's reply is kept for idempotent retries.
         var recordsReply = true
+        let callers: Callers
         let handler: Handler
     }
 
@@ -53,35 +80,35 @@ public struct HandlerRegistry: Sendable {
 
     /// Registers a command: decode `Request`, change state, return `Reply`.
     public mutating func command<Request: Decodable, Reply: Encodable>(
-        _ type: String, _ request: Request.Type,
+        _ type: String, _ request: Request.Type, callers: Callers = .gateway,
         _ handler: @escaping @Sendable (Request, HandlerContext) throws -> Reply
     ) {
-        register(type, kind: .command, recordsReply: true, handler)
+        register(type, kind: .command, recordsReply: true, callers: callers, handler)
     }
 
     /// Registers a command whose reply is *not* kept for retries, because it carries a
     /// secret (a new session token) and running it again is harmless. It still runs in
     /// one transaction.
     public mutating func unrecordedCommand<Request: Decodable, Reply: Encodable>(
-        _ type: String, _ request: Request.Type,
+        _ type: String, _ request: Request.Type, callers: Callers = .gateway,
         _ handler: @escaping @Sendable (Request, HandlerContext) throws -> Reply
     ) {
-        register(type, kind: .command, recordsReply: false, handler)
+        register(type, kind: .command, recordsReply: false, callers: callers, handler)
     }
 
     /// Registers a query: decode `Request`, read, return `Reply`.
     public mutating func query<Request: Decodable, Reply: Encodable>(
-        _ type: String, _ request: Request.Type,
+        _ type: String, _ request: Request.Type, callers: Callers = .gateway,
         _ handler: @escaping @Sendable (Request, HandlerContext) throws -> Reply
     ) {
-        register(type, kind: .query, recordsReply: false, handler)
+        register(type, kind: .query, recordsReply: false, callers: callers, handler)
     }
 
     private mutating func register<Request: Decodable, Reply: Encodable>(
-        _ type: String, kind: MessageKind, recordsReply: Bool,
+        _ type: String, kind: MessageKind, recordsReply: Bool, callers: Callers,
         _ handler: @escaping @Sendable (Request, HandlerContext) throws -> Reply
     ) {
-        entries[type] = Entry(kind: kind, recordsReply: recordsReply) { message, context in
+        entries[type] = Entry(kind: kind, recordsReply: recordsReply, callers: callers) { message, context in
             try ContractJSON.encode(try handler(try message.decodeBody(Request.self), context))
         }
     }

@@ -22,11 +22,14 @@ public final class OutboxRelay: Sendable {
         public var tickMilliseconds: Int32 = 500
         public var heartbeatSeconds: Double = 1
         public var retentionSeconds: Double = 7 * 24 * 3600
+        /// CURVE on the PUB socket: only admitted subscribers receive events.
+        public var security: SocketSecurity
 
-        public init(endpoint: String, databaseURL: String, outbox: Outbox) {
+        public init(endpoint: String, databaseURL: String, outbox: Outbox, security: SocketSecurity = .none) {
             self.endpoint = endpoint
             self.databaseURL = databaseURL
             self.outbox = outbox
+            self.security = security
         }
     }
 
@@ -43,7 +46,9 @@ public final class OutboxRelay: Sendable {
             let socket: ZMQSocket
             do {
                 socket = try ZMQSocket(context, type: .pub)
-                try socket.set(.sendHighWaterMark(1_000_000))
+                try socket.set(.sendHighWaterMark(MessagingLimits.highWaterMark))
+                try socket.set(.maxMessageSize(4_096))  // subscribers only send subscriptions
+                try configuration.security.apply(to: socket)
                 try socket.bind(configuration.endpoint)
                 bound.succeed(try socket.lastEndpoint())
             } catch {

@@ -15,32 +15,37 @@ final class RequestDispatcher {
     private let registry: HandlerRegistry
     private let outbox: Outbox?
     private let databaseURL: String
+    /// Whether connections are authenticated: every request must then carry its caller.
+    private let authenticated: Bool
     private let logger: Logger
     private var connection: PostgresConnection?
     private var nextConnectAttempt = Date.distantPast
 
-    init(registry: HandlerRegistry, outbox: Outbox?, databaseURL: String, logger: Logger) {
+    init(registry: HandlerRegistry, outbox: Outbox?, databaseURL: String, authenticated: Bool, logger: Logger) {
         self.registry = registry
         self.outbox = outbox
         self.databaseURL = databaseURL
+        self.authenticated = authenticated
         self.logger = logger
         _ = try? database()
     }
 
-    /// The reply frames for `frames` = `[routing id, envelope, body]`; nil when there is no
-    /// one to answer (no routing id).
+    /// The reply frames for `frames` = `[routing id, caller, envelope, body]` (the caller
+    /// is the identity the connection was admitted with, empty without authentication).
     func reply(to frames: [ZMQFrame]) -> [ZMQFrame]? {
-        guard let routingID = frames.first, frames.count >= 1 else { return nil }
+        guard frames.count >= 2 else { return nil }
+        let routingID = frames[0]
+        let callerName = String(decoding: frames[1], as: UTF8.self)
         let message: Message
         do {
-            message = try Message(frames: frames[1...])
+            message = try Message(frames: frames[2...])
         } catch {
-            logger.warning("malformed request", metadata: ["error": "\(error.message)"])
+            logger.warning("malformed request", metadata: ["caller": "\(callerName)", "error": "\(error.message)"])
             let envelope = Envelope(kind: .reply, type: "error", status: .error)
             return [routingID] + ((try? Message(envelope: envelope, encoding: error).frames()) ?? [])
         }
         let started = DispatchTime.now().uptimeNanoseconds
-        let (status, body) = dispatch(message)
+        let (status, body) = dispatch(message, callerName: callerName)
         Timer(label: "ar_command_handling_seconds",
               dimensions: [("type", message.envelope.type), ("status", status.rawValue)], preferredDisplayUnit: .seconds)
             .recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started))
@@ -49,17 +54,16 @@ final class RequestDispatcher {
         return [routingID] + replyFrames
     }
 
-    private func dispatch(_ message: Message) -> (ReplyStatus, [UInt8]) {
+    private func dispatch(_ message: Message, callerName: String) -> (ReplyStatus, [UInt8]) {
+        var message = message
         do {
-            if message.envelope.type == MessagingType.eventsReplay, let outbox {
-                let request = try message.decodeBody(EventsReplayRequest.self)
-                return (.ok, try ContractJSON.encode(try outbox.replay(request, on: try database())))
-            }
             guard let entry = registry[message.envelope.type] else {
                 throw ErrorBody.invalidArgument("unknown message type \(message.envelope.type)")
             }
+            let caller = try authorize(&message.envelope, callerName: callerName, callers: entry.callers)
             let connection = try database()
-            let context = HandlerContext(connection: connection, envelope: message.envelope, logger: logger, outbox: outbox)
+            let context = HandlerContext(connection: connection, envelope: message.envelope, caller: caller,
+                                         logger: logger, outbox: outbox)
             switch entry.kind {
             case .command where entry.recordsReply:
                 return try retryingTransientFailures { try runCommand(message, entry, context) }
@@ -73,29 +77,60 @@ final class RequestDispatcher {
         }
     }
 
+    /// Authority comes from the connection: the caller is who its key says, it must be one
+    /// this message accepts, a person acts only through the gateway, and any other service
+    /// acts as itself whatever its envelope claims. Refusals are logged.
+    private func authorize(_ envelope: inout Envelope, callerName: String, callers: Callers) throws -> ServiceName? {
+        guard authenticated else { return nil }
+        guard let caller = ServiceName(rawValue: callerName) else {
+            logger.warning("refused a request without an authenticated caller", metadata: ["type": "\(envelope.type)"])
+            throw ErrorBody(.permissionDenied, "the caller is not authenticated")
+        }
+        guard callers.admits(caller) else {
+            logger.warning("refused a message its caller may not send", metadata: [
+                "type": "\(envelope.type)", "caller": "\(caller.rawValue)"])
+            throw ErrorBody(.permissionDenied, "\(envelope.type) is not accepted from \(caller.rawValue)")
+        }
+        if caller != .gateway {
+            if let actor = envelope.actor, actor.isPerson {
+                logger.warning("refused a user actor from a service other than the gateway", metadata: [
+                    "type": "\(envelope.type)", "caller": "\(caller.rawValue)", "claimed_role": "\(actor.role)"])
+                throw ErrorBody(.permissionDenied, "only the gateway acts for users; \(caller.rawValue) acts as itself")
+            }
+            envelope.actor = .service(caller)
+        }
+        return caller
+    }
+
     private func runCommand(_ message: Message, _ entry: HandlerRegistry.Entry, _ context: HandlerContext) throws -> (ReplyStatus, [UInt8]) {
         let connection = context.connection
-        let key = message.envelope.effectiveIdempotencyKey
+        let record = try IdempotencyRecordKey(message.envelope)
         let requestHash = fingerprint(Array(message.envelope.type.utf8), message.body)
         do {
             return try connection.withTransaction {
-                if let stored = try storedReply(key: key, requestHash: requestHash, on: connection) { return stored }
+                if let stored = try storedReply(record, requestHash: requestHash, on: connection) { return stored }
                 let body = try entry.handler(message, context)
                 try connection.execute("""
-                    INSERT INTO idempotency (key, type, request_hash, reply_status, reply_body)
-                    VALUES (\(key), \(message.envelope.type), \(requestHash), \(ReplyStatus.ok.rawValue), \(PostgresBytes(body)))
+                    INSERT INTO idempotency (scope, key, type, request_hash, reply_status, reply_body)
+                    VALUES (\(record.scope), \(record.key), \(record.type), \(requestHash), \(ReplyStatus.ok.rawValue),
+                            \(PostgresBytes(body)))
                     """)
                 return (.ok, body)
             }
         } catch let error as PostgresError where error.kind == .uniqueViolation && error.constraint == "idempotency_pkey" {
             // The same command ran concurrently and committed first: answer with its reply.
-            if let stored = try storedReply(key: key, requestHash: requestHash, on: connection) { return stored }
+            if let stored = try storedReply(record, requestHash: requestHash, on: connection) { return stored }
             throw error
         }
     }
 
-    private func storedReply(key: String, requestHash: String, on connection: PostgresConnection) throws -> (ReplyStatus, [UInt8])? {
-        let rows = try connection.query("SELECT request_hash, reply_status, reply_body FROM idempotency WHERE key = \(key)")
+    private func storedReply(_ record: IdempotencyRecordKey, requestHash: String,
+                             on connection: PostgresConnection) throws -> (ReplyStatus, [UInt8])? {
+        let key = record.key
+        let rows = try connection.query("""
+            SELECT request_hash, reply_status, reply_body FROM idempotency
+            WHERE scope = \(record.scope) AND type = \(record.type) AND key = \(key)
+            """)
         guard let row = rows.first else { return nil }
         let (storedHash, status, body) = try row.decode((String, String, PostgresBytes).self)
         guard storedHash == requestHash else {
@@ -146,6 +181,33 @@ final class RequestDispatcher {
             nextConnectAttempt = Date().addingTimeInterval(1)
             logger.error("cannot connect to PostgreSQL", metadata: ["error": "\(error)"])
             throw ErrorBody.unavailable("the database is unavailable")
+        }
+    }
+}
+
+/// Where a command's idempotency record is kept: its key, scoped to the actor that sent it
+/// and to the command type, so one caller can neither read nor burn another's keys.
+struct IdempotencyRecordKey {
+    /// Keys are at most this long (an HTTP `Idempotency-Key` is echoed into it).
+    static let maximumKeyLength = 255
+
+    let scope: String
+    let type: String
+    let key: String
+
+    init(_ envelope: Envelope) throws(ErrorBody) {
+        key = envelope.effectiveIdempotencyKey
+        guard !key.isEmpty, key.count <= Self.maximumKeyLength,
+              !key.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw .invalidArgument("the idempotency key must be 1 to \(Self.maximumKeyLength) characters without control characters",
+                                   field: "Idempotency-Key")
+        }
+        type = envelope.type
+        scope = switch envelope.actor {
+        case let actor? where actor.apiTokenId != nil: "token:\(actor.apiTokenId ?? "")"
+        case let actor? where actor.userId != nil: "user:\(actor.userId.map { "\($0)" } ?? "")"
+        case let actor?: "\(actor.role):\(actor.name ?? "")"
+        case nil: "anonymous"
         }
     }
 }

@@ -1,8 +1,7 @@
-/// The five back-end services and the gateway's identity service (users, sessions, API
-/// tokens, settings, in the gateway process), and where each one listens by default.
-public enum ServiceName: String, CaseIterable, Sendable {
-    case customer, invoice, payments, communications, history, gateway
+import Contracts
 
+/// Where each service listens by default.
+extension ServiceName {
     /// Default ports: commands on 71xx, events on 72xx.
     var portOffset: Int {
         switch self {

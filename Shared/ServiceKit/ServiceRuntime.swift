@@ -44,24 +44,29 @@ public final class ServiceRuntime: Service {
             try Self.migrateWhenReachable(url: url, schema: name.rawValue, sets: migrations, logger: logger)
         }
 
+        let keys = try MeshKeys.load(for: name, environment: environment)
         let context = try ZMQContext()
+        let (serverSecurity, authenticator) = try keys.server(on: context)
         let outbox = Outbox(publisher: name.rawValue)
         let started = Date()
         var handlers = definition.handlers
-        handlers.query(MessagingType.health, Empty.self) { _, context in
+        handlers.query(MessagingType.health, Empty.self, callers: .anyService) { _, context in
             try Self.health(of: name, startedAt: started, outbox: outbox, on: context.connection)
         }
         let server = try CommandServer(
             context: context,
-            configuration: .init(endpoint: directory.commandBind(name), databaseURL: url, workerCount: workers, outbox: outbox),
+            configuration: .init(endpoint: directory.commandBind(name), databaseURL: url, workerCount: workers, outbox: outbox,
+                                 security: serverSecurity),
             handlers: handlers, logger: logger)
-        var relayConfiguration = OutboxRelay.Configuration(endpoint: directory.eventsBind(name), databaseURL: url, outbox: outbox)
+        var relayConfiguration = OutboxRelay.Configuration(endpoint: directory.eventsBind(name), databaseURL: url, outbox: outbox,
+                                                           security: serverSecurity)
         relayConfiguration.retentionSeconds = Double(retentionDays) * 86_400
         let relay = try OutboxRelay(context: context, configuration: relayConfiguration, logger: logger)
         let subscribers = definition.subscriptions.map { publisher, eventHandlers in
             EventSubscriber(context: context, configuration: .init(
                 publisher: publisher.rawValue, eventsEndpoint: directory.eventsEndpoint(publisher),
-                commandEndpoint: directory.commandEndpoint(publisher), databaseURL: url),
+                commandEndpoint: directory.commandEndpoint(publisher), databaseURL: url,
+                security: keys.client(to: publisher)),
                 handlers: eventHandlers, logger: logger)
         }
         logger.info("service started", metadata: ["commands": "\(server.endpoint)", "events": "\(relay.endpoint)"])
@@ -73,6 +78,7 @@ public final class ServiceRuntime: Service {
             subscribers.forEach { $0.stop() }
             server.stop()
             relay.stop()
+            authenticator.stop()
             context.terminate()
         }
         logger.info("service stopped")

@@ -121,8 +121,20 @@ public final class ZMQSocket {
     /// Receives one whole multipart message. With `dontWait`, throws `.wouldBlock` when
     /// nothing is queued. Frames keep their exact bytes and length.
     public func receive(dontWait: Bool = false) throws(ZMQError) -> [ZMQFrame] {
+        try receiveMessage(dontWait: dontWait, readUserID: false).frames
+    }
+
+    /// Receives one whole multipart message together with the sender's authenticated
+    /// identity: the `User-Id` metadata a ZAP handler set when the peer's connection was
+    /// admitted (nil on a connection without authentication).
+    public func receiveWithUserID(dontWait: Bool = false) throws(ZMQError) -> (frames: [ZMQFrame], userID: String?) {
+        try receiveMessage(dontWait: dontWait, readUserID: true)
+    }
+
+    private func receiveMessage(dontWait: Bool, readUserID: Bool) throws(ZMQError) -> (frames: [ZMQFrame], userID: String?) {
         assertOwner()
         var frames: [ZMQFrame] = []
+        var userID: String?
         var flags: Int32 = dontWait ? ZMQ_DONTWAIT : 0
         while true {
             var message = zmq_msg_t()
@@ -134,6 +146,11 @@ public final class ZMQSocket {
                 if error == .interrupted { continue }
                 throw error
             }
+            // A ROUTER's routing-id frame is made locally and has no metadata: ask each frame.
+            if readUserID && userID == nil, let property = zmq_msg_gets(&message, "User-Id") {
+                let text = String(cString: property)
+                userID = text.isEmpty ? nil : text
+            }
             let size = zmq_msg_size(&message)
             let frame = ZMQFrame(unsafeUninitializedCapacity: size) { buffer, count in
                 if size > 0, let data = zmq_msg_data(&message) {
@@ -142,7 +159,7 @@ public final class ZMQSocket {
                 count = size
             }
             frames.append(frame)
-            if zmq_msg_more(&message) == 0 { return frames }
+            if zmq_msg_more(&message) == 0 { return (frames, userID) }
             flags = 0  // the remaining parts of a message are already here
         }
     }

@@ -12,6 +12,8 @@ public enum ZMQSocketOption: Sendable {
     case sendTimeout(milliseconds: Int32)
     /// `ZMQ_RCVTIMEO`: blocking receive timeout (ms, -1 = forever).
     case receiveTimeout(milliseconds: Int32)
+    /// `ZMQ_MAXMSGSIZE`: a peer that sends a larger message is disconnected (bytes, -1 = no limit).
+    case maxMessageSize(Int64)
     /// `ZMQ_IMMEDIATE`: queue messages only on completed connections.
     case immediate(Bool)
     /// `ZMQ_ROUTER_MANDATORY`: a ROUTER reports unroutable messages (`EHOSTUNREACH`).
@@ -51,6 +53,7 @@ public enum ZMQSocketOption: Sendable {
         case .receiveHighWaterMark(let n): try setInt(socket, ZMQ_RCVHWM, n)
         case .sendTimeout(let ms): try setInt(socket, ZMQ_SNDTIMEO, ms)
         case .receiveTimeout(let ms): try setInt(socket, ZMQ_RCVTIMEO, ms)
+        case .maxMessageSize(let bytes): try setInt64(socket, ZMQ_MAXMSGSIZE, bytes)
         case .immediate(let on): try setInt(socket, ZMQ_IMMEDIATE, on ? 1 : 0)
         case .routerMandatory(let on): try setInt(socket, ZMQ_ROUTER_MANDATORY, on ? 1 : 0)
         case .heartbeatInterval(let ms): try setInt(socket, ZMQ_HEARTBEAT_IVL, ms)
@@ -73,6 +76,11 @@ public enum ZMQSocketOption: Sendable {
 private func setInt(_ socket: UnsafeMutableRawPointer, _ option: Int32, _ value: Int32) throws(ZMQError) {
     var value = value
     try check(zmq_setsockopt(socket, option, &value, MemoryLayout<Int32>.size))
+}
+
+private func setInt64(_ socket: UnsafeMutableRawPointer, _ option: Int32, _ value: Int64) throws(ZMQError) {
+    var value = value
+    try check(zmq_setsockopt(socket, option, &value, MemoryLayout<Int64>.size))
 }
 
 private func setBytes(_ socket: UnsafeMutableRawPointer, _ option: Int32, _ bytes: [UInt8]) throws(ZMQError) {

@@ -38,11 +38,11 @@ final class MessagingFixture: Sendable {
     }
 
     /// A command server for the publisher with the test handlers.
-    func startServer(workers: Int = 2) throws -> CommandServer {
-        try CommandServer(
-            context: context,
-            configuration: .init(endpoint: "tcp://127.0.0.1:*", databaseURL: publisherURL, workerCount: workers, outbox: outbox),
-            handlers: Self.handlers)
+    func startServer(workers: Int = 2, security: SocketSecurity = .none, drainSeconds: Double = 10) throws -> CommandServer {
+        var configuration = CommandServer.Configuration(endpoint: "tcp://127.0.0.1:*", databaseURL: publisherURL,
+                                                        workerCount: workers, outbox: outbox, security: security)
+        configuration.drainSeconds = drainSeconds
+        return try CommandServer(context: context, configuration: configuration, handlers: Self.handlers)
     }
 
     func startRelay(endpoint: String = "tcp://127.0.0.1:*") throws -> OutboxRelay {
@@ -101,10 +101,23 @@ final class MessagingFixture: Sendable {
     struct Increment: Codable, Sendable { var name: String; var by: Int64 }
     struct Counted: Codable, Sendable, Equatable { var value: Int64; var receipt: UUID }
     struct Echo: Codable, Sendable, Equatable { var text: String }
+    struct Nap: Codable, Sendable { var milliseconds: Int }
+    /// Who a handler saw: the caller (by key) and the actor it may act as.
+    struct Seen: Codable, Sendable, Equatable { var caller: String?; var actorRole: String?; var actorName: String? }
 
     static var handlers: HandlerRegistry {
         var handlers = HandlerRegistry()
         handlers.query("test.echo", Echo.self) { request, _ in request }
+        handlers.query("test.nap", Nap.self) { request, _ in
+            Thread.sleep(forTimeInterval: Double(request.milliseconds) / 1_000)
+            return Empty()
+        }
+        handlers.query("test.whoami", Empty.self) { _, context in
+            Seen(caller: context.caller?.rawValue, actorRole: context.envelope.actor?.role, actorName: context.envelope.actor?.name)
+        }
+        handlers.command("test.from-history", Empty.self, callers: .only([.history])) { _, context in
+            Seen(caller: context.caller?.rawValue, actorRole: context.envelope.actor?.role, actorName: context.envelope.actor?.name)
+        }
         handlers.command("test.increment", Increment.self) { request, context in
             guard request.by > 0 else { throw ErrorBody.invalidArgument("by must be positive", field: "by") }
             let value = try context.connection.query("""

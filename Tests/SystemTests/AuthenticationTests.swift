@@ -23,7 +23,8 @@ final class AuthenticationTests: XCTestCase {
 
     /// Every route the gateway registers, with its path parameters filled in.
     private func registeredRoutes() throws -> [(method: String, path: String, isPublic: Bool)] {
-        let clients = try ServiceClients(directory: ServiceDirectory(environment: Environment([:])), logger: Logger(label: "catalogue"))
+        let clients = try ServiceClients(directory: ServiceDirectory(environment: Environment([:])),
+                                         keys: try system.keys(of: .gateway), logger: Logger(label: "catalogue"))
         defer { clients.shutdown() }
         let routes = buildGatewayRoutes(configuration: try GatewayConfiguration(environment: Environment([:])),
                                         clients: clients, metrics: PrometheusCollectorRegistry())

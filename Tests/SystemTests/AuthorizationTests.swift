@@ -7,7 +7,7 @@ import XCTest
 /// and API tokens.
 final class AuthorizationTests: XCTestCase {
     private var system: RunningSystem!
-    private let password = "a long enough password"
+    private let password = RunningSystem.userPassword
 
     override func setUp() async throws {
         system = try RunningSystem()
@@ -30,12 +30,7 @@ final class AuthorizationTests: XCTestCase {
 
     /// Creates a user as the owner and signs them in.
     private func signedIn(_ role: String, manageAll: Bool = false) async throws -> (id: String, token: String) {
-        let email = "\(role)-\(UUID().uuidString.prefix(6))@system-test.example"
-        let body = #"{"name": "\#(role.capitalized) User", "email": "\#(email)", "password": "\#(password)", "role": "\#(role)", "manage_all_customers": \#(manageAll)}"#
-        let (status, data) = try await system.http("POST", "/api/v1/users", json: body)
-        XCTAssertEqual(status, 201, String(decoding: data, as: UTF8.self))
-        let id = try XCTUnwrap(try system.json(data)["id"] as? String)
-        return (id, try await system.signIn(email: email, password: password))
+        try await system.signedInUser(role, manageAll: manageAll)
     }
 
     private func createCustomer(_ name: String, as token: String) async throws -> (status: Int, id: String?) {

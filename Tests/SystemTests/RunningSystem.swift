@@ -6,6 +6,7 @@ import FoundationNetworking
 import Glibc
 import Messaging
 import Postgres
+import ServiceKit
 import TestSupport
 import XCTest
 import ZMQ
@@ -29,6 +30,8 @@ final class RunningSystem {
     private var processes: [String: Process] = [:]
     private var clients: [String: CommandClient] = [:]
     private let serverURL: URL
+    /// The mesh's CURVE keys, written the way `make run` writes them.
+    let keyDirectory: URL
 
     init() throws {
         database = "ar_sys_\(UUID().uuidString.prefix(8).lowercased())"
@@ -40,7 +43,11 @@ final class RunningSystem {
         serverURL = parsed
         try Self.shell(Self.repositoryRoot.appendingPathComponent("scripts/provision-database.sh").path, admin, database)
 
+        keyDirectory = logDirectory.appendingPathComponent("keys")
+        try MeshKeys.generateMissing(in: keyDirectory.path)
+
         var environment = ProcessInfo.processInfo.environment
+        environment["AR_KEYS_DIR"] = keyDirectory.path
         environment["AR_LOG_LEVEL"] = "info"
         // If this test process dies, its services follow it instead of holding ports.
         environment["AR_EXIT_WITH_PARENT"] = String(getpid())
@@ -106,6 +113,20 @@ final class RunningSystem {
             throw ErrorBody(.unauthenticated, "sign-in failed with \(status): \(String(decoding: data, as: UTF8.self))")
         }
         return token
+    }
+
+    /// The password of every user the tests create.
+    static let userPassword = "a long enough password"
+
+    /// Creates a user with `role` as the owner and signs them in; returns their id and token.
+    func signedInUser(_ role: String, manageAll: Bool = false) async throws -> (id: String, token: String) {
+        let email = "\(role)-\(UUID().uuidString.prefix(6))@system-test.example"
+        let body = #"{"name": "\#(role.capitalized) User", "email": "\#(email)", "password": "\#(Self.userPassword)", "role": "\#(role)", "manage_all_customers": \#(manageAll)}"#
+        let (status, data) = try await http("POST", "/api/v1/users", json: body)
+        guard status == 201, let id = try json(data)["id"] as? String else {
+            throw ErrorBody.internal("creating a \(role) failed with \(status): \(String(decoding: data, as: UTF8.self))")
+        }
+        return (id, try await signIn(email: email, password: Self.userPassword))
     }
 
     /// Starts a service's executable and waits until it answers `health`.
@@ -193,18 +214,58 @@ final class RunningSystem {
         }
     }
 
-    func client(_ service: String) throws -> CommandClient {
-        if let client = clients[service] { return client }
-        let client = try CommandClient(context: context, service: service, endpoint: endpoint(service), defaultTimeout: .seconds(3))
-        clients[service] = client
+    /// A client of `service` holding the key of `identity` (by default the gateway's, the
+    /// one caller every service answers people's commands from).
+    func client(_ service: String, as identity: ServiceName = .gateway) throws -> CommandClient {
+        let name = "\(service) as \(identity.rawValue)"
+        if let client = clients[name] { return client }
+        let keys = try keys(of: identity)
+        guard let server = ServiceName(rawValue: service) else { throw ErrorBody.internal("no service \(service)") }
+        let client = try CommandClient(context: context, service: service, endpoint: endpoint(service),
+                                       security: keys.client(to: server), defaultTimeout: .seconds(3))
+        clients[name] = client
         return client
     }
 
-    /// Sends `signal` and waits for the process to exit.
-    func stop(_ service: String, signal: Int32 = SIGTERM) {
+    /// The mesh keys as the executable `identity` loads them.
+    func keys(of identity: ServiceName) throws -> MeshKeys {
+        try MeshKeys.load(for: identity, environment: Environment(environment))
+    }
+
+    /// How long a stopped process may take to exit before the test fails.
+    static let exitBound: Double = 20
+
+    /// Sends `signal` and waits (bounded) for the process to exit. A process that does not
+    /// exit in time fails the test with its threads' stacks, and is then killed, so a
+    /// hang never stalls the suite.
+    func stop(_ service: String, signal: Int32 = SIGTERM, file: StaticString = #filePath, line: UInt = #line) {
         guard let process = processes.removeValue(forKey: service), process.isRunning else { return }
         kill(process.processIdentifier, signal)
-        process.waitUntilExit()
+        if !Self.waitForExit(process, seconds: Self.exitBound) {
+            let stacks = Self.threadStacks(of: process.processIdentifier)
+            kill(process.processIdentifier, SIGKILL)
+            _ = Self.waitForExit(process, seconds: 10)
+            XCTFail("\(service) did not exit within \(Self.exitBound) s of signal \(signal); its threads:\n\(stacks)",
+                    file: file, line: line)
+        }
+    }
+
+    /// Waits for `process` to exit, at most `seconds`; returns whether it did.
+    static func waitForExit(_ process: Process, seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        return !process.isRunning
+    }
+
+    /// Every thread's stack of a running process, by gdb (at most 30 s).
+    static func threadStacks(of pid: Int32) -> String {
+        let arguments = ["-p", "\(pid)", "-batch", "-ex", "thread apply all bt"]
+        return (try? run(URL(fileURLWithPath: "/usr/bin/gdb"), arguments, seconds: 30).output) ?? "(gdb could not attach)"
+    }
+
+    /// The process id of a running service (or `gateway`).
+    func pid(_ service: String) -> Int32? {
+        processes[service].flatMap { $0.isRunning ? $0.processIdentifier : nil }
     }
 
     func log(_ service: String) -> String {
@@ -248,11 +309,14 @@ final class RunningSystem {
         }
     }
 
-    /// Runs a program to completion; returns its exit status and its output (both streams).
-    static func run(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
+    /// Runs a program to completion, killed after `seconds` (coreutils `timeout`, exit
+    /// status 124) so that it cannot hang the suite; returns its exit status and its
+    /// output (both streams).
+    static func run(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil,
+                    seconds: Int = 120) throws -> (status: Int32, output: String) {
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        process.arguments = ["-k", "5", String(seconds), executable.path] + arguments
         if let environment { process.environment = environment }
         let pipe = Pipe()
         process.standardOutput = pipe

@@ -42,21 +42,34 @@ public func buildGatewayRoutes(configuration: GatewayConfiguration, clients: Ser
 }
 
 /// The whole of the gateway's `main.swift`: serves HTTP and runs the identity service
-/// in one process; `gateway bootstrap-owner` creates the first owner instead.
+/// in one process. Instead: `gateway bootstrap-owner` creates the first owner;
+/// `gateway generate-keys DIR` writes the mesh's missing CURVE key pairs into DIR;
+/// `gateway generate-keys --env` prints fresh ones as environment lines (compose).
 public enum GatewayMain {
     public static func run(arguments: [String] = CommandLine.arguments) async {
         LogSetup.bootstrap()
         let logger = Logger(label: "gateway")
         do {
-            if arguments.dropFirst().first == "bootstrap-owner" {
+            let command = Array(arguments.dropFirst())
+            if command.first == "bootstrap-owner" {
                 exit(try await OwnerBootstrap.run(environment: Environment()))
+            }
+            if command.first == "generate-keys", command.count == 2 {
+                if command[1] == "--env" {
+                    FileHandle.standardOutput.write(Data((try MeshKeys.generateEnvironmentLines().joined(separator: "\n") + "\n").utf8))
+                } else {
+                    let created = try MeshKeys.generateMissing(in: command[1])
+                    FileHandle.standardOutput.write(Data("created keys: \(created.map(\.rawValue).joined(separator: " "))\n".utf8))
+                }
+                exit(0)
             }
             ParentWatch.start(logger: logger)
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             let configuration = try GatewayConfiguration()
             let identity = ServiceRuntime(try IdentityService.definition())
-            let clients = try ServiceClients(directory: configuration.directory, logger: logger)
+            let keys = try MeshKeys.load(for: .gateway, environment: Environment())
+            let clients = try ServiceClients(directory: configuration.directory, keys: keys, logger: logger)
             defer { clients.shutdown() }
             let app = buildGatewayApplication(configuration: configuration, clients: clients, metrics: registry, logger: logger)
             logger.info("gateway listening", metadata: ["url": "http://\(configuration.host):\(configuration.port)"])

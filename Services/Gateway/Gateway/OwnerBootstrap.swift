@@ -14,11 +14,12 @@ enum OwnerBootstrap {
         let request = BootstrapOwner(name: environment.string("AR_OWNER_NAME", default: "Owner"),
                                      email: try environment.required("AR_OWNER_EMAIL"),
                                      password: try environment.required("AR_OWNER_PASSWORD"))
+        let keys = try MeshKeys.load(for: .gateway, environment: environment)
         let context = try ZMQContext()
         defer { context.terminate() }
         let client = try CommandClient(context: context, service: "gateway",
                                        endpoint: ServiceDirectory(environment: environment).commandEndpoint(.gateway),
-                                       defaultTimeout: .seconds(10))
+                                       security: keys.client(to: .gateway), defaultTimeout: .seconds(10))
         defer { client.shutdown() }
         do {
             let owner = try await client.command(IdentityMessages.bootstrapOwner, request, as: UserRecord.self)

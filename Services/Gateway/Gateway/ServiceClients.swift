@@ -4,17 +4,20 @@ import Messaging
 import ServiceKit
 import ZMQ
 
-/// One `CommandClient` per back-end service, sharing the gateway's ZeroMQ context.
+/// One `CommandClient` per back-end service, sharing the gateway's ZeroMQ context; each
+/// connects with the gateway's CURVE key, which is the only key services accept a user
+/// actor from.
 public final class ServiceClients: Sendable {
     private let context: ZMQContext
     private let clients: [ServiceName: CommandClient]
 
-    public init(directory: ServiceDirectory, logger: Logger) throws {
+    public init(directory: ServiceDirectory, keys: MeshKeys, logger: Logger) throws {
         context = try ZMQContext()
         var clients: [ServiceName: CommandClient] = [:]
         for service in ServiceName.allCases {
             clients[service] = try CommandClient(
-                context: context, service: service.rawValue, endpoint: directory.commandEndpoint(service), logger: logger)
+                context: context, service: service.rawValue, endpoint: directory.commandEndpoint(service),
+                security: keys.client(to: service), logger: logger)
         }
         self.clients = clients
     }

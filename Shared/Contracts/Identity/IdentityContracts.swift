@@ -17,6 +17,17 @@ public enum IdentityMessages {
 /// The roles, from most to least powerful.
 public enum Role: String, Codable, Sendable, CaseIterable {
     case owner, admin, manager, specialist, viewer
+
+    /// Higher outranks lower: owner 4, admin 3, manager 2, specialist 1, viewer 0.
+    public var rank: Int {
+        switch self {
+        case .owner: return 4
+        case .admin: return 3
+        case .manager: return 2
+        case .specialist: return 1
+        case .viewer: return 0
+        }
+    }
 }
 
 /// A user as the API shows it (never a password or its hash).
@@ -199,13 +210,16 @@ public struct UserList: Codable, Hashable, Sendable {
     public init(items: [UserRecord]) { self.items = items }
 }
 
-/// Body of `api_token.create`.
+/// Body of `api_token.create`. The role may not outrank the creator's; without
+/// `expires_at` the token lives until revoked (or its creator is deactivated or demoted).
 public struct CreateAPIToken: Codable, Hashable, Sendable {
     public var name: String
     public var role: Role
-    public init(name: String, role: Role) {
+    public var expiresAt: Date?
+    public init(name: String, role: Role, expiresAt: Date? = nil) {
         self.name = name
         self.role = role
+        self.expiresAt = expiresAt
     }
 }
 
@@ -216,14 +230,17 @@ public struct APITokenRecord: Codable, Hashable, Sendable {
     public var role: Role
     public var createdAt: Date
     public var lastUsedAt: Date?
+    public var expiresAt: Date?
     public var revoked: Bool
 
-    public init(id: APITokenID, name: String, role: Role, createdAt: Date, lastUsedAt: Date?, revoked: Bool) {
+    public init(id: APITokenID, name: String, role: Role, createdAt: Date, lastUsedAt: Date?, expiresAt: Date? = nil,
+                revoked: Bool) {
         self.id = id
         self.name = name
         self.role = role
         self.createdAt = createdAt
         self.lastUsedAt = lastUsedAt
+        self.expiresAt = expiresAt
         self.revoked = revoked
     }
 }

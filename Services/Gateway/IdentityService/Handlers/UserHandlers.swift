@@ -2,13 +2,15 @@ import Contracts
 import Foundation
 import Messaging
 
-/// Users and API tokens. Who may call these is decided by the gateway's permission table;
-/// the rules that protect the data itself live here: emails are unique in any case,
-/// there is always an active owner, only an owner makes or unmakes owners, at most one
-/// default specialist, tokens never outrank their creator.
+/// Users and API tokens. The gateway's permission table decides who may call these; the
+/// handlers check the (gateway-verified) actor again, and keep the rules that protect the
+/// data itself: emails are unique in any case, there is always an active owner, only an
+/// owner makes, unmakes or changes an owner, at most one default specialist, tokens never
+/// outrank their creator and are made by people only.
 enum UserHandlers {
     static func register(in registry: inout HandlerRegistry) {
         registry.command(IdentityMessages.createUser, CreateUser.self) { request, context in
+            try requireAdministrator(context.envelope.actor)
             let name = request.name.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !name.isEmpty else { throw ErrorBody.invalidArgument("name is required", field: "name") }
             guard EmailAddress.isPlausible(request.email) else { throw ErrorBody.invalidArgument("email is not valid", field: "email") }
@@ -30,9 +32,15 @@ enum UserHandlers {
         }
 
         registry.command(IdentityMessages.updateUser, UpdateUser.self) { request, context in
+            try requireAdministrator(context.envelope.actor)
             let store = IdentityStore(connection: context.connection)
             guard let current = try store.user(request.id, forUpdate: true) else {
                 throw ErrorBody.notFound("user \(request.id) does not exist")
+            }
+            if current.role == .owner && context.envelope.actor?.role != Role.owner.rawValue {
+                context.logger.warning("refused a change to an owner's account by a non-owner", metadata: [
+                    "target": "\(current.id)", "actor": "\(context.envelope.actor?.userId.map { "\($0)" } ?? "none")"])
+                throw ErrorBody(.permissionDenied, "only an owner can change an owner's account")
             }
             let changes = request.changes
             let role = changes.role ?? current.role
@@ -61,10 +69,12 @@ enum UserHandlers {
         }
 
         registry.query(IdentityMessages.listUsers, Empty.self) { _, context in
-            UserList(items: try IdentityStore(connection: context.connection).users())
+            try requireAdministrator(context.envelope.actor)
+            return UserList(items: try IdentityStore(connection: context.connection).users())
         }
 
         registry.query(IdentityMessages.getUser, GetUser.self) { request, context in
+            try requireAdministrator(context.envelope.actor)
             guard let user = try IdentityStore(connection: context.connection).user(request.id) else {
                 throw ErrorBody.notFound("user \(request.id) does not exist")
             }
@@ -72,27 +82,49 @@ enum UserHandlers {
         }
 
         registry.unrecordedCommand(IdentityMessages.createToken, CreateAPIToken.self) { request, context in
+            let actor = try requireAdministrator(context.envelope.actor)
+            guard let creator = actor.userId, actor.apiTokenId == nil else {
+                throw ErrorBody(.permissionDenied, "API tokens are created by a signed-in person, not by another token")
+            }
             let name = request.name.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !name.isEmpty else { throw ErrorBody.invalidArgument("name is required", field: "name") }
             guard request.role != .owner else {
                 throw ErrorBody.invalidArgument("an API token cannot act as owner; choose admin or below", field: "role")
             }
+            guard let creatorRole = Role(rawValue: actor.role), request.role.rank <= creatorRole.rank else {
+                throw ErrorBody.invalidArgument("an API token cannot outrank its creator (\(actor.role))", field: "role")
+            }
+            if let expiresAt = request.expiresAt, expiresAt <= Date() {
+                throw ErrorBody.invalidArgument("expires_at must be in the future", field: "expires_at")
+            }
             let token = Secrets.newToken(prefix: "art_")
             let record = try IdentityStore(connection: context.connection).insertToken(
-                name: name, role: request.role, tokenHash: Secrets.tokenHash(token), createdBy: context.envelope.actor?.userId)
+                name: name, role: request.role, tokenHash: Secrets.tokenHash(token), createdBy: creator,
+                expiresAt: request.expiresAt)
             return CreatedAPIToken(token: token, record: record)
         }
 
         registry.query(IdentityMessages.listTokens, Empty.self) { _, context in
-            APITokenList(items: try IdentityStore(connection: context.connection).tokens())
+            try requireAdministrator(context.envelope.actor)
+            return APITokenList(items: try IdentityStore(connection: context.connection).tokens())
         }
 
         registry.command(IdentityMessages.revokeToken, RevokeAPIToken.self) { request, context in
+            try requireAdministrator(context.envelope.actor)
             guard try IdentityStore(connection: context.connection).revokeToken(request.id) else {
                 throw ErrorBody.notFound("API token \(request.id) does not exist or is already revoked")
             }
             return Empty()
         }
+    }
+
+    /// Users and tokens are managed by owners and admins only; returns the actor.
+    @discardableResult
+    private static func requireAdministrator(_ actor: Actor?) throws -> Actor {
+        guard let actor, actor.role == Role.owner.rawValue || actor.role == Role.admin.rawValue else {
+            throw ErrorBody(.permissionDenied, "only an owner or an admin manages users and API tokens")
+        }
+        return actor
     }
 
     /// Only an owner makes (or unmakes) an owner.

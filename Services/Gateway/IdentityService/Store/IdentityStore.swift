@@ -85,11 +85,16 @@ struct IdentityStore {
         return Principal(user: user, apiTokenId: nil, role: user.role, manageAllCustomers: user.manageAllCustomers)
     }
 
-    /// The API token's principal when it is not revoked; records its use (to the minute).
+    /// The API token's principal when it is live: not revoked, not expired, and its creator
+    /// still active and holding at least the token's role. Records its use (to the minute).
     func apiTokenPrincipal(tokenHash: String) throws -> Principal? {
         let rows = try connection.query("""
-            SELECT id, role, last_used_at IS NULL OR last_used_at < now() - make_interval(secs => \(Self.touchIntervalSeconds))
-            FROM api_tokens WHERE token_hash = \(tokenHash) AND revoked_at IS NULL
+            SELECT t.id, t.role,
+                   t.last_used_at IS NULL OR t.last_used_at < now() - make_interval(secs => \(Self.touchIntervalSeconds))
+            FROM api_tokens t JOIN users creator ON creator.id = t.created_by
+            WHERE t.token_hash = \(tokenHash) AND t.revoked_at IS NULL
+              AND (t.expires_at IS NULL OR t.expires_at > now())
+              AND creator.active AND role_rank(creator.role) >= role_rank(t.role)
             """)
         guard let row = rows.first else { return nil }
         let (id, role, stale) = try row.decode((APITokenID, String, Bool).self)
@@ -140,16 +145,18 @@ extension IdentityStore {
         try connection.execute("UPDATE sessions SET revoked_at = now() WHERE user_id = \(user) AND revoked_at IS NULL")
     }
 
-    func insertToken(name: String, role: Role, tokenHash: String, createdBy: UserID?) throws -> APITokenRecord {
+    func insertToken(name: String, role: Role, tokenHash: String, createdBy: UserID, expiresAt: Date?) throws -> APITokenRecord {
         try Self.token(connection.query("""
-            INSERT INTO api_tokens (id, name, token_hash, role, created_by) VALUES (\(APITokenID()), \(name), \(tokenHash), \(role.rawValue), \(createdBy))
-            RETURNING id, name, role, created_at, last_used_at, revoked_at IS NOT NULL
+            INSERT INTO api_tokens (id, name, token_hash, role, created_by, expires_at)
+            VALUES (\(APITokenID()), \(name), \(tokenHash), \(role.rawValue), \(createdBy), \(expiresAt))
+            RETURNING id, name, role, created_at, last_used_at, expires_at, revoked_at IS NOT NULL
             """)[0])
     }
 
     func tokens() throws -> [APITokenRecord] {
         try connection.query("""
-            SELECT id, name, role, created_at, last_used_at, revoked_at IS NOT NULL FROM api_tokens ORDER BY created_at DESC
+            SELECT id, name, role, created_at, last_used_at, expires_at, revoked_at IS NOT NULL
+            FROM api_tokens ORDER BY created_at DESC
             """).map(Self.token)
     }
 
@@ -159,9 +166,10 @@ extension IdentityStore {
     }
 
     static func token(_ row: PostgresRow) throws -> APITokenRecord {
-        let (id, name, role, created, lastUsed, revoked) = try row.decode((APITokenID, String, String, Date, Date?, Bool).self)
+        let (id, name, role, created, lastUsed, expires, revoked) = try row.decode(
+            (APITokenID, String, String, Date, Date?, Date?, Bool).self)
         return APITokenRecord(id: id, name: name, role: Role(rawValue: role) ?? .viewer, createdAt: created,
-                              lastUsedAt: lastUsed, revoked: revoked)
+                              lastUsedAt: lastUsed, expiresAt: expires, revoked: revoked)
     }
 }
 

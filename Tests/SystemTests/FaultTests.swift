@@ -1,0 +1,121 @@
+import Contracts
+import Foundation
+import Glibc
+import Messaging
+import Postgres
+import ServiceKit
+import XCTest
+import ZMQ
+
+/// Faults against the real processes: a service stopped with commands in flight loses no
+/// acknowledged command and applies none twice; a client that vanishes, or sends a huge
+/// frame, does not stop a service.
+final class FaultTests: XCTestCase {
+    private var system: RunningSystem!
+
+    override func setUp() async throws {
+        system = try RunningSystem()
+        try await system.start("customer")
+    }
+
+    override func tearDown() async throws {
+        system?.shutdown()
+    }
+
+    /// One person sends every command: idempotency keys are scoped to their sender.
+    private static let actor = Actor(userId: UserID(), role: "admin", name: "Fault Tester")
+
+    private static func create(_ name: String, key: String, via client: CommandClient) async throws -> CustomerRecord {
+        try await client.command(CustomerMessages.create, CreateCustomer(customer: CustomerFields(displayName: name)),
+                                 as: CustomerRecord.self, actor: actor,
+                                 idempotencyKey: key, timeout: .seconds(5))
+    }
+
+    /// Sends every create at once; returns the replies that came, by index.
+    private static func createAll(_ names: [String], via client: CommandClient) async -> [Int: CustomerRecord] {
+        await withTaskGroup(of: (Int, CustomerRecord?).self) { group in
+            for (index, name) in names.enumerated() {
+                group.addTask { (index, try? await create(name, key: "inflight-\(index)", via: client)) }
+            }
+            var answered: [Int: CustomerRecord] = [:]
+            for await (index, record) in group { if let record { answered[index] = record } }
+            return answered
+        }
+    }
+
+    func testSIGTERMWithTwoHundredCommandsInFlightLosesNoneAndAppliesNoneTwice() async throws {
+        let client = try system.client("customer")
+        let names = (0..<200).map { "In Flight \($0)" }
+        let first = Task.detached { await FaultTests.createAll(names, via: client) }
+        try await Task.sleep(for: .milliseconds(150))
+        system.stop("customer", signal: SIGTERM)  // fails the test if it does not exit in time
+        let answered = await first.value
+        XCTAssertGreaterThan(answered.count, 0, "some commands were answered before the stop")
+
+        try await system.start("customer")
+        for (index, name) in names.enumerated() {
+            let retried = try await Self.create(name, key: "inflight-\(index)", via: client)
+            if let earlier = answered[index] {
+                XCTAssertEqual(retried, earlier, "the retry of command \(index) did not return its stored reply")
+            }
+        }
+        let counts = try PostgresConnection(url: system.superuserURL).query("""
+            SELECT count(*), count(DISTINCT display_name) FROM customer.customers WHERE display_name LIKE 'In Flight %'
+            """).single((Int, Int).self)
+        XCTAssertEqual(counts.0, 200, "every command applied exactly once")
+        XCTAssertEqual(counts.1, 200)
+        XCTAssertTrue(system.log("customer").contains("command server draining"), system.log("customer"))
+    }
+
+    func testAClientThatVanishesMidRequestDoesNotStopTheService() async throws {
+        let endpoint = system.endpoint("customer")
+        let security = try system.keys(of: .gateway).client(to: .customer)
+        let context = system.context
+        try await Task.detached {
+            let socket = try ZMQSocket(context, type: .dealer)
+            try security.apply(to: socket)
+            try socket.connect(endpoint)
+            for _ in 0..<50 {
+                try socket.send(try Message(envelope: Envelope(kind: .query, type: CustomerMessages.list),
+                                            encoding: ListCustomers()).frames())
+            }
+            usleep(50_000)
+            socket.close()  // linger 0: gone before its replies
+        }.value
+        let started = ContinuousClock.now
+        let health = try await system.client("customer").query(MessagingType.health, Empty(), as: HealthReply.self,
+                                                                timeout: .seconds(3))
+        XCTAssertEqual(health.service, "customer")
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(3))
+    }
+
+    func testAHugeFrameIsRefusedAndTheServiceMemoryStaysFlat() async throws {
+        let pid = try XCTUnwrap(system.pid("customer"))
+        let before = try residentKilobytes(of: pid)
+        let endpoint = system.endpoint("customer")
+        let security = try system.keys(of: .gateway).client(to: .customer)
+        let context = system.context
+        try await Task.detached {
+            let socket = try ZMQSocket(context, type: .dealer, linger: 2_000)
+            defer { socket.close() }
+            try security.apply(to: socket)
+            try socket.connect(endpoint)
+            let envelope = Envelope(kind: .query, type: CustomerMessages.list)
+            try socket.send([envelope.jsonBytes(), ZMQFrame(repeating: 0x20, count: 64 * 1024 * 1024)])
+            usleep(1_500_000)
+        }.value
+        let health = try await system.client("customer").query(MessagingType.health, Empty(), as: HealthReply.self)
+        XCTAssertEqual(health.service, "customer")
+        let after = try residentKilobytes(of: pid)
+        XCTAssertLessThan(after - before, 16 * 1024, "RSS grew from \(before) kB to \(after) kB")
+    }
+
+    private func residentKilobytes(of pid: Int32) throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else {
+            throw ErrorBody.internal("no VmRSS for \(pid)")
+        }
+        return kilobytes
+    }
+}

@@ -1,0 +1,200 @@
+import Contracts
+import Foundation
+import Glibc
+import Messaging
+import ServiceKit
+import XCTest
+import ZMQ
+
+/// Attacks on the running system, each refused: the mesh answers only keys it knows,
+/// authority comes from the connection, admins cannot take over owners, API tokens stay
+/// within their creator's rights.
+final class SecurityTests: XCTestCase {
+    private var system: RunningSystem!
+
+    override func setUp() async throws {
+        system = try RunningSystem()
+        try await system.startAll()
+    }
+
+    override func tearDown() async throws {
+        system?.shutdown()
+    }
+
+    private var forgedOwnerCreate: Message {
+        get throws {
+            let envelope = Envelope(kind: .command, type: IdentityMessages.createUser,
+                                    actor: Actor(userId: UserID(), role: "owner", name: "Mallory"))
+            return try Message(envelope: envelope, encoding: CreateUser(
+                name: "Mallory", email: "mallory@evil.example", password: "a long enough password", role: .owner))
+        }
+    }
+
+    /// Sends `message` from a socket of our own to `endpoint` and returns the reply frames,
+    /// or nil when nothing came back within `milliseconds`.
+    private func rawExchange(_ message: Message, endpoint: String, security: SocketSecurity,
+                             milliseconds: Int = 1_500) async throws -> [ZMQFrame]? {
+        let frames = try message.frames()
+        let context = system.context
+        return try await Task.detached { () throws -> [ZMQFrame]? in
+            let socket = try ZMQSocket(context, type: .dealer)
+            defer { socket.close() }
+            try security.apply(to: socket)
+            try socket.connect(endpoint)
+            try socket.send(frames)
+            guard try zmqPoll([.socket(socket, .readable)], timeoutMilliseconds: milliseconds)[0].contains(.readable) else {
+                return nil
+            }
+            return try socket.receive()
+        }.value
+    }
+
+    private func userEmails() async throws -> [String] {
+        let users = try system.json(try await system.http("GET", "/api/v1/users").body)["items"] as? [[String: Any]] ?? []
+        return users.compactMap { $0["email"] as? String }
+    }
+
+    func testNoOneTalksToAServiceWithoutAKnownKey() async throws {
+        let endpoint = system.endpoint("gateway")
+        let plain = try await rawExchange(try forgedOwnerCreate, endpoint: endpoint, security: .none)
+        XCTAssertNil(plain, "a socket without CURVE was answered")
+        let gatewayKey = try system.keys(of: .gateway).publicKeys[.gateway] ?? ""
+        let stranger = try await rawExchange(try forgedOwnerCreate, endpoint: endpoint,
+                                             security: .curveClient(try CurveKeyPair.generate(), serverKey: gatewayKey))
+        XCTAssertNil(stranger, "a key the mesh does not know was answered")
+        let replay = try Message(envelope: Envelope(kind: .query, type: MessagingType.eventsReplay),
+                                 encoding: EventsReplayRequest(fromSeq: 1, limit: 100))
+        let customerKey = try system.keys(of: .gateway).publicKeys[.customer] ?? ""
+        let dumped = try await rawExchange(replay, endpoint: system.endpoint("customer"),
+                                           security: .curveClient(try CurveKeyPair.generate(), serverKey: customerKey))
+        XCTAssertNil(dumped, "events.replay answered an unknown key")
+        let emails = try await userEmails()
+        XCTAssertFalse(emails.contains("mallory@evil.example"))
+    }
+
+    func testASubscriberWithoutAKnownKeyHearsNothing() async throws {
+        let eventsEndpoint = system.environmentForTests["AR_CUSTOMER_EVENTS_ENDPOINT"] ?? ""
+        let customerKey = try system.keys(of: .gateway).publicKeys[.customer] ?? ""
+        let context = system.context
+        let listening = Task.detached { () throws -> [Int] in
+            let plain = try ZMQSocket(context, type: .sub)
+            defer { plain.close() }
+            try plain.set(.subscribe([]))
+            try plain.connect(eventsEndpoint)
+            let stranger = try ZMQSocket(context, type: .sub)
+            defer { stranger.close() }
+            try SocketSecurity.curveClient(try CurveKeyPair.generate(), serverKey: customerKey).apply(to: stranger)
+            try stranger.set(.subscribe([]))
+            try stranger.connect(eventsEndpoint)
+            var heard = [0, 0]
+            let until = Date().addingTimeInterval(3)  // the relay sends a heartbeat every second
+            while Date() < until {
+                let ready = try zmqPoll([.socket(plain, .readable), .socket(stranger, .readable)], timeoutMilliseconds: 100)
+                if ready[0].contains(.readable) { _ = try plain.receive(); heard[0] += 1 }
+                if ready[1].contains(.readable) { _ = try stranger.receive(); heard[1] += 1 }
+            }
+            return heard
+        }
+        let created = try await system.http("POST", "/api/v1/customers", json: #"{"display_name": "Overheard Ltd"}"#)
+        XCTAssertEqual(created.status, 201)
+        let heard = try await listening.value
+        XCTAssertEqual(heard, [0, 0], "subscribers without a known key received events")
+
+        // The same socket with history's key hears the heartbeats: the refusal is the key's.
+        let historyKeys = try system.keys(of: .history)
+        let admitted = try await Task.detached { () throws -> Int in
+            let socket = try ZMQSocket(context, type: .sub)
+            defer { socket.close() }
+            try historyKeys.client(to: .customer).apply(to: socket)
+            try socket.set(.subscribe([]))
+            try socket.connect(eventsEndpoint)
+            return try zmqPoll([.socket(socket, .readable)], timeoutMilliseconds: 3_000)[0].contains(.readable) ? 1 : 0
+        }.value
+        XCTAssertEqual(admitted, 1)
+    }
+
+    func testOnlyTheGatewayActsForAPersonAndServicesSendOnlyTheirOwnCommands() async throws {
+        let history = try system.client("gateway", as: .history)
+        do {
+            let message = try forgedOwnerCreate
+            _ = try await history.command(IdentityMessages.createUser, try ContractJSON.decode(CreateUser.self, from: message.body),
+                                          as: UserRecord.self, actor: message.envelope.actor)
+            XCTFail("history's key created a user")
+        } catch let error as ErrorBody {
+            XCTAssertEqual(error.code, .permissionDenied)
+        }
+        do {
+            _ = try await system.client("customer", as: .invoice).command(
+                CustomerMessages.create, CreateCustomer(customer: CustomerFields(displayName: "Forged Co")), as: CustomerRecord.self)
+            XCTFail("invoice's key created a customer")
+        } catch let error as ErrorBody {
+            XCTAssertEqual(error.code, .permissionDenied)
+            XCTAssertEqual(error.message, "customer.create is not accepted from invoice")
+        }
+        let emails = try await userEmails()
+        XCTAssertFalse(emails.contains("mallory@evil.example"))
+        let refusal = system.log("gateway").split(separator: "\n").first { $0.contains("refused a message its caller may not send") }
+        XCTAssertTrue(refusal?.contains("caller=history") == true && refusal?.contains("type=user.create") == true,
+                      "the refusal is logged with who and what: \(refusal ?? "nothing")")
+        let customers = String(decoding: try await system.http("GET", "/api/v1/customers").body, as: UTF8.self)
+        XCTAssertFalse(customers.contains("Forged Co"))
+    }
+
+    func testAnAdminCannotTakeOverTheOwner() async throws {
+        let me = try system.json(try await system.http("GET", "/api/v1/me").body)
+        let ownerID = try XCTUnwrap((me["user"] as? [String: Any])?["id"] as? String)
+        let admin = try await system.signedInUser("admin")
+        for change in [#"{"password": "the admin's choice now"}"#, #"{"active": false}"#, #"{"name": "Locked Out"}"#,
+                       #"{"role": "viewer"}"#] {
+            let attempt = try await system.http("PATCH", "/api/v1/users/\(ownerID)", json: change, as: .token(admin.token))
+            XCTAssertEqual(attempt.status, 403, "\(change): \(String(decoding: attempt.body, as: UTF8.self))")
+        }
+        let owner = try await system.signIn(email: RunningSystem.ownerEmail, password: RunningSystem.ownerPassword)
+        XCTAssertFalse(owner.isEmpty)
+        let refreshed = try system.json(try await system.http("GET", "/api/v1/users/\(ownerID)").body)
+        XCTAssertEqual(refreshed["name"] as? String, me["user"].flatMap { ($0 as? [String: Any])?["name"] as? String })
+        XCTAssertEqual(refreshed["active"] as? Bool, true)
+        // The owner may still change their own account.
+        let renamed = try await system.http("PATCH", "/api/v1/users/\(ownerID)", json: #"{"name": "Owner Renamed"}"#)
+        XCTAssertEqual(renamed.status, 200)
+    }
+
+    func testAPITokensStayWithinTheirCreatorsRights() async throws {
+        let admin = try await system.signedInUser("admin")
+        let outranking = try await system.http("POST", "/api/v1/api-tokens", json: #"{"name": "x", "role": "owner"}"#,
+                                               as: .token(admin.token))
+        XCTAssertEqual(outranking.status, 400)
+        let created = try await system.http("POST", "/api/v1/api-tokens", json: #"{"name": "ops", "role": "admin"}"#,
+                                            as: .token(admin.token))
+        XCTAssertEqual(created.status, 201, String(decoding: created.body, as: UTF8.self))
+        let token = try XCTUnwrap(try system.json(created.body)["token"] as? String)
+        let listed = try await system.http("GET", "/api/v1/users", as: .token(token))
+        XCTAssertEqual(listed.status, 200)
+
+        let minted = try await system.http("POST", "/api/v1/api-tokens", json: #"{"name": "child", "role": "viewer"}"#,
+                                           as: .token(token))
+        XCTAssertEqual(minted.status, 403, "a token minted another token")
+
+        // Demoting the creator takes the token's admin rights away at once.
+        let demoted = try await system.http("PATCH", "/api/v1/users/\(admin.id)", json: #"{"role": "manager"}"#)
+        XCTAssertEqual(demoted.status, 200)
+        let afterDemotion = try await system.http("GET", "/api/v1/customers", as: .token(token))
+        XCTAssertEqual(afterDemotion.status, 401)
+
+        // A token with an expiry works until then, and not after.
+        let past = try await system.http("POST", "/api/v1/api-tokens",
+                                         json: #"{"name": "old", "role": "viewer", "expires_at": "2020-01-01T00:00:00Z"}"#)
+        XCTAssertEqual(past.status, 400)
+        let soon = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3))
+        let expiring = try await system.http("POST", "/api/v1/api-tokens",
+                                             json: #"{"name": "brief", "role": "viewer", "expires_at": "\#(soon)"}"#)
+        XCTAssertEqual(expiring.status, 201, String(decoding: expiring.body, as: UTF8.self))
+        let brief = try XCTUnwrap(try system.json(expiring.body)["token"] as? String)
+        let beforeExpiry = try await system.http("GET", "/api/v1/customers", as: .token(brief))
+        XCTAssertEqual(beforeExpiry.status, 200)
+        let expired = try await system.eventually(seconds: 10) {
+            try await self.system.http("GET", "/api/v1/customers", as: .token(brief)).status == 401
+        }
+        XCTAssertTrue(expired, "the token outlived its expiry")
+    }
+}
