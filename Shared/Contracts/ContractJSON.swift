@@ -37,9 +37,37 @@ public enum ContractJSON {
         Array(try encoder().encode(value))
     }
 
-    /// Decodes a value from bytes.
+    /// Decodes a value from bytes. Text containing the NUL character is refused before
+    /// decoding: PostgreSQL, libpq and bcrypt would each cut a string short at it.
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        try decoder().decode(type, from: Data(bytes))
+        if containsNUL(bytes) { throw NULCharacterError() }
+        return try decoder().decode(type, from: Data(bytes))
+    }
+
+    /// Text in a body may not contain U+0000.
+    public struct NULCharacterError: Error, CustomStringConvertible {
+        public var description: String { "text must not contain the NUL character (\\u0000)" }
+    }
+
+    /// Whether JSON text holds a NUL character: raw, or escaped as `\u0000` inside a string
+    /// (an escaped backslash followed by `u0000` is not one).
+    static func containsNUL(_ bytes: [UInt8]) -> Bool {
+        var index = 0
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0:
+                return true
+            case UInt8(ascii: "\\"):
+                if index + 5 < bytes.count, bytes[index + 1] == UInt8(ascii: "u"),
+                   bytes[(index + 2)...(index + 5)].allSatisfy({ $0 == UInt8(ascii: "0") }) {
+                    return true
+                }
+                index += 2  // the escaped character, whatever it is
+            default:
+                index += 1
+            }
+        }
+        return false
     }
 
     /// A person-readable account of a decoding error that names the field as the wire

@@ -8,6 +8,8 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case failedPrecondition = "failed_precondition"
     case permissionDenied = "permission_denied"
     case unavailable
+    /// The request body is larger than the API accepts (HTTP 413).
+    case payloadTooLarge = "payload_too_large"
     case `internal`
 
     /// The HTTP status the gateway answers with.
@@ -20,6 +22,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
         case .failedPrecondition: return 422
         case .permissionDenied: return 403
         case .unavailable: return 503
+        case .payloadTooLarge: return 413
         case .internal: return 500
         }
     }

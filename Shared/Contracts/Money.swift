@@ -79,6 +79,14 @@ public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
         return minorUnits < other.minorUnits
     }
 
+    /// Adds `amount` minor units to `total`, throwing on overflow: the one checked addition
+    /// for sums kept as plain minor units (aging buckets, balances).
+    public static func add(_ amount: Int64, to total: inout Int64) throws(MoneyError) {
+        let (sum, overflow) = total.addingReportingOverflow(amount)
+        guard !overflow else { throw .overflow }
+        total = sum
+    }
+
     /// Sums amounts that must all be in `currency`.
     public static func sum(_ amounts: some Sequence<Money>, currency: Currency) throws(MoneyError) -> Money {
         var total = Money.zero(currency)

@@ -157,10 +157,15 @@ final class RequestDispatcher {
         switch error {
         case let error as ErrorBody:
             body = error
+        case let error as MoneyError:
+            logger.warning("money arithmetic refused", metadata: ["type": "\(type)", "error": "\(error)"])
+            body = .failedPrecondition(error.description)
         case let error as PostgresError:
             body = ErrorBody(error)
             if body.code == .internal || body.code == .unavailable {
                 logger.error("database error", metadata: ["type": "\(type)", "error": "\(error)"])
+            } else {
+                logger.info("refused by a database constraint", metadata: ["type": "\(type)", "error": "\(error)"])
             }
         default:
             logger.error("handler failed", metadata: ["type": "\(type)", "error": "\(error)"])

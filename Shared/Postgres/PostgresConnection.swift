@@ -128,7 +128,8 @@ public final class PostgresConnection {
             let message = field(Int32(UInt8(ascii: "M")))
                 ?? String(cString: PQresultErrorMessage(result.handle)).trimmingNewlines
             throw PostgresError(kind: kind, sqlState: sqlState, message: message,
-                                detail: field(Int32(UInt8(ascii: "D"))), constraint: field(Int32(UInt8(ascii: "n"))))
+                                detail: field(Int32(UInt8(ascii: "D"))), constraint: field(Int32(UInt8(ascii: "n"))),
+                                table: field(Int32(UInt8(ascii: "t"))), column: field(Int32(UInt8(ascii: "c"))))
         }
     }
 

@@ -29,13 +29,32 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     public let message: String
     public let detail: String?
     public let constraint: String?
+    /// The table and column the error is about, when PostgreSQL names them.
+    public let table: String?
+    public let column: String?
 
-    public init(kind: Kind, sqlState: String? = nil, message: String, detail: String? = nil, constraint: String? = nil) {
+    public init(kind: Kind, sqlState: String? = nil, message: String, detail: String? = nil, constraint: String? = nil,
+                table: String? = nil, column: String? = nil) {
         self.kind = kind
         self.sqlState = sqlState
         self.message = message
         self.detail = detail
         self.constraint = constraint
+        self.table = table
+        self.column = column
+    }
+
+    /// The column a constraint violation is about: PostgreSQL's own column field, else the
+    /// column in a default constraint name (`customers_customer_number_key` → `customer_number`).
+    public var field: String? {
+        if let column { return column }
+        guard var name = constraint else { return nil }
+        if let table, name.hasPrefix(table + "_") { name.removeFirst(table.count + 1) }
+        for suffix in ["_key", "_check", "_fkey", "_excl", "_not_null"] where name.hasSuffix(suffix) {
+            name.removeLast(suffix.count)
+            return name
+        }
+        return name
     }
 
     /// Classifies a SQLSTATE.

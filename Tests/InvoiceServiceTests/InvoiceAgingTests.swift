@@ -8,7 +8,15 @@ final class InvoiceAgingTests: XCTestCase {
                        currency: .usd, totalCents: balance, balanceCents: balance, state: state, collectionStatusId: nil)
     }
 
-    func testBucketsByDaysPastDueAndSkipsPaidDraftAndVoid() {
+    func testASumThatWouldOverflowIsAnErrorNotAWrappedNumber() {
+        let today = BusinessDate("2026-11-29")!
+        let huge = [invoice(due: "2026-11-28", balance: Int64.max), invoice(due: "2026-11-27", balance: 1)]
+        XCTAssertThrowsError(try InvoiceAging.totals(of: huge, asOf: today)) { error in
+            XCTAssertEqual(error as? MoneyError, .overflow)
+        }
+    }
+
+    func testBucketsByDaysPastDueAndSkipsPaidDraftAndVoid() throws {
         let today = BusinessDate("2026-11-29")!
         let invoices = [
             invoice(due: "2026-11-29", balance: 100),    // due today: current
@@ -20,7 +28,7 @@ final class InvoiceAgingTests: XCTestCase {
             invoice(due: "2026-01-01", balance: 700, state: "draft"),
             invoice(due: "2026-01-01", balance: 0, state: "paid"),
         ]
-        let totals = InvoiceAging.totals(of: invoices, asOf: today)
+        let totals = try InvoiceAging.totals(of: invoices, asOf: today)
         XCTAssertEqual(totals.aging, Aging(current: 100, d1_30: 500, d31_60: 400, d61_90: 500, over_90: 600))
         XCTAssertEqual(totals.openCents, 2_100)
         XCTAssertEqual(totals.overdueCents, 2_000)

@@ -12,9 +12,7 @@ enum CustomerValidation {
         guard !fields.displayName.isEmpty else {
             throw .invalidArgument("display_name is required", field: "display_name")
         }
-        guard fields.displayName.count <= 200 else {
-            throw .invalidArgument("display_name is at most 200 characters", field: "display_name")
-        }
+        try TextLimit.check(fields.displayName, TextLimit.name, field: "display_name")
         fields.company = fields.company?.trimmedOrNil
         fields.customerNumber = fields.customerNumber?.trimmedOrNil
         fields.email = fields.email?.trimmedOrNil
@@ -23,6 +21,16 @@ enum CustomerValidation {
         fields.website = fields.website?.trimmedOrNil
         fields.nameOnChecks = fields.nameOnChecks?.trimmedOrNil
         fields.notes = fields.notes?.trimmedOrNil
+        try TextLimit.check(fields.company, TextLimit.name, field: "company")
+        try TextLimit.check(fields.customerNumber, TextLimit.customerNumber, field: "customer_number")
+        try TextLimit.check(fields.email, TextLimit.email, field: "email")
+        try TextLimit.check(fields.phone, TextLimit.phone, field: "phone")
+        try TextLimit.check(fields.mobile, TextLimit.phone, field: "mobile")
+        try TextLimit.check(fields.website, TextLimit.url, field: "website")
+        try TextLimit.check(fields.nameOnChecks, TextLimit.name, field: "name_on_checks")
+        try TextLimit.check(fields.notes, TextLimit.notes, field: "notes")
+        try TextLimit.check(fields.billingAddress, field: "billing_address")
+        try TextLimit.check(fields.shippingAddress, field: "shipping_address")
         if let email = fields.email, !EmailAddress.isPlausible(email) {
             throw .invalidArgument("email is not a valid email address", field: "email")
         }

@@ -28,7 +28,7 @@ extension Request {
         do {
             buffer = try await body.collect(upTo: limit)
         } catch {
-            throw ErrorBody(.invalidArgument, "the body is larger than \(limit) bytes")
+            throw ErrorBody(.payloadTooLarge, "the body is larger than \(limit) bytes")
         }
         guard buffer.readableBytes > 0 else { throw ErrorBody.invalidArgument("a JSON body is required") }
         do {

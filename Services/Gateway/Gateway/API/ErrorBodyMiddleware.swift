@@ -9,7 +9,7 @@ struct ErrorBodyMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             switch error.status {
             case .notFound: throw ErrorBody.notFound("no such resource: \(request.method) \(request.uri.path)")
-            case .contentTooLarge: throw ErrorBody(.invalidArgument, "the request body is too large")
+            case .contentTooLarge: throw ErrorBody(.payloadTooLarge, "the request body is too large")
             case .methodNotAllowed: throw ErrorBody.notFound("\(request.method) is not supported on \(request.uri.path)")
             default: throw error
             }

@@ -6,8 +6,8 @@ enum PasswordPolicy {
         guard password.count >= 12 else {
             throw .invalidArgument("password must be at least 12 characters", field: "password")
         }
-        guard password.utf8.count <= 72 else {
-            throw .invalidArgument("password must be at most 72 bytes", field: "password")
+        guard password.utf8.count <= TextLimit.passwordBytes else {
+            throw .invalidArgument("password must be at most \(TextLimit.passwordBytes) bytes", field: "password")
         }
     }
 }

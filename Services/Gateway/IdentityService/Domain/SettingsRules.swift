@@ -8,9 +8,11 @@ enum SettingsRules {
         if let name = changes.name {
             let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmed.isEmpty else { throw .invalidArgument("name is required", field: "name") }
+            try TextLimit.check(trimmed, TextLimit.name, field: "name")
             settings.name = trimmed
         }
         if let email = changes.email {
+            try TextLimit.check(email, TextLimit.email, field: "email")
             guard EmailAddress.isPlausible(email) else { throw .invalidArgument("email is not valid", field: "email") }
             settings.email = email
         }
@@ -29,8 +31,14 @@ enum SettingsRules {
             }
             settings.sendWindow = SendWindow(start: window.start, end: window.end, weekdays: Array(Set(window.weekdays)).sorted())
         }
-        if let address = changes.address { settings.address = address }
-        if let phone = changes.phone { settings.phone = phone }
+        if let address = changes.address {
+            try TextLimit.check(address, field: "address")
+            settings.address = address
+        }
+        if let phone = changes.phone {
+            try TextLimit.check(phone, TextLimit.phone, field: "phone")
+            settings.phone = phone
+        }
         if let currency = changes.currency { settings.currency = currency }
         if let specialist = changes.defaultSpecialistId { settings.defaultSpecialistId = specialist }
         if let status = changes.defaultCollectionStatusId { settings.defaultCollectionStatusId = status }

@@ -19,6 +19,8 @@ struct IdentityHandlers {
                 throw ErrorBody.failedPrecondition("users already exist; the first owner is created only once")
             }
             try PasswordPolicy.check(request.password)
+            try TextLimit.check(request.name, TextLimit.name, field: "name")
+            try TextLimit.check(request.email, TextLimit.email, field: "email")
             guard EmailAddress.isPlausible(request.email) else { throw ErrorBody.invalidArgument("email is not valid", field: "email") }
             let owner = try store.insertUser(name: request.name, email: request.email, role: .owner,
                                              manageAllCustomers: true, passwordHash: Secrets.hashPassword(request.password))
@@ -29,6 +31,11 @@ struct IdentityHandlers {
         // Every failure answers alike (no user enumeration); the failure is recorded, so
         // the reply is a value, not a thrown error that would roll the record back.
         registry.unrecordedCommand(IdentityMessages.login, Login.self) { request, context in
+            try TextLimit.check(request.email, TextLimit.email, field: "email")
+            guard request.password.utf8.count <= TextLimit.passwordBytes else {
+                throw ErrorBody.invalidArgument("password must be at most \(TextLimit.passwordBytes) bytes", field: "password")
+            }
+            try TextLimit.check(request.totpCode, TextLimit.oneTimeCode, field: "totp_code")
             let store = IdentityStore(connection: context.connection)
             let key = Secrets.emailKey(request.email)
             let throttled = try store.recentFailures(emailKey: key, within: failureWindowSeconds) >= failureLimit
@@ -78,6 +85,7 @@ struct IdentityHandlers {
             guard let state = try store.totpState(of: request.userId), let pending = state.pending else {
                 throw ErrorBody.failedPrecondition("start the one-time code set-up first")
             }
+            try TextLimit.check(request.code, TextLimit.oneTimeCode, field: "code")
             guard let code = request.code, let step = OneTimeCodes.acceptedStep(code, secret: pending, lastUsedStep: nil) else {
                 throw ErrorBody.invalidArgument("the code does not match; check the authenticator app's clock", field: "code")
             }
@@ -90,6 +98,7 @@ struct IdentityHandlers {
             guard let state = try store.totpState(of: request.userId), let secret = state.secret else {
                 throw ErrorBody.failedPrecondition("the one-time code is not on")
             }
+            try TextLimit.check(request.code, TextLimit.oneTimeCode, field: "code")
             guard let code = request.code, OneTimeCodes.acceptedStep(code, secret: secret, lastUsedStep: state.lastStep) != nil else {
                 throw ErrorBody.invalidArgument("the code does not match", field: "code")
             }

@@ -13,6 +13,8 @@ enum UserHandlers {
             try requireAdministrator(context.envelope.actor)
             let name = request.name.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !name.isEmpty else { throw ErrorBody.invalidArgument("name is required", field: "name") }
+            try TextLimit.check(name, TextLimit.name, field: "name")
+            try TextLimit.check(request.email, TextLimit.email, field: "email")
             guard EmailAddress.isPlausible(request.email) else { throw ErrorBody.invalidArgument("email is not valid", field: "email") }
             try PasswordPolicy.check(request.password)
             try requireOwnerToGrant(request.role, actor: context.envelope.actor)
@@ -54,6 +56,7 @@ enum UserHandlers {
             }
             let name = changes.name?.trimmingCharacters(in: .whitespacesAndNewlines) ?? current.name
             guard !name.isEmpty else { throw ErrorBody.invalidArgument("name is required", field: "name") }
+            try TextLimit.check(name, TextLimit.name, field: "name")
             var passwordHash: String?
             if let password = changes.password {
                 try PasswordPolicy.check(password)
@@ -88,6 +91,7 @@ enum UserHandlers {
             }
             let name = request.name.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !name.isEmpty else { throw ErrorBody.invalidArgument("name is required", field: "name") }
+            try TextLimit.check(name, TextLimit.name, field: "name")
             guard request.role != .owner else {
                 throw ErrorBody.invalidArgument("an API token cannot act as owner; choose admin or below", field: "role")
             }

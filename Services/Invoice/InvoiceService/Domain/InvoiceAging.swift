@@ -7,19 +7,21 @@ enum InvoiceAging {
         (invoice.state == "open" || invoice.state == "partially_paid") && invoice.balanceCents > 0
     }
 
-    static func totals(of invoices: [InvoiceSummary], asOf today: BusinessDate) -> InvoiceTotals {
+    /// Every sum is overflow-checked: a total that cannot be represented is an error, never
+    /// a wrapped number.
+    static func totals(of invoices: [InvoiceSummary], asOf today: BusinessDate) throws(MoneyError) -> InvoiceTotals {
         var totals = InvoiceTotals(openCents: 0, overdueCents: 0, aging: Aging())
         for invoice in invoices where isOpen(invoice) {
             let balance = invoice.balanceCents
-            totals.openCents += balance
+            try Money.add(balance, to: &totals.openCents)
             let daysPastDue = invoice.dueDate.days(until: today)
-            if daysPastDue > 0 { totals.overdueCents += balance }
+            if daysPastDue > 0 { try Money.add(balance, to: &totals.overdueCents) }
             switch daysPastDue {
-            case ...0: totals.aging.current += balance
-            case 1...30: totals.aging.d1_30 += balance
-            case 31...60: totals.aging.d31_60 += balance
-            case 61...90: totals.aging.d61_90 += balance
-            default: totals.aging.over_90 += balance
+            case ...0: try Money.add(balance, to: &totals.aging.current)
+            case 1...30: try Money.add(balance, to: &totals.aging.d1_30)
+            case 31...60: try Money.add(balance, to: &totals.aging.d31_60)
+            case 61...90: try Money.add(balance, to: &totals.aging.d61_90)
+            default: try Money.add(balance, to: &totals.aging.over_90)
             }
         }
         return totals

@@ -6,7 +6,7 @@ enum InvoiceHandlers {
     static func register(in registry: inout HandlerRegistry) {
         registry.query(InvoiceMessages.customerSummary, CustomerInvoicesRequest.self) { request, context in
             let invoices = try InvoiceStore(connection: context.connection).invoices(of: request.customerId)
-            return CustomerInvoicesSummary(invoices: invoices, totals: InvoiceAging.totals(of: invoices, asOf: request.asOf))
+            return CustomerInvoicesSummary(invoices: invoices, totals: try InvoiceAging.totals(of: invoices, asOf: request.asOf))
         }
     }
 }

@@ -1,0 +1,35 @@
+/// The longest text each kind of field accepts, in characters: the one table the
+/// services check and `docs/openapi.json` documents as `maxLength` (a test compares them).
+public enum TextLimit {
+    public static let name = 200
+    public static let email = 254
+    public static let phone = 40
+    public static let url = 2_048
+    public static let addressLine = 200
+    public static let city = 100
+    public static let region = 100
+    public static let postalCode = 20
+    public static let country = 56
+    public static let customerNumber = 64
+    public static let notes = 10_000
+    /// bcrypt reads at most 72 bytes; longer passwords are refused, never cut.
+    public static let passwordBytes = 72
+    public static let oneTimeCode = 10
+
+    /// Refuses `value` when longer than `limit` characters, naming the field.
+    public static func check(_ value: String?, _ limit: Int, field: String) throws(ErrorBody) {
+        guard let value, value.count > limit else { return }
+        throw .invalidArgument("\(field) is at most \(limit) characters", field: field)
+    }
+
+    /// Checks every line of an address, naming the field as `<field>.city`.
+    public static func check(_ address: Address?, field: String) throws(ErrorBody) {
+        guard let address else { return }
+        try check(address.line1, addressLine, field: "\(field).line1")
+        try check(address.line2, addressLine, field: "\(field).line2")
+        try check(address.city, city, field: "\(field).city")
+        try check(address.region, region, field: "\(field).region")
+        try check(address.postalCode, postalCode, field: "\(field).postal_code")
+        try check(address.country, country, field: "\(field).country")
+    }
+}
