@@ -197,4 +197,32 @@ final class SecurityTests: XCTestCase {
         }
         XCTAssertTrue(expired, "the token outlived its expiry")
     }
+
+    func testBadInputGetsAClearErrorAndChangesNothing() async throws {
+        let nul = try await system.http("POST", "/api/v1/customers", json: #"{"display_name": "Nul\u0000 Co"}"#)
+        XCTAssertEqual(nul.status, 400)
+        XCTAssertTrue(String(decoding: nul.body, as: UTF8.self).contains("NUL character"))
+
+        let notes = String(repeating: "n", count: TextLimit.notes + 1)
+        let long = try await system.http("POST", "/api/v1/customers", json: #"{"display_name": "Long Notes", "notes": "\#(notes)"}"#)
+        XCTAssertEqual(long.status, 400)
+        let details = (try system.json(long.body)["error"] as? [String: Any])?["details"] as? [String: String]
+        XCTAssertEqual(details, ["notes": "notes is at most 10000 characters"])
+
+        let huge = String(repeating: "h", count: 2 << 20)
+        let tooLarge = try await system.http("POST", "/api/v1/customers", json: #"{"display_name": "\#(huge)"}"#)
+        XCTAssertEqual(tooLarge.status, 413)
+
+        let key = try await system.http("POST", "/api/v1/customers", json: #"{"display_name": "Keyed Co"}"#,
+                                        headers: ["Idempotency-Key": String(repeating: "k", count: 3_000)])
+        XCTAssertEqual(key.status, 400, String(decoding: key.body, as: UTF8.self))
+
+        let login = try await system.http("POST", "/api/v1/auth/login",
+                                          json: #"{"email": "\#(RunningSystem.ownerEmail)", "password": "correct horse\u0000"}"#,
+                                          as: .anonymous)
+        XCTAssertEqual(login.status, 400)
+
+        let listed = String(decoding: try await system.http("GET", "/api/v1/customers").body, as: UTF8.self)
+        for name in ["Nul", "Long Notes", "Keyed Co"] { XCTAssertFalse(listed.contains(name), "\(name) was created") }
+    }
 }
