@@ -160,6 +160,13 @@ final class RunningSystem {
     /// returns the status and the body.
     func http(_ method: String, _ path: String, json: String? = nil, headers: [String: String] = [:],
               as credentials: Credentials = .owner) async throws -> (status: Int, body: Data) {
+        let (status, body, _) = try await exchange(method, path, json: json, headers: headers, as: credentials)
+        return (status, body)
+    }
+
+    /// `http`, with the response headers too.
+    func exchange(_ method: String, _ path: String, json: String? = nil, headers: [String: String] = [:],
+                  as credentials: Credentials = .owner) async throws -> (status: Int, body: Data, headers: [String: String]) {
         guard let url = URL(string: "http://127.0.0.1:\(gatewayPort)\(path)") else { throw ErrorBody.internal("bad path \(path)") }
         var request = URLRequest(url: url)
         request.httpMethod = method
@@ -176,7 +183,12 @@ final class RunningSystem {
         if let bearer { request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization") }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let (data, response) = try await Self.session.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+        let http = response as? HTTPURLResponse
+        var fields: [String: String] = [:]
+        for (name, value) in http?.allHeaderFields ?? [:] {
+            if let name = name as? String, let value = value as? String { fields[name] = value }
+        }
+        return (http?.statusCode ?? 0, data, fields)
     }
 
     /// A client that reports redirects instead of following them, so each route's own answer is seen.

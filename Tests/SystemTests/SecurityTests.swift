@@ -225,4 +225,60 @@ final class SecurityTests: XCTestCase {
         let listed = String(decoding: try await system.http("GET", "/api/v1/customers").body, as: UTF8.self)
         for name in ["Nul", "Long Notes", "Keyed Co"] { XCTAssertFalse(listed.contains(name), "\(name) was created") }
     }
+
+    /// The raw response headers of a request (URLSession keeps them).
+    private func headers(_ method: String, _ path: String, json: String? = nil, headers extra: [String: String] = [:],
+                         as credentials: RunningSystem.Credentials = .owner) async throws -> (Int, [String: String]) {
+        let (status, _, fields) = try await system.exchange(method, path, json: json, headers: extra, as: credentials)
+        return (status, fields)
+    }
+
+    func testEveryAnswerCarriesTheBrowserDefences() async throws {
+        for (method, path, credentials) in [("GET", "/api/v1/customers", RunningSystem.Credentials.owner),
+                                            ("GET", "/customers", .owner), ("GET", "/login", .anonymous),
+                                            ("GET", "/api/v1/no-such-thing", .owner), ("GET", "/api/v1/me", .anonymous)] {
+            let (status, fields) = try await headers(method, path, as: credentials)
+            let policy = fields["Content-Security-Policy"] ?? ""
+            XCTAssertTrue(policy.contains("script-src 'self'") && !policy.contains("unsafe-inline"), "\(path) \(status): \(policy)")
+            XCTAssertTrue(policy.contains("frame-ancestors 'none'"), path)
+            XCTAssertEqual(fields["X-Content-Type-Options"], "nosniff", path)
+            XCTAssertEqual(fields["Referrer-Policy"], "same-origin", path)
+            XCTAssertEqual(fields["Cache-Control"], "no-store", path)
+            XCTAssertNil(fields["Strict-Transport-Security"], "no HSTS on an http site")
+        }
+        let (_, asset) = try await headers("GET", "/assets/app.css", as: .anonymous)
+        XCTAssertEqual(asset["Cache-Control"], "max-age=300", "static assets may be cached")
+        let page = String(decoding: try await system.http("GET", "/customers").body, as: UTF8.self)
+        XCTAssertFalse(page.contains("<script>"), "a page carries inline script the policy would block")
+    }
+
+    func testCookieAuthenticatedRequestsAreAlwaysCheckedAgainstThePublicOrigin() async throws {
+        let token = try XCTUnwrap(system.ownerToken)
+        let cookie = "ar_session=\(token)"
+        let site = "http://127.0.0.1:\(system.gatewayPort)"
+        let attempts: [(String, [String: String])] = [
+            ("an unrelated Authorization header", ["Cookie": cookie, "Authorization": "Basic Zm9vOmJhcg==", "Origin": "https://evil.example"]),
+            ("another port", ["Cookie": cookie, "Origin": "http://127.0.0.1:1"]),
+            ("another scheme", ["Cookie": cookie, "Origin": "https://127.0.0.1:\(system.gatewayPort)"]),
+            ("a look-alike host", ["Cookie": cookie, "Referer": "http://127.0.0.1.evil.example:\(system.gatewayPort)/customers"]),
+        ]
+        for (what, fields) in attempts {
+            let forged = try await system.http("POST", "/api/v1/customers", json: #"{"display_name": "Forged"}"#, headers: fields,
+                                               as: .anonymous)
+            XCTAssertEqual(forged.status, 403, what)
+        }
+        let signIn = try await system.http("POST", "/login", headers: [
+            "Content-Type": "application/x-www-form-urlencoded", "Origin": "https://evil.example"], as: .anonymous)
+        XCTAssertEqual(signIn.status, 403, "the sign-in form accepted another site's post")
+        let signOut = try await system.http("POST", "/logout", headers: ["Cookie": cookie, "Origin": "https://evil.example"],
+                                            as: .anonymous)
+        XCTAssertEqual(signOut.status, 403, "the sign-out form accepted another site's post")
+        let stillSignedIn = try await system.http("GET", "/api/v1/me")
+        XCTAssertEqual(stillSignedIn.status, 200)
+        let fromHere = try await system.http("POST", "/api/v1/customers", json: #"{"display_name": "From Here"}"#,
+                                             headers: ["Cookie": cookie, "Origin": site], as: .anonymous)
+        XCTAssertEqual(fromHere.status, 201)
+        let listed = String(decoding: try await system.http("GET", "/api/v1/customers").body, as: UTF8.self)
+        XCTAssertFalse(listed.contains("Forged"))
+    }
 }

@@ -22,12 +22,13 @@ public func buildGatewayApplication(configuration: GatewayConfiguration, clients
 public func buildGatewayRoutes(configuration: GatewayConfiguration, clients: ServiceClients,
                                metrics: PrometheusCollectorRegistry) -> Routes {
     let router = Router(context: GatewayRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware(https: configuration.origin.scheme == "https"))
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ErrorBodyMiddleware())
     let details = DetailsRoutes(clients: clients,
                                 sectionTimeout: .milliseconds(configuration.sectionTimeoutMilliseconds))
-    let routes = Routes(router: router, clients: clients)
+    let routes = Routes(router: router, clients: clients, origin: configuration.origin)
     let auth = AuthRoutes(clients: clients)
     auth.register(in: routes)
     CustomerRoutes(clients: clients).register(in: routes)
@@ -37,7 +38,7 @@ public func buildGatewayRoutes(configuration: GatewayConfiguration, clients: Ser
     HealthRoutes(clients: clients).register(in: routes)
     MetricsRoutes(registry: metrics).register(in: routes)
     WebRoutes(clients: clients, details: details, auth: auth,
-              secureCookies: configuration.publicURL.hasPrefix("https://")).register(in: routes)
+              secureCookies: configuration.origin.scheme == "https").register(in: routes)
     return routes
 }
 

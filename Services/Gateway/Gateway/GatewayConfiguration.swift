@@ -7,8 +7,10 @@ public struct GatewayConfiguration: Sendable {
     public var port: Int
     /// `AR_DETAILS_TIMEOUT_MS` (default 700): each section's deadline in the Customer Details view.
     public var sectionTimeoutMilliseconds: Int
-    /// `AR_PUBLIC_URL` (default http://<host>:<port>): how customers reach the portal.
+    /// `AR_PUBLIC_URL` (default http://<host>:<port>): how people and customers reach the
+    /// site; its origin is the one browser requests must come from.
     public var publicURL: String
+    public var origin: SiteOrigin
     public var directory: ServiceDirectory
 
     public init(environment: Environment = Environment()) throws {
@@ -16,6 +18,10 @@ public struct GatewayConfiguration: Sendable {
         port = try environment.int("AR_GATEWAY_PORT", default: 8080)
         sectionTimeoutMilliseconds = try environment.int("AR_DETAILS_TIMEOUT_MS", default: 700)
         publicURL = environment.string("AR_PUBLIC_URL", default: "http://\(host):\(port)")
+        guard let origin = SiteOrigin(publicURL) else {
+            throw ConfigurationError("AR_PUBLIC_URL must be an absolute http or https URL, got \"\(publicURL)\"")
+        }
+        self.origin = origin
         directory = ServiceDirectory(environment: environment)
     }
 }

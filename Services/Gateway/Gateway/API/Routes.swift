@@ -24,12 +24,15 @@ public final class Routes {
 
     let router: Router<GatewayRequestContext>
     private let clients: ServiceClients
+    /// This site, for the cross-site request checks.
+    let origin: SiteOrigin
     /// Every route registered so far.
     public private(set) var catalogue: [Entry] = []
 
-    init(router: Router<GatewayRequestContext>, clients: ServiceClients) {
+    init(router: Router<GatewayRequestContext>, clients: ServiceClients, origin: SiteOrigin) {
         self.router = router
         self.clients = clients
+        self.origin = origin
     }
 
     typealias Handler = @Sendable (Request, GatewayRequestContext) async throws -> Response
@@ -38,10 +41,11 @@ public final class Routes {
         let full = path.hasPrefix("/") ? path : "/" + path
         catalogue.append(Entry(method: method, path: full, permission: permission))
         let clients = self.clients
+        let origin = self.origin
         router.on(RouterPath(full), method: method) { request, context in
             guard permission != .public else { return try await handler(request, context) }
-            guard let token = Self.token(in: request) else { return try Self.refuse(request, "sign in first") }
-            try Self.checkCrossSiteForgery(request)
+            guard let (token, fromCookie) = Self.credentials(in: request) else { return try Self.refuse(request, "sign in first") }
+            if fromCookie && ![.get, .head, .options].contains(request.method) { try origin.check(request) }
             let principal: Principal
             do {
                 principal = try await clients[.gateway].command(IdentityMessages.authenticate, TokenRequest(token: token),
@@ -64,30 +68,22 @@ public final class Routes {
     func patch(_ path: String, _ permission: Permission, _ handler: @escaping Handler) { on(.patch, path, permission, handler) }
     func delete(_ path: String, _ permission: Permission, _ handler: @escaping Handler) { on(.delete, path, permission, handler) }
 
-    /// The bearer token, else the session cookie.
-    static func token(in request: Request) -> String? {
+    /// The bearer token, else the session cookie; and whether it came from the cookie.
+    ///
+    /// A change authenticated by the cookie must come from this site's pages
+    /// (`SiteOrigin`): browsers send cookies on their own, so that request is always
+    /// checked, whatever other headers it carries. (The cookie is also SameSite=Strict;
+    /// this is the second lock.) Bearer tokens are never sent by a browser on its own.
+    static func credentials(in request: Request) -> (token: String, fromCookie: Bool)? {
         if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
             let token = authorization.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
-            return token.isEmpty ? nil : token
+            return token.isEmpty ? nil : (token, false)
         }
-        return request.cookies[cookieName]?.value
+        return request.cookies[cookieName].map { ($0.value, true) }
     }
 
-    /// A request that changes something and is authenticated by the cookie must come from
-    /// a page of this site: its `Origin` (or, failing that, `Referer`) names this host.
-    /// (The cookie is also SameSite=Strict; this is the second lock. Bearer tokens are
-    /// not sent by browsers on their own, so they need neither.)
-    static func checkCrossSiteForgery(_ request: Request) throws {
-        guard [.post, .put, .patch, .delete].contains(request.method), request.headers[.authorization] == nil else { return }
-        let source = request.headers[.origin] ?? request.headers[.referer]
-        guard let host = request.head.authority, let source, let url = URL(string: source), let sourceHost = url.host else {
-            throw ErrorBody(.permissionDenied, "this request did not come from this site's pages")
-        }
-        let sourceAuthority = sourceHost + (url.port.map { ":\($0)" } ?? "")
-        guard sourceAuthority == host || sourceHost == host else {
-            throw ErrorBody(.permissionDenied, "this request did not come from this site's pages")
-        }
-    }
+    /// The bearer token, else the session cookie.
+    static func token(in request: Request) -> String? { credentials(in: request)?.token }
 
     /// 401 for everyone: API callers get the error body, people get the sign-in form, which
     /// brings them back to the page they asked for.

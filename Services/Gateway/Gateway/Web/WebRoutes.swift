@@ -13,13 +13,15 @@ struct WebRoutes {
     let secureCookies: Bool
 
     func register(in routes: Routes) {
+        let origin = routes.origin
         routes.get("/", .public) { _, _ in Response(status: .seeOther, headers: [.location: "/customers"]) }
         routes.get("/login", .public) { request, _ in
-            html(LoginPage.render(next: safeNext(request.uri.queryParameters.get("next"))))
+            html(LoginPage.render(next: LocalPath.safe(request.uri.queryParameters.get("next"))))
         }
         routes.post("/login", .public) { request, _ in
+            try origin.check(request)  // no signing a browser in from another site
             let form = try await request.formFields()
-            let next = safeNext(form["next"])
+            let next = LocalPath.safe(form["next"])
             do {
                 let result = try await auth.signIn(Login(email: form["email"] ?? "", password: form["password"] ?? "",
                                                          totpCode: form["totp_code"].flatMap { $0.isEmpty ? nil : $0 }))
@@ -35,6 +37,7 @@ struct WebRoutes {
             }
         }
         routes.post("/logout", .public) { request, _ in
+            try origin.check(request)
             if let token = Routes.token(in: request) { try? await auth.signOut(token) }
             var response = Response(status: .seeOther, headers: [.location: "/login"])
             response.setCookie(Cookie(name: Routes.cookieName, value: "", maxAge: 0, path: "/",
@@ -62,12 +65,6 @@ struct WebRoutes {
             return Response(status: .ok, headers: [.contentType: asset.contentType, .cacheControl: "max-age=300"],
                             body: .init(byteBuffer: ByteBuffer(bytes: asset.bytes)))
         }
-    }
-
-    /// Only local paths are followed after sign-in (no open redirect).
-    private func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/customers" }
-        return next
     }
 
     private func html(_ text: String) -> Response {
