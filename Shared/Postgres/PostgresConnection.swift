@@ -31,12 +31,30 @@ public final class PostgresConnection {
     private var transactionDepth = 0
     private var afterCommitActions: [(key: String, action: (PostgresConnection) -> Void)] = []
 
+    /// Connecting gives up after this many seconds, unless the URL sets `connect_timeout`.
+    public static let defaultConnectTimeoutSeconds = 5
+    /// A statement is cancelled after this long (`queryCanceled`), unless the URL's
+    /// `options` set `statement_timeout`: nothing waits on the database without a bound.
+    public static let defaultStatementTimeoutMilliseconds = 30_000
+
+    private let statementTimeoutFromURL: Bool
+
     /// Connects with a libpq URL or key/value string, e.g. `postgresql://user@127.0.0.1:5432/db`.
-    /// The session runs in UTC with ISO dates.
+    /// The session runs in UTC with ISO dates, with the default timeouts above.
     public init(url: String, logger: Logger = Logger(label: "postgres")) throws {
         self.owner = pthread_self()
         self.logger = logger
-        let connection = PQconnectdb(url)
+        statementTimeoutFromURL = url.contains("statement_timeout")
+        var bounded = url
+        if !url.contains("connect_timeout") {
+            let setting = "connect_timeout=\(Self.defaultConnectTimeoutSeconds)"
+            if url.hasPrefix("postgresql://") || url.hasPrefix("postgres://") {
+                bounded += (url.contains("?") ? "&" : "?") + setting
+            } else {
+                bounded += " " + setting
+            }
+        }
+        let connection = PQconnectdb(bounded)
         guard let connection, PQstatus(connection) == CONNECTION_OK else {
             let message = connection.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
             if let connection { PQfinish(connection) }
@@ -317,6 +335,9 @@ public final class PostgresConnection {
 
     private func configureSession() throws {
         try executeScript("SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET bytea_output = 'hex'")
+        if !statementTimeoutFromURL {
+            try executeScript("SET statement_timeout = \(Self.defaultStatementTimeoutMilliseconds)")
+        }
     }
 
     private func assertOwner() {

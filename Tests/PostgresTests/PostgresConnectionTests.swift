@@ -143,6 +143,40 @@ final class PostgresConnectionTests: XCTestCase {
             XCTAssertEqual(($0 as? PostgresError)?.kind, .connectionFailed)
         }
     }
+
+    func testAStatementRunsAtMostTheStatementTimeout() throws {
+        XCTAssertEqual(try connection.query("SHOW statement_timeout").single(String.self), "30s", "the default bound")
+        let short = try PostgresConnection(url: try TestDatabase.url + "?options=-cstatement_timeout%3D200")
+        XCTAssertThrowsError(try short.query("SELECT pg_sleep(30)")) {
+            XCTAssertEqual(($0 as? PostgresError)?.kind, .queryCanceled)
+        }
+        XCTAssertEqual(try short.query("SELECT 1").single(Int.self), 1, "the connection is usable after the cancel")
+    }
+
+    func testConnectingToAServerThatNeverAnswersGivesUp() throws {
+        // A socket that accepts connections (the kernel completes them) and never speaks.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        XCTAssertEqual(bound, 0)
+        XCTAssertEqual(listen(listener, 8), 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+        }
+        let port = UInt16(bigEndian: address.sin_port)
+        let started = Date()
+        XCTAssertThrowsError(try PostgresConnection(url: "postgresql://nobody@127.0.0.1:\(port)/none")) {
+            XCTAssertEqual(($0 as? PostgresError)?.kind, .connectionFailed)
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(started), Double(PostgresConnection.defaultConnectTimeoutSeconds) + 10,
+                          "connecting waited without the default bound")
+    }
 }
 
 final class PostgresAfterCommitTests: XCTestCase {
