@@ -24,10 +24,9 @@ swift build -c "$configuration" 2>&1 | grep -E "error|warning: unre|Compiling|Bu
 bin=$(swift build -c "$configuration" --show-bin-path)
 
 mkdir -p "$logs" "$pids"
-[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$data" 2>/dev/null || true
 "$root/scripts/stop.sh" --quiet || true
-scripts/postgres.sh start "$data/pg" "$pg_port"
-scripts/provision-database.sh "postgresql://postgres@127.0.0.1:$pg_port/postgres" ar
+
+scripts/run-database.sh "$data" "$pg_port"
 
 stop_all() {
   trap - INT TERM EXIT
@@ -43,7 +42,7 @@ export AR_KEYS_DIR="$data/keys"
 export AR_GATEWAY_PORT="$gateway_port"
 for service in "${services[@]}" gateway; do
   upper=$(echo "$service" | tr '[:lower:]' '[:upper:]')
-  export "AR_${upper}_DATABASE_URL=postgresql://ar_$service@127.0.0.1:$pg_port/ar"
+  export "AR_${upper}_DATABASE_URL=postgresql://ar_$service:$(cat "$data/secrets/ar_$service.password")@127.0.0.1:$pg_port/ar"
 done
 for service in "${services[@]}"; do
   "$bin/$service-service" >> "$logs/$service.log" 2>&1 &

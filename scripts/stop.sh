@@ -17,5 +17,6 @@ for pidfile in "$pids"/*.pid; do
   kill -KILL "$pid" 2>/dev/null || true
   rm -f "$pidfile"
 done
-if [ -d "$root/.data/pg" ]; then "$root/scripts/postgres.sh" stop "$root/.data/pg"; fi
+pg_dir=$(cat "$root/.data/pg-location" 2>/dev/null || echo "$root/.data/pg")
+if [ -d "$pg_dir" ]; then "$root/scripts/postgres.sh" stop "$pg_dir"; fi
 [ "$quiet" = "--quiet" ] || echo "stopped"
