@@ -106,6 +106,12 @@ public struct MeshKeys: Sendable {
             else { throw ConfigurationError("cannot write keys into \(directory)") }
             created.append(service)
         }
+        let dataKeyPath = (directory as NSString).appendingPathComponent(DataKey.fileName)
+        if !files.fileExists(atPath: dataKeyPath) {
+            guard files.createFile(atPath: dataKeyPath, contents: Data((DataKey.generate() + "\n").utf8),
+                                   attributes: [.posixPermissions: 0o600])
+            else { throw ConfigurationError("cannot write keys into \(directory)") }
+        }
         return created
     }
 
@@ -117,6 +123,44 @@ public struct MeshKeys: Sendable {
             let pair = try CurveKeyPair.generate()
             return ["\(service.environmentPrefix)_PUBLIC_KEY='\(pair.publicKey)'",
                     "\(service.environmentPrefix)_SECRET_KEY='\(pair.secretKey)'"]
+        } + ["\(DataKey.variable)='\(DataKey.generate())'"]
+    }
+}
+
+/// The gateway's key for data it must keep secret at rest (TOTP secrets): 256 random bits,
+/// base64, from `AR_GATEWAY_DATA_KEY` or the file `gateway-data.key` in `AR_KEYS_DIR`
+/// (written with the mesh keys by `gateway generate-keys`).
+public enum DataKey {
+    public static let variable = "AR_GATEWAY_DATA_KEY"
+    public static let fileName = "gateway-data.key"
+
+    /// The key's 32 bytes; throws a message naming what is missing or malformed.
+    public static func load(environment: Environment) throws -> [UInt8] {
+        var text = environment.string(variable, default: "")
+        var source = variable
+        if text.isEmpty {
+            let directory = environment.string("AR_KEYS_DIR", default: "")
+            guard !directory.isEmpty else { throw ConfigurationError("no data key: set AR_KEYS_DIR or \(variable)") }
+            let path = (directory as NSString).appendingPathComponent(fileName)
+            guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ConfigurationError("cannot read \(path): create it with `gateway generate-keys \(directory)` or set \(variable)")
+            }
+            let mode = ((try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int) ?? 0
+            guard mode & 0o077 == 0 else {
+                throw ConfigurationError("\(path) is readable by others (mode \(String(mode, radix: 8))); chmod 600 it")
+            }
+            text = contents
+            source = path
         }
+        guard let bytes = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32 else {
+            throw ConfigurationError("\(source) is not 32 bytes in base64")
+        }
+        return Array(bytes)
+    }
+
+    /// A fresh key, base64.
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }).base64EncodedString()
     }
 }

@@ -84,7 +84,11 @@ final class AuthenticationTests: XCTestCase {
     func testNoPasswordOrTokenIsStoredInPlainText() async throws {
         let token = try await system.signIn(email: RunningSystem.ownerEmail, password: RunningSystem.ownerPassword)
         _ = try await system.http("POST", "/api/v1/customers", json: #"{"display_name": "Secretive"}"#, as: .token(token))
-        let secrets = [RunningSystem.ownerPassword, token, try XCTUnwrap(system.ownerToken)]
+        let started = try await system.http("POST", "/api/v1/me/totp")
+        let totpSecret = try XCTUnwrap(try system.json(started.body)["secret"] as? String)
+        let confirmed = try await system.http("POST", "/api/v1/me/totp/confirm", json: #"{"code": "\#(currentCode(totpSecret))"}"#)
+        XCTAssertEqual(confirmed.status, 204)
+        let secrets = [RunningSystem.ownerPassword, token, try XCTUnwrap(system.ownerToken), totpSecret]
 
         let admin = try PostgresConnection(url: system.superuserURL)
         let tables = try admin.query("""

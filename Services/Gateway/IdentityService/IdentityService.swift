@@ -12,7 +12,8 @@ public enum IdentityService {
     public static func definition(environment: Environment = Environment()) throws -> ServiceDefinition {
         var handlers = HandlerRegistry()
         IdentityHandlers(idleSeconds: try environment.int("AR_SESSION_IDLE_MINUTES", default: 120) * 60,
-                         maximumSeconds: try environment.int("AR_SESSION_MAX_HOURS", default: 12) * 3600)
+                         maximumSeconds: try environment.int("AR_SESSION_MAX_HOURS", default: 12) * 3600,
+                         box: SecretBox(key: try DataKey.load(environment: environment)))
             .register(in: &handlers)
         UserHandlers.register(in: &handlers)
         SettingsHandlers.register(in: &handlers)

@@ -7,6 +7,8 @@ struct IdentityHandlers {
     /// How long a session may sit unused, and how long it may live at all.
     let idleSeconds: Int
     let maximumSeconds: Int
+    /// Seals TOTP secrets at rest.
+    let box: SecretBox
     /// Failed logins allowed per email inside the window before every attempt is refused.
     let failureLimit = 10
     let failureWindowSeconds = 15 * 60
@@ -45,13 +47,13 @@ struct IdentityHandlers {
                 try store.recordFailure(emailKey: key)
                 return LoginOutcome.refused
             }
-            if let totp = try store.totpState(of: user.id), let secret = totp.secret {
+            if let totp = try store.totpState(of: user.id, box: box), let secret = totp.secret {
                 guard let code = request.totpCode, !code.isEmpty else { return LoginOutcome(result: nil, needsTotpCode: true) }
                 guard let step = OneTimeCodes.acceptedStep(code, secret: secret, lastUsedStep: totp.lastStep) else {
                     try store.recordFailure(emailKey: key)
                     return LoginOutcome.refused
                 }
-                try store.setTOTP(of: user.id, secret: secret, pending: nil, lastStep: step)
+                try store.setTOTP(of: user.id, secret: secret, pending: nil, lastStep: step, box: box)
             }
             let token = Secrets.newToken(prefix: "ses_")
             let expiresAt = Date().addingTimeInterval(Double(maximumSeconds))
@@ -69,40 +71,40 @@ struct IdentityHandlers {
 
         registry.unrecordedCommand(IdentityMessages.startTOTP, TOTPRequest.self) { request, context in
             let store = IdentityStore(connection: context.connection)
-            guard let user = try store.user(request.userId), let state = try store.totpState(of: user.id) else {
+            guard let user = try store.user(request.userId), let state = try store.totpState(of: user.id, box: box) else {
                 throw ErrorBody.notFound("user \(request.userId) does not exist")
             }
             guard state.secret == nil else {
                 throw ErrorBody.failedPrecondition("the one-time code is already on; turn it off first")
             }
             let secret = OneTimeCodes.newSecret()
-            try store.setTOTP(of: user.id, secret: nil, pending: secret, lastStep: nil)
+            try store.setTOTP(of: user.id, secret: nil, pending: secret, lastStep: nil, box: box)
             return TOTPEnrollment(secret: secret, otpauthUrl: OneTimeCodes.enrollmentURL(secret: secret, email: user.email))
         }
 
         registry.command(IdentityMessages.confirmTOTP, TOTPRequest.self) { request, context in
             let store = IdentityStore(connection: context.connection)
-            guard let state = try store.totpState(of: request.userId), let pending = state.pending else {
+            guard let state = try store.totpState(of: request.userId, box: box), let pending = state.pending else {
                 throw ErrorBody.failedPrecondition("start the one-time code set-up first")
             }
             try TextLimit.check(request.code, TextLimit.oneTimeCode, field: "code")
             guard let code = request.code, let step = OneTimeCodes.acceptedStep(code, secret: pending, lastUsedStep: nil) else {
                 throw ErrorBody.invalidArgument("the code does not match; check the authenticator app's clock", field: "code")
             }
-            try store.setTOTP(of: request.userId, secret: pending, pending: nil, lastStep: step)
+            try store.setTOTP(of: request.userId, secret: pending, pending: nil, lastStep: step, box: box)
             return Empty()
         }
 
         registry.command(IdentityMessages.disableTOTP, TOTPRequest.self) { request, context in
             let store = IdentityStore(connection: context.connection)
-            guard let state = try store.totpState(of: request.userId), let secret = state.secret else {
+            guard let state = try store.totpState(of: request.userId, box: box), let secret = state.secret else {
                 throw ErrorBody.failedPrecondition("the one-time code is not on")
             }
             try TextLimit.check(request.code, TextLimit.oneTimeCode, field: "code")
             guard let code = request.code, OneTimeCodes.acceptedStep(code, secret: secret, lastUsedStep: state.lastStep) != nil else {
                 throw ErrorBody.invalidArgument("the code does not match", field: "code")
             }
-            try store.setTOTP(of: request.userId, secret: nil, pending: nil, lastStep: nil)
+            try store.setTOTP(of: request.userId, secret: nil, pending: nil, lastStep: nil, box: box)
             return Empty()
         }
 

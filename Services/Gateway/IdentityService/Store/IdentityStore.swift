@@ -174,17 +174,22 @@ extension IdentityStore {
 }
 
 extension IdentityStore {
-    /// A user's second-factor state, locked for the change that follows.
-    func totpState(of user: UserID) throws -> (secret: String?, pending: String?, lastStep: Int64?)? {
-        try connection.query("""
+    /// A user's second-factor state, locked for the change that follows; the secrets are
+    /// stored sealed by `box` and come back opened.
+    func totpState(of user: UserID, box: SecretBox) throws -> (secret: String?, pending: String?, lastStep: Int64?)? {
+        guard let row = try connection.query("""
             SELECT totp_secret, totp_pending_secret, totp_last_step FROM users WHERE id = \(user) FOR UPDATE
-            """).first.map { try $0.decode((String?, String?, Int64?).self) }
+            """).first else { return nil }
+        let (secret, pending, lastStep) = try row.decode((String?, String?, Int64?).self)
+        return (try secret.map(box.open), try pending.map(box.open), lastStep)
     }
 
-    func setTOTP(of user: UserID, secret: String?, pending: String?, lastStep: Int64?) throws {
+    func setTOTP(of user: UserID, secret: String?, pending: String?, lastStep: Int64?, box: SecretBox) throws {
+        let sealedSecret = try secret.map(box.seal)
+        let sealedPending = try pending.map(box.seal)
         try connection.execute("""
-            UPDATE users SET totp_secret = \(secret), totp_pending_secret = \(pending), totp_last_step = \(lastStep),
-                updated_at = now()
+            UPDATE users SET totp_secret = \(sealedSecret), totp_pending_secret = \(sealedPending),
+                totp_last_step = \(lastStep), updated_at = now()
             WHERE id = \(user)
             """)
     }
