@@ -12,7 +12,8 @@ import ZMQ
 /// `Outbox.sequenceCommitted`), publishes them with topic = event type, and sends a
 /// heartbeat with the latest sequence every second so a subscriber notices a lost tail.
 /// Only the instance holding the publisher's advisory lock relays; others stand by.
-/// Old events are purged after the retention window.
+/// The leader also runs the service's `LeaderJob`s (purging old events, old idempotency
+/// records, and whatever else one instance does for all) every `jobIntervalSeconds`.
 public final class OutboxRelay: Sendable {
     public struct Configuration: Sendable {
         /// Where subscribers connect, e.g. `tcp://0.0.0.0:7101` or `tcp://127.0.0.1:*`.
@@ -24,6 +25,9 @@ public final class OutboxRelay: Sendable {
         public var retentionSeconds: Double = 7 * 24 * 3600
         /// CURVE on the PUB socket: only admitted subscribers receive events.
         public var security: SocketSecurity
+        /// What the leader does besides relaying, every `jobIntervalSeconds`.
+        public var leaderJobs: [LeaderJob] = []
+        public var jobIntervalSeconds: Double = 60
 
         public init(endpoint: String, databaseURL: String, outbox: Outbox, security: SocketSecurity = .none) {
             self.endpoint = endpoint
@@ -115,7 +119,8 @@ private struct RelayLoop {
                 }
                 if Date() >= nextPurge {
                     try outbox.purge(olderThan: configuration.retentionSeconds, on: connection)
-                    nextPurge = Date().addingTimeInterval(60)
+                    runLeaderJobs(on: connection)
+                    nextPurge = Date().addingTimeInterval(configuration.jobIntervalSeconds)
                 }
                 let untilHeartbeat = Int32(max(1, nextHeartbeat.timeIntervalSinceNow * 1_000))
                 _ = try connection.waitForNotifications(timeoutMilliseconds: min(configuration.tickMilliseconds, untilHeartbeat))
@@ -123,6 +128,21 @@ private struct RelayLoop {
                 logger.error("relay error; retrying", metadata: ["publisher": "\(outbox.publisher)", "error": "\(error)"])
                 if let broken = connection, (error as? PostgresError)?.kind == .connectionLost { broken.close() ; connection = nil }
                 Thread.sleep(forTimeInterval: 0.2)
+            }
+        }
+    }
+
+    /// Runs each job in its own transaction; one failing job is logged and does not stop
+    /// the others or the relay.
+    private func runLeaderJobs(on connection: PostgresConnection) {
+        for job in configuration.leaderJobs {
+            do {
+                let affected = try connection.withTransaction { try job.run(connection) }
+                if affected > 0 {
+                    logger.info("leader job done", metadata: ["job": "\(job.name)", "rows": "\(affected)"])
+                }
+            } catch {
+                logger.error("leader job failed", metadata: ["job": "\(job.name)", "error": "\(error)"])
             }
         }
     }
@@ -146,5 +166,24 @@ private struct RelayLoop {
         let envelope = Envelope(kind: .event, type: MessagingType.heartbeat, actor: .system,
                                 publisher: outbox.publisher, seq: seq)
         try socket.send([Array(MessagingType.heartbeat.utf8), envelope.jsonBytes(), Array("{}".utf8)])
+    }
+}
+
+/// Work one instance of a service does for all — purging what has outlived its use — run
+/// by the relay while it holds the leader lock. Returns how many rows it changed.
+public struct LeaderJob: Sendable {
+    public let name: String
+    public let run: @Sendable (PostgresConnection) throws -> Int
+
+    public init(_ name: String, run: @escaping @Sendable (PostgresConnection) throws -> Int) {
+        self.name = name
+        self.run = run
+    }
+
+    /// Deletes idempotency records older than `seconds`: a retry after that runs anew.
+    public static func purgeIdempotencyRecords(olderThan seconds: Int) -> LeaderJob {
+        LeaderJob("purge idempotency records") { connection in
+            try connection.execute("DELETE FROM idempotency WHERE created_at < now() - make_interval(secs => \(seconds))")
+        }
     }
 }

@@ -11,13 +11,16 @@ public struct ServiceDefinition: Sendable {
     public var handlers: HandlerRegistry
     /// Event handlers per publishing service.
     public var subscriptions: [ServiceName: EventHandlerRegistry]
+    /// Housekeeping one instance does for all (see `LeaderJob`), besides the runtime's own.
+    public var leaderJobs: [LeaderJob]
 
     public init(name: ServiceName, migrations: MigrationSet, handlers: HandlerRegistry,
-                subscriptions: [ServiceName: EventHandlerRegistry] = [:]) {
+                subscriptions: [ServiceName: EventHandlerRegistry] = [:], leaderJobs: [LeaderJob] = []) {
         self.name = name
         self.migrations = migrations
         self.handlers = handlers
         self.subscriptions = subscriptions
+        self.leaderJobs = leaderJobs
     }
 }
 

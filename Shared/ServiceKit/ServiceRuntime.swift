@@ -13,7 +13,8 @@ import ZMQ
 ///
 /// Configuration (environment): `AR_<SERVICE>_DATABASE_URL` (default
 /// `postgresql://ar_<service>@127.0.0.1:54320/ar`), `AR_<SERVICE>_WORKERS` (default 4),
-/// `AR_OUTBOX_RETENTION_DAYS` (default 7), and the endpoints of `ServiceDirectory`.
+/// `AR_OUTBOX_RETENTION_DAYS` (default 7), `AR_IDEMPOTENCY_RETENTION_HOURS` (default 48),
+/// `AR_LEADER_JOB_INTERVAL_SECONDS` (default 60), and the endpoints of `ServiceDirectory`.
 public final class ServiceRuntime: Service {
     private let definition: ServiceDefinition
     private let environment: Environment
@@ -38,6 +39,8 @@ public final class ServiceRuntime: Service {
         let directory = ServiceDirectory(environment: environment)
         let workers = try environment.int("\(name.environmentPrefix)_WORKERS", default: 4)
         let retentionDays = try environment.int("AR_OUTBOX_RETENTION_DAYS", default: 7)
+        let idempotencyHours = try environment.int("AR_IDEMPOTENCY_RETENTION_HOURS", default: 48)
+        let jobInterval = try environment.int("AR_LEADER_JOB_INTERVAL_SECONDS", default: 60)
         let url = databaseURL
         let migrations = [try MessagingMigrations.load(), definition.migrations]
         try await onThread("migrate-\(name.rawValue)") { [logger] in
@@ -61,6 +64,8 @@ public final class ServiceRuntime: Service {
         var relayConfiguration = OutboxRelay.Configuration(endpoint: directory.eventsBind(name), databaseURL: url, outbox: outbox,
                                                            security: serverSecurity)
         relayConfiguration.retentionSeconds = Double(retentionDays) * 86_400
+        relayConfiguration.leaderJobs = [.purgeIdempotencyRecords(olderThan: idempotencyHours * 3600)] + definition.leaderJobs
+        relayConfiguration.jobIntervalSeconds = Double(max(1, jobInterval))
         let relay = try OutboxRelay(context: context, configuration: relayConfiguration, logger: logger)
         let subscribers = definition.subscriptions.map { publisher, eventHandlers in
             EventSubscriber(context: context, configuration: .init(

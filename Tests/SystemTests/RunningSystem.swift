@@ -49,6 +49,7 @@ final class RunningSystem {
         var environment = ProcessInfo.processInfo.environment
         environment["AR_KEYS_DIR"] = keyDirectory.path
         environment["AR_LOG_LEVEL"] = "info"
+        environment["AR_LEADER_JOB_INTERVAL_SECONDS"] = "1"  // housekeeping observable within a test
         // If this test process dies, its services follow it instead of holding ports.
         environment["AR_EXIT_WITH_PARENT"] = String(getpid())
         var ports = try freePorts(1 + 2 * Self.schemaOwners.count)

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Glibc
 import Messaging
+import Postgres
 import ServiceKit
 import XCTest
 import ZMQ
@@ -280,5 +281,44 @@ final class SecurityTests: XCTestCase {
         XCTAssertEqual(fromHere.status, 201)
         let listed = String(decoding: try await system.http("GET", "/api/v1/customers").body, as: UTF8.self)
         XCTAssertFalse(listed.contains("Forged"))
+    }
+
+    func testTheLeaderPurgesOldIdempotencyRecordsDeadSessionsAndOldLoginFailures() async throws {
+        let me = try system.json(try await system.http("GET", "/api/v1/me").body)
+        let owner = try XCTUnwrap(UUID(uuidString: (me["user"] as? [String: Any])?["id"] as? String ?? ""))
+        let database = system.superuserURL
+        try await Task.detached {
+            let admin = try PostgresConnection(url: database)
+            for (key, age) in [("old-key", 100 * 3600), ("fresh-key", 60)] {
+                try admin.execute("""
+                    INSERT INTO customer.idempotency (scope, type, key, request_hash, reply_status, reply_body, created_at)
+                    VALUES ('user:x', 'customer.create', \(key), 'h', 'ok', '\\x7b7d'::bytea, now() - make_interval(secs => \(age)))
+                    """)
+            }
+            try admin.execute("""
+                INSERT INTO gateway.sessions (id, token_hash, user_id, expires_at)
+                VALUES (\(UUID()), 'expired-session-hash', \(owner), now() - interval '1 minute')
+                """)
+            try admin.execute("""
+                INSERT INTO gateway.login_failures (email_key, failed_at)
+                VALUES ('old@example.com', now() - interval '2 days'), ('fresh@example.com', now())
+                """)
+        }.value
+        let purged = try await system.eventually(seconds: 15) {
+            try await Task.detached { () throws -> Bool in
+                let admin = try PostgresConnection(url: database)
+                let keys = try admin.query("SELECT key FROM customer.idempotency WHERE scope = 'user:x' ORDER BY key")
+                    .map { try $0.decode(String.self) }
+                let expired = try admin.query("SELECT count(*) FROM gateway.sessions WHERE token_hash = 'expired-session-hash'")
+                    .single(Int.self)
+                let failures = try admin.query("""
+                    SELECT email_key FROM gateway.login_failures WHERE email_key IN ('old@example.com', 'fresh@example.com')
+                    """).map { try $0.decode(String.self) }
+                return keys == ["fresh-key"] && expired == 0 && failures == ["fresh@example.com"]
+            }.value
+        }
+        XCTAssertTrue(purged, "the leader did not purge what outlived its use: \(system.log("customer").suffix(2_000))")
+        let stillSignedIn = try await system.http("GET", "/api/v1/me")
+        XCTAssertEqual(stillSignedIn.status, 200, "a live session was purged")
     }
 }

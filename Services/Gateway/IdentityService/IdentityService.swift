@@ -17,6 +17,8 @@ public enum IdentityService {
             .register(in: &handlers)
         UserHandlers.register(in: &handlers)
         SettingsHandlers.register(in: &handlers)
-        return ServiceDefinition(name: .gateway, migrations: try MigrationSet.bundled(.gateway, in: .module), handlers: handlers)
+        let idleSeconds = try environment.int("AR_SESSION_IDLE_MINUTES", default: 120) * 60
+        return ServiceDefinition(name: .gateway, migrations: try MigrationSet.bundled(.gateway, in: .module), handlers: handlers,
+                                 leaderJobs: IdentityStore.leaderJobs(idleSeconds: idleSeconds))
     }
 }

@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import Messaging
 import Postgres
 
 /// Users, sessions, API tokens and login failures in the `gateway` schema.
@@ -174,6 +175,27 @@ extension IdentityStore {
 }
 
 extension IdentityStore {
+    /// Failed sign-ins are kept this long (for the record; throttling looks back 15 minutes).
+    static let loginFailureRetentionSeconds = 24 * 3600
+
+    /// What the identity service's leader purges: sessions that can no longer be used
+    /// (expired, idle too long, or revoked), and old login failures.
+    static func leaderJobs(idleSeconds: Int) -> [LeaderJob] {
+        [
+            LeaderJob("purge dead sessions") { connection in
+                try connection.execute("""
+                    DELETE FROM sessions WHERE expires_at < now() OR revoked_at IS NOT NULL
+                       OR last_seen_at < now() - make_interval(secs => \(idleSeconds))
+                    """)
+            },
+            LeaderJob("purge old login failures") { connection in
+                try connection.execute("""
+                    DELETE FROM login_failures WHERE failed_at < now() - make_interval(secs => \(loginFailureRetentionSeconds))
+                    """)
+            },
+        ]
+    }
+
     /// A user's second-factor state, locked for the change that follows; the secrets are
     /// stored sealed by `box` and come back opened.
     func totpState(of user: UserID, box: SecretBox) throws -> (secret: String?, pending: String?, lastStep: Int64?)? {
