@@ -101,7 +101,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "ServiceKit", "Messaging", "Contracts", "IdentityService",
+                "ServiceKit", "Messaging", "Contracts", "IdentityService", "Threading",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -137,7 +137,7 @@ let package = Package(
         .testTarget(
             name: "SystemTests",
             dependencies: [
-                "Messaging", "ZMQ", "Postgres", "Contracts", "TestSupport", "Gateway", "ServiceKit",
+                "Messaging", "ZMQ", "Postgres", "Contracts", "TestSupport", "Gateway", "ServiceKit", "Threading",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
                 // Built before the tests run, and started by them as processes.

@@ -62,6 +62,9 @@ public struct Envelope: Codable, Hashable, Sendable {
     public var traceparent: String?
     /// The key that makes a command idempotent (e.g. an HTTP `Idempotency-Key`).
     public var idempotencyKey: String?
+    /// On commands and queries: when the caller stops waiting. A request still queued
+    /// after it is dropped unanswered — nobody would read the answer.
+    public var deadline: Date?
     /// On replies only.
     public var status: ReplyStatus?
     /// On events only: the publishing service and the event's sequence number there.
@@ -71,7 +74,8 @@ public struct Envelope: Codable, Hashable, Sendable {
     public init(
         kind: MessageKind, type: String, id: MessageID = MessageID(), correlationId: MessageID? = nil,
         causationId: MessageID? = nil, sentAt: Date = Date(), actor: Actor? = nil, traceparent: String? = nil,
-        idempotencyKey: String? = nil, status: ReplyStatus? = nil, publisher: String? = nil, seq: Int64? = nil
+        idempotencyKey: String? = nil, status: ReplyStatus? = nil, publisher: String? = nil, seq: Int64? = nil,
+        deadline: Date? = nil
     ) {
         self.v = Envelope.currentVersion
         self.kind = kind
@@ -84,6 +88,7 @@ public struct Envelope: Codable, Hashable, Sendable {
         self.actor = actor
         self.traceparent = traceparent
         self.idempotencyKey = idempotencyKey
+        self.deadline = deadline.map { Date(timeIntervalSince1970: ($0.timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000) }
         self.status = status
         self.publisher = publisher
         self.seq = seq

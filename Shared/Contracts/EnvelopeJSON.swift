@@ -19,6 +19,7 @@ extension Envelope {
         }
         if let causationId { out.field("causation_id", causationId.description) }
         if let correlationId { out.field("correlation_id", correlationId.description) }
+        if let deadline { out.field("deadline", RFC3339.string(from: deadline)) }
         out.field("id", id.description)
         if let idempotencyKey { out.field("idempotency_key", idempotencyKey) }
         out.field("kind", kind.rawValue)
@@ -62,6 +63,12 @@ extension Envelope {
         self.sentAt = sentAt
         traceparent = try fields.optional("traceparent", String.self)
         idempotencyKey = try fields.optional("idempotency_key", String.self)
+        if let text = try fields.optional("deadline", String.self) {
+            guard let deadline = RFC3339.date(from: text) else { throw EnvelopeError("deadline must be an RFC 3339 instant") }
+            self.deadline = deadline
+        } else {
+            deadline = nil
+        }
         if let status = try fields.optional("status", String.self) {
             guard let value = ReplyStatus(rawValue: status) else { throw EnvelopeError("status must be ok or error") }
             self.status = value

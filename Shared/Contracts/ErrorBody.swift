@@ -10,6 +10,8 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case unavailable
     /// The request body is larger than the API accepts (HTTP 413).
     case payloadTooLarge = "payload_too_large"
+    /// Too many requests of this kind right now; try again shortly (HTTP 429).
+    case tooManyRequests = "too_many_requests"
     case `internal`
 
     /// The HTTP status the gateway answers with.
@@ -23,6 +25,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
         case .permissionDenied: return 403
         case .unavailable: return 503
         case .payloadTooLarge: return 413
+        case .tooManyRequests: return 429
         case .internal: return 500
         }
     }

@@ -77,8 +77,15 @@ public final class CommandClient: Sendable {
     }
 
     private func exchange(_ envelope: Envelope, body: [UInt8], timeout: Duration?) async throws -> Message {
+        let wait = timeout ?? defaultTimeout
+        var envelope = envelope
+        if envelope.deadline == nil, envelope.kind == .command || envelope.kind == .query {
+            // The service drops the request if it is still queued when we have stopped waiting.
+            let seconds = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
+            envelope.deadline = Date().addingTimeInterval(seconds)
+        }
         let frames = try Message(envelope: envelope, body: body).frames()
-        let deadline = ContinuousClock.now + (timeout ?? defaultTimeout)
+        let deadline = ContinuousClock.now + wait
         return try await withCheckedThrowingContinuation { continuation in
             let request = PendingRequest(id: envelope.id, frames: frames, deadline: deadline, continuation: continuation)
             let accepted = inbox.withLock { inbox -> Bool in

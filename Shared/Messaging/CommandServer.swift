@@ -30,6 +30,10 @@ public final class CommandServer: Sendable {
         public var security: SocketSecurity
         /// On stop, how long requests already taken may take to be answered.
         public var drainSeconds: Double = 10
+        /// Workers of the slow lane (only started when some handler is on it).
+        public var slowWorkerCount: Int = 1
+        /// Slow requests that may wait for a slow worker before more are refused.
+        public var slowQueueLimit: Int32 = 8
 
         public init(endpoint: String, databaseURL: String, workerCount: Int = 4, outbox: Outbox? = nil,
                     security: SocketSecurity = .none) {
@@ -48,7 +52,8 @@ public final class CommandServer: Sendable {
     private let workers: [JoinableThread]
     private let drainSeconds: Double
 
-    /// Binds and starts serving; returns once the ROUTER is bound.
+    /// Binds and starts serving; returns once the ROUTER is bound and the workers are
+    /// connected (so that no request meets a lane without workers).
     public init(context: ZMQContext, configuration: Configuration, handlers: HandlerRegistry,
                 logger: Logger = Logger(label: "command-server")) throws {
         var handlers = handlers
@@ -57,23 +62,39 @@ public final class CommandServer: Sendable {
                 try outbox.replay(request, on: context.connection)
             }
         }
-        let backendEndpoint = "inproc://command-workers-\(UUID().uuidString)"
+        let unique = UUID().uuidString
+        let lanes = CommandProxy.Lanes(standard: "inproc://command-workers-\(unique)",
+                                       slow: "inproc://command-slow-workers-\(unique)", slowTypes: handlers.slowTypes)
         let control = try ProxyControl()
         self.control = control
         drainSeconds = configuration.drainSeconds
         let bound = StartupGate<String>()
         proxy = JoinableThread(name: "command-proxy") {
-            CommandProxy(context: context, configuration: configuration, backendEndpoint: backendEndpoint,
+            CommandProxy(context: context, configuration: configuration, lanes: lanes,
                          control: control, logger: logger).run(bound: bound)
         }
         endpoint = try bound.wait()
         let authenticated = configuration.security.isAuthenticated
-        workers = (0..<max(1, configuration.workerCount)).map { [handlers] index in
-            JoinableThread(name: "command-worker-\(index)") {
-                Self.runWorker(context: context, backend: backendEndpoint, configuration: configuration,
+        // An inproc queue holds the sender's and the receiver's high-water marks together:
+        // slow workers take one request at a time, so the slow queue stays short.
+        var pool: [(name: String, backend: String, queue: Int32)] = (0..<max(1, configuration.workerCount)).map {
+            ("command-worker-\($0)", lanes.standard, MessagingLimits.highWaterMark)
+        }
+        if !lanes.slowTypes.isEmpty {
+            pool += (0..<max(1, configuration.slowWorkerCount)).map { ("command-slow-worker-\($0)", lanes.slow, 1) }
+        }
+        let ready = DispatchSemaphore(value: 0)
+        workers = pool.map { [handlers] worker in
+            JoinableThread(name: worker.name) {
+                Self.runWorker(context: context, backend: worker.backend, queue: worker.queue, configuration: configuration,
                                authenticated: authenticated, handlers: handlers, stopping: control.workersStopping,
-                               logger: logger)
+                               ready: ready, logger: logger)
             }
+        }
+        let readyBy = DispatchTime.now() + 10
+        for _ in pool where ready.wait(timeout: readyBy) == .timedOut {
+            logger.warning("a command worker did not start in time")
+            break
         }
         logger.info("command server listening", metadata: ["endpoint": "\(endpoint)"])
     }
@@ -94,31 +115,33 @@ public final class CommandServer: Sendable {
         proxy.join()
     }
 
-    private static func runWorker(context: ZMQContext, backend: String, configuration: Configuration, authenticated: Bool,
-                                  handlers: HandlerRegistry, stopping: StopFlag, logger: Logger) {
-        let dispatcher = RequestDispatcher(registry: handlers, outbox: configuration.outbox,
-                                           databaseURL: configuration.databaseURL, authenticated: authenticated,
-                                           logger: logger)
-        guard let socket = try? ZMQSocket(context, type: .dealer) else { return }
+    private static func runWorker(context: ZMQContext, backend: String, queue: Int32, configuration: Configuration,
+                                  authenticated: Bool, handlers: HandlerRegistry, stopping: StopFlag,
+                                  ready: DispatchSemaphore, logger: Logger) {
+        guard let socket = try? ZMQSocket(context, type: .dealer) else {
+            ready.signal()
+            return
+        }
         defer { socket.close() }
         do {
             // The proxy outlives the workers and always reads; the bound is a second lock.
             try socket.set(.sendTimeout(milliseconds: 1_000))
+            try socket.set(.receiveHighWaterMark(queue))
             try socket.connect(backend)
+            ready.signal()
         } catch {
+            ready.signal()
             logger.error("worker cannot connect to the proxy", metadata: ["error": "\(error)"])
             return
         }
+        let dispatcher = RequestDispatcher(registry: handlers, outbox: configuration.outbox,
+                                           databaseURL: configuration.databaseURL, authenticated: authenticated,
+                                           logger: logger)
         while !stopping.isStopped {
             do {
                 guard try zmqPoll([.socket(socket, .readable)], timeoutMilliseconds: 100)[0].contains(.readable) else { continue }
                 let request = try socket.receive()
-                if let reply = dispatcher.reply(to: request) {
-                    try socket.send(reply)
-                } else {
-                    logger.warning("dropped a request that cannot be answered", metadata: ["frames": "\(request.count)"])
-                    try socket.send([CommandProxy.noReply])
-                }
+                try socket.send(dispatcher.reply(to: request) ?? [CommandProxy.noReply])
             } catch ZMQError.contextTerminated {
                 return
             } catch {
@@ -144,15 +167,23 @@ private struct CommandProxy {
     /// What a worker sends when a request has no reply, so the in-flight count stays true.
     static let noReply: ZMQFrame = []
 
+    /// Where each lane's workers connect, and which message types go to the slow one.
+    struct Lanes: Sendable {
+        let standard: String
+        let slow: String
+        let slowTypes: Set<String>
+    }
+
     let context: ZMQContext
     let configuration: CommandServer.Configuration
-    let backendEndpoint: String
+    let lanes: Lanes
     let control: ProxyControl
     let logger: Logger
 
     func run(bound: StartupGate<String>) {
         let frontend: ZMQSocket
         let backend: ZMQSocket
+        let slowBackend: ZMQSocket
         do {
             frontend = try ZMQSocket(context, type: .router)
             try frontend.set(.routerMandatory(true))
@@ -165,7 +196,12 @@ private struct CommandProxy {
             backend = try ZMQSocket(context, type: .dealer)
             try backend.set(.sendHighWaterMark(MessagingLimits.highWaterMark))
             try backend.set(.receiveHighWaterMark(MessagingLimits.highWaterMark))
-            try backend.bind(backendEndpoint)
+            try backend.bind(lanes.standard)
+            slowBackend = try ZMQSocket(context, type: .dealer)
+            // A short queue: slow work that cannot start soon is refused, not piled up.
+            try slowBackend.set(.sendHighWaterMark(configuration.slowQueueLimit))
+            try slowBackend.set(.receiveHighWaterMark(MessagingLimits.highWaterMark))
+            try slowBackend.bind(lanes.slow)
             try frontend.bind(configuration.endpoint)
             bound.succeed(try frontend.lastEndpoint())
         } catch {
@@ -177,6 +213,7 @@ private struct CommandProxy {
         defer {
             frontend.close()
             backend.close()
+            slowBackend.close()
         }
         var inFlight = 0
         var waiting: [ZMQFrame]?  // a request the workers could not take yet
@@ -200,7 +237,7 @@ private struct CommandProxy {
             do {
                 ready = try zmqPoll([.socket(frontend, accepting && waiting == nil ? .readable : []),
                                      .socket(backend, waiting == nil ? .readable : [.readable, .writable]),
-                                     .wakeup(control.wakeup)], timeoutMilliseconds: 100)
+                                     .wakeup(control.wakeup), .socket(slowBackend, .readable)], timeoutMilliseconds: 100)
             } catch {
                 if error == .contextTerminated { break }
                 logger.error("command proxy poll failed; going on", metadata: ["error": "\(error)"])
@@ -208,6 +245,7 @@ private struct CommandProxy {
             }
             if ready[2].contains(.readable) { control.wakeup.drain() }
             if ready[1].contains(.readable) { inFlight -= forwardReplies(from: backend, to: frontend) }
+            if ready[3].contains(.readable) { inFlight -= forwardReplies(from: slowBackend, to: frontend) }
             if let request = waiting, ready[1].contains(.writable) {
                 if (try? backend.send(request, dontWait: true)) != nil {
                     waiting = nil
@@ -215,7 +253,7 @@ private struct CommandProxy {
                 }
             }
             if waiting == nil && ready[0].contains(.readable) {
-                let (forwarded, blocked) = forwardRequests(from: frontend, to: backend)
+                let (forwarded, blocked) = forwardRequests(from: frontend, to: backend, slow: slowBackend)
                 inFlight += forwarded
                 waiting = blocked
             }
@@ -226,7 +264,7 @@ private struct CommandProxy {
     /// Moves what the ROUTER holds now to the workers, each request with its caller's
     /// identity; returns how many were handed on, and the request the workers could not
     /// take yet (the proxy then reads no more until they can: back-pressure, not loss).
-    private func forwardRequests(from frontend: ZMQSocket, to backend: ZMQSocket) -> (Int, [ZMQFrame]?) {
+    private func forwardRequests(from frontend: ZMQSocket, to backend: ZMQSocket, slow: ZMQSocket) -> (Int, [ZMQFrame]?) {
         var forwarded = 0
         while forwarded < 1_000 {
             let frames: [ZMQFrame]
@@ -240,6 +278,16 @@ private struct CommandProxy {
             guard frames.count >= 2 else { continue }  // a routing id and nothing else: nothing to answer
             var request = frames
             request.insert(Array((userID ?? "").utf8), at: 1)
+            if !lanes.slowTypes.isEmpty, let envelope = try? Envelope(jsonBytes: frames[1]),
+               lanes.slowTypes.contains(envelope.type) {
+                do {
+                    try slow.send(request, dontWait: true)
+                    forwarded += 1
+                } catch {
+                    refuseBusy(frames[0], envelope, on: frontend)
+                }
+                continue
+            }
             do {
                 try backend.send(request, dontWait: true)
                 forwarded += 1
@@ -248,6 +296,14 @@ private struct CommandProxy {
             }
         }
         return (forwarded, nil)
+    }
+
+    /// Answers a slow request that found its lane full: refused now, not queued for long.
+    private func refuseBusy(_ routingID: ZMQFrame, _ envelope: Envelope, on frontend: ZMQSocket) {
+        Counter(label: "ar_command_requests_dropped_total", dimensions: [("reason", "slow_lane_full")]).increment()
+        let body = ErrorBody(.tooManyRequests, "too many \(envelope.type) requests at once; try again in a moment")
+        guard let reply = try? Message(envelope: envelope.reply(status: .error), encoding: body).frames() else { return }
+        try? frontend.send([routingID] + reply, dontWait: true)
     }
 
     /// Moves finished replies to their clients; a client that has gone (or is not reading)

@@ -60,6 +60,14 @@ public enum Callers: Sendable {
     }
 }
 
+/// Which workers run a message. Slow work (bcrypt) has workers of its own, so that it can
+/// never keep the quick requests (a session check) waiting; when they are all busy and
+/// their short queue is full, the request is refused at once with `too_many_requests`.
+public enum Lane: Sendable {
+    case standard
+    case slow
+}
+
 /// Handlers by message type. A command runs in a transaction with its idempotency record;
 /// a query runs without one and must not change state. Each handler names the callers
 /// it answers (by default the gateway only); anyone else gets `permission_denied`.
@@ -71,8 +79,12 @@ public struct HandlerRegistry: Sendable {
         /// Whether a command's reply is kept for idempotent retries.
         var recordsReply = true
         let callers: Callers
+        var lane: Lane = .standard
         let handler: Handler
     }
+
+    /// The message types that run on the slow lane.
+    var slowTypes: Set<String> { Set(entries.filter { $0.value.lane == .slow }.keys) }
 
     private(set) var entries: [String: Entry] = [:]
 
@@ -80,20 +92,20 @@ public struct HandlerRegistry: Sendable {
 
     /// Registers a command: decode `Request`, change state, return `Reply`.
     public mutating func command<Request: Decodable, Reply: Encodable>(
-        _ type: String, _ request: Request.Type, callers: Callers = .gateway,
+        _ type: String, _ request: Request.Type, callers: Callers = .gateway, lane: Lane = .standard,
         _ handler: @escaping @Sendable (Request, HandlerContext) throws -> Reply
     ) {
-        register(type, kind: .command, recordsReply: true, callers: callers, handler)
+        register(type, kind: .command, recordsReply: true, callers: callers, lane: lane, handler)
     }
 
     /// Registers a command whose reply is *not* kept for retries, because it carries a
     /// secret (a new session token) and running it again is harmless. It still runs in
     /// one transaction.
     public mutating func unrecordedCommand<Request: Decodable, Reply: Encodable>(
-        _ type: String, _ request: Request.Type, callers: Callers = .gateway,
+        _ type: String, _ request: Request.Type, callers: Callers = .gateway, lane: Lane = .standard,
         _ handler: @escaping @Sendable (Request, HandlerContext) throws -> Reply
     ) {
-        register(type, kind: .command, recordsReply: false, callers: callers, handler)
+        register(type, kind: .command, recordsReply: false, callers: callers, lane: lane, handler)
     }
 
     /// Registers a query: decode `Request`, read, return `Reply`.
@@ -101,14 +113,14 @@ public struct HandlerRegistry: Sendable {
         _ type: String, _ request: Request.Type, callers: Callers = .gateway,
         _ handler: @escaping @Sendable (Request, HandlerContext) throws -> Reply
     ) {
-        register(type, kind: .query, recordsReply: false, callers: callers, handler)
+        register(type, kind: .query, recordsReply: false, callers: callers, lane: .standard, handler)
     }
 
     private mutating func register<Request: Decodable, Reply: Encodable>(
-        _ type: String, kind: MessageKind, recordsReply: Bool, callers: Callers,
+        _ type: String, kind: MessageKind, recordsReply: Bool, callers: Callers, lane: Lane,
         _ handler: @escaping @Sendable (Request, HandlerContext) throws -> Reply
     ) {
-        entries[type] = Entry(kind: kind, recordsReply: recordsReply, callers: callers) { message, context in
+        entries[type] = Entry(kind: kind, recordsReply: recordsReply, callers: callers, lane: lane) { message, context in
             try ContractJSON.encode(try handler(try message.decodeBody(Request.self), context))
         }
     }

@@ -31,9 +31,13 @@ final class RequestDispatcher {
     }
 
     /// The reply frames for `frames` = `[routing id, caller, envelope, body]` (the caller
-    /// is the identity the connection was admitted with, empty without authentication).
+    /// is the identity the connection was admitted with, empty without authentication);
+    /// nil when nobody would read a reply (the caller's deadline has passed).
     func reply(to frames: [ZMQFrame]) -> [ZMQFrame]? {
-        guard frames.count >= 2 else { return nil }
+        guard frames.count >= 2 else {
+            logger.warning("dropped a request that cannot be answered", metadata: ["frames": "\(frames.count)"])
+            return nil
+        }
         let routingID = frames[0]
         let callerName = String(decoding: frames[1], as: UTF8.self)
         let message: Message
@@ -43,6 +47,11 @@ final class RequestDispatcher {
             logger.warning("malformed request", metadata: ["caller": "\(callerName)", "error": "\(error.message)"])
             let envelope = Envelope(kind: .reply, type: "error", status: .error)
             return [routingID] + ((try? Message(envelope: envelope, encoding: error).frames()) ?? [])
+        }
+        if let deadline = message.envelope.deadline, deadline < Date() {
+            Counter(label: "ar_command_requests_dropped_total", dimensions: [("reason", "deadline_passed")]).increment()
+            logger.debug("dropped a request whose caller gave up", metadata: ["type": "\(message.envelope.type)"])
+            return nil
         }
         let started = DispatchTime.now().uptimeNanoseconds
         let (status, body) = dispatch(message, callerName: callerName)

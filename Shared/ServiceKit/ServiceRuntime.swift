@@ -13,6 +13,7 @@ import ZMQ
 ///
 /// Configuration (environment): `AR_<SERVICE>_DATABASE_URL` (default
 /// `postgresql://ar_<service>@127.0.0.1:54320/ar`), `AR_<SERVICE>_WORKERS` (default 4),
+/// `AR_<SERVICE>_SLOW_WORKERS` (default 1: the workers of slow handlers such as bcrypt),
 /// `AR_OUTBOX_RETENTION_DAYS` (default 7), `AR_IDEMPOTENCY_RETENTION_HOURS` (default 48),
 /// `AR_LEADER_JOB_INTERVAL_SECONDS` (default 60), and the endpoints of `ServiceDirectory`.
 public final class ServiceRuntime: Service {
@@ -56,11 +57,10 @@ public final class ServiceRuntime: Service {
         handlers.query(MessagingType.health, Empty.self, callers: .anyService) { _, context in
             try Self.health(of: name, startedAt: started, outbox: outbox, on: context.connection)
         }
-        let server = try CommandServer(
-            context: context,
-            configuration: .init(endpoint: directory.commandBind(name), databaseURL: url, workerCount: workers, outbox: outbox,
-                                 security: serverSecurity),
-            handlers: handlers, logger: logger)
+        var serverConfiguration = CommandServer.Configuration(
+            endpoint: directory.commandBind(name), databaseURL: url, workerCount: workers, outbox: outbox, security: serverSecurity)
+        serverConfiguration.slowWorkerCount = try environment.int("\(name.environmentPrefix)_SLOW_WORKERS", default: 1)
+        let server = try CommandServer(context: context, configuration: serverConfiguration, handlers: handlers, logger: logger)
         var relayConfiguration = OutboxRelay.Configuration(endpoint: directory.eventsBind(name), databaseURL: url, outbox: outbox,
                                                            security: serverSecurity)
         relayConfiguration.retentionSeconds = Double(retentionDays) * 86_400

@@ -11,7 +11,7 @@ final class EnvelopeGoldenTests: XCTestCase {
             sentAt: RFC3339.date(from: "2026-11-29T11:50:59.123456Z")!,
             actor: Actor(userId: UserID("7f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b"), role: "specialist", name: "Dana Reyes"),
             traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-            idempotencyKey: "req-42")
+            idempotencyKey: "req-42", deadline: RFC3339.date(from: "2026-11-29T11:51:01.123456Z")!)
         try assertMatchesGolden(envelope, "envelope_command")
         try assertEnvelopeJSONMatchesGolden(envelope, "envelope_command")
     }
@@ -38,7 +38,8 @@ final class EnvelopeGoldenTests: XCTestCase {
         let envelope = Envelope(
             kind: .reply, type: "quote\"back\\slash\nline\u{01}", correlationId: MessageID(), causationId: MessageID(),
             actor: Actor(userId: UserID(), role: "admin", name: "Zoë \"Z\"", apiTokenId: "tok_1"),
-            traceparent: "00-ab", idempotencyKey: "k/1", status: .error, publisher: "invoice", seq: 9_007_199_254_740_993)
+            traceparent: "00-ab", idempotencyKey: "k/1", status: .error, publisher: "invoice", seq: 9_007_199_254_740_993,
+            deadline: Date())
         XCTAssertEqual(envelope.jsonBytes(), try ContractJSON.encode(envelope))
         XCTAssertEqual(try Envelope(jsonBytes: envelope.jsonBytes()), envelope)
     }

@@ -163,4 +163,56 @@ final class AuthenticatedServerTests: XCTestCase {
             .query("SELECT count(*) FROM counter WHERE name = 'long'").single(Int.self)
         XCTAssertEqual(counter, 0)
     }
+
+    func testARequestWhoseCallerGaveUpIsNotAnswered() async throws {
+        let endpoint = server.endpoint
+        let security = SocketSecurity.curveClient(keys[.gateway]!, serverKey: serverKeys.publicKey)
+        let context = fixture.context
+        let answered = try await Task.detached { () throws -> [String] in
+            let socket = try ZMQSocket(context, type: .dealer)
+            defer { socket.close() }
+            try security.apply(to: socket)
+            try socket.connect(endpoint)
+            var answered: [String] = []
+            for (text, deadline) in [("late", Date().addingTimeInterval(-1)), ("in time", Date().addingTimeInterval(5))] {
+                let envelope = Envelope(kind: .query, type: "test.echo", deadline: deadline)
+                try socket.send(try Message(envelope: envelope, encoding: MessagingFixture.Echo(text: text)).frames())
+            }
+            while try zmqPoll([.socket(socket, .readable)], timeoutMilliseconds: 1_000)[0].contains(.readable) {
+                answered.append(try Message(frames: try socket.receive()[...]).decodeBody(MessagingFixture.Echo.self).text)
+            }
+            return answered
+        }.value
+        XCTAssertEqual(answered, ["in time"])
+    }
+
+    func testSlowWorkNeverKeepsQuickRequestsWaitingAndIsRefusedWhenItsQueueIsFull() async throws {
+        let client = try client(keys[.gateway]!, timeout: .seconds(10))
+        let slow = Task.detached { () -> [String] in
+            await withTaskGroup(of: String.self) { group in
+                for _ in 0..<20 {
+                    group.addTask {
+                        do {
+                            _ = try await client.command("test.slow-nap", MessagingFixture.Nap(milliseconds: 300), as: Empty.self)
+                            return "ok"
+                        } catch let error as ErrorBody {
+                            return error.code.rawValue
+                        } catch {
+                            return "\(error)"
+                        }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        let started = ContinuousClock.now
+        let quick = try await client.query("test.echo", MessagingFixture.Echo(text: "quick"), as: MessagingFixture.Echo.self)
+        let quickTook = ContinuousClock.now - started
+        XCTAssertEqual(quick.text, "quick")
+        XCTAssertLessThan(quickTook, .seconds(1), "a quick query waited behind slow work")
+        let outcomes = await slow.value
+        XCTAssertEqual(Set(outcomes), ["ok", "too_many_requests"], "\(outcomes)")
+        XCTAssertLessThan(outcomes.filter { $0 == "ok" }.count, 20)
+    }
 }

@@ -112,6 +112,10 @@ final class MessagingFixture: Sendable {
             Thread.sleep(forTimeInterval: Double(request.milliseconds) / 1_000)
             return Empty()
         }
+        handlers.command("test.slow-nap", Nap.self, lane: .slow) { request, _ in
+            Thread.sleep(forTimeInterval: Double(request.milliseconds) / 1_000)
+            return Empty()
+        }
         handlers.query("test.whoami", Empty.self) { _, context in
             Seen(caller: context.caller?.rawValue, actorRole: context.envelope.actor?.role, actorName: context.envelope.actor?.name)
         }

@@ -1,8 +1,12 @@
 import Contracts
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Glibc
 import Messaging
 import Postgres
+import Threading
 import ServiceKit
 import XCTest
 import ZMQ
@@ -320,5 +324,62 @@ final class SecurityTests: XCTestCase {
         XCTAssertTrue(purged, "the leader did not purge what outlived its use: \(system.log("customer").suffix(2_000))")
         let stillSignedIn = try await system.http("GET", "/api/v1/me")
         XCTAssertEqual(stillSignedIn.status, 200, "a live session was purged")
+    }
+
+    func testALoginFloodNeitherTakesTheAPIDownNorLocksTheOwnerOut() async throws {
+        let port = system.gatewayPort
+        let email = RunningSystem.ownerEmail
+        let finished = Locked(false)
+        let flood = Task.detached { () -> [Int] in
+            defer { finished.withLock { $0 = true } }
+            let configuration = URLSessionConfiguration.ephemeral
+            configuration.httpMaximumConnectionsPerHost = 100
+            let session = URLSession(configuration: configuration)
+            return await withTaskGroup(of: [Int].self) { group in
+                for client in 0..<100 {
+                    group.addTask {
+                        var statuses: [Int] = []
+                        for attempt in 0..<20 {
+                            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/v1/auth/login")!)
+                            request.httpMethod = "POST"
+                            request.timeoutInterval = 30
+                            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+                            request.httpBody = Data(#"{"email": "\#(email)", "password": "wrong guess \#(client)-\#(attempt)"}"#.utf8)
+                            let status = (try? await session.data(for: request)).flatMap { ($0.1 as? HTTPURLResponse)?.statusCode }
+                            statuses.append(status ?? 0)
+                        }
+                        return statuses
+                    }
+                }
+                return await group.reduce(into: []) { $0 += $1 }
+            }
+        }
+        var latencies: [Double] = []
+        var statuses: [Int] = []
+        while !finished.value {
+            let started = Date()
+            let (status, _) = try await system.http("GET", "/api/v1/me")
+            latencies.append(Date().timeIntervalSince(started) * 1_000)
+            statuses.append(status)
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let floodStatuses = await flood.value
+        XCTAssertEqual(floodStatuses.count, 2_000)
+        XCTAssertEqual(Set(floodStatuses).subtracting([401, 429]), [], "the flood got answers other than refusals")
+        XCTAssertGreaterThan(latencies.count, 10, "the signed-in client was measured during the flood")
+        XCTAssertEqual(Set(statuses), [200], "the signed-in client saw \(Set(statuses))")
+        let sorted = latencies.sorted()
+        let p99 = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
+        print("login flood: /api/v1/me p50 \(sorted[sorted.count / 2]) ms, p99 \(p99) ms over \(sorted.count) calls; "
+              + "flood answers: \(Dictionary(grouping: floodStatuses, by: { $0 }).mapValues(\.count))")
+        XCTAssertLessThan(p99, 200, "p99 of /api/v1/me during the flood: \(p99) ms over \(sorted.count) calls")
+
+        // The real owner, from another address, signs in at once.
+        let body = #"{"email": "\#(email)", "password": "\#(RunningSystem.ownerPassword)"}"#
+        let (status, output) = try RunningSystem.run(URL(fileURLWithPath: "/usr/bin/curl"), [
+            "-s", "-o", "/dev/null", "-w", "%{http_code}", "--interface", "127.0.0.2", "-X", "POST",
+            "-H", "Content-Type: application/json", "-d", body, "http://127.0.0.1:\(port)/api/v1/auth/login"], seconds: 30)
+        XCTAssertEqual(status, 0, output)
+        XCTAssertEqual(output, "200", "the owner was locked out by someone else's flood")
     }
 }

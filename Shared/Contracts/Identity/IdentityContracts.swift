@@ -67,6 +67,17 @@ public struct BootstrapOwner: Codable, Hashable, Sendable {
 }
 
 /// Body of `identity.login`.
+/// Body of `identity.login`: what the person typed, and the address it came from (set by
+/// the gateway from the connection, never from anything the client sends).
+public struct LoginAttempt: Codable, Hashable, Sendable {
+    public var login: Login
+    public var clientAddress: String
+    public init(login: Login, clientAddress: String) {
+        self.login = login
+        self.clientAddress = clientAddress
+    }
+}
+
 public struct Login: Codable, Hashable, Sendable {
     public var email: String
     public var password: String

@@ -6,11 +6,12 @@ import Messaging
 /// `POST /api/v1/auth/login`, `POST /api/v1/auth/logout`, `GET /api/v1/me`.
 struct AuthRoutes {
     let clients: ServiceClients
+    let limiter = SignInLimiter()
 
     func register(in routes: Routes) {
-        routes.post("/api/v1/auth/login", .public) { request, _ in
+        routes.post("/api/v1/auth/login", .public) { request, context in
             let login = try await request.decodeJSON(Login.self)
-            let result = try await signIn(login)
+            let result = try await signIn(login, from: context.clientAddress)
             return try JSONResponse.make(result)
         }
         routes.post("/api/v1/auth/logout", .signedIn) { request, _ in
@@ -52,9 +53,10 @@ struct AuthRoutes {
     }
 
     /// Signs in, or throws the one `unauthenticated` answer every failure gets.
-    func signIn(_ login: Login) async throws -> LoginResult {
-        let outcome = try await clients[.gateway].command(IdentityMessages.login, login, as: LoginOutcome.self,
-                                                          timeout: .seconds(5))
+    func signIn(_ login: Login, from address: String) async throws -> LoginResult {
+        try limiter.admit(address)
+        let outcome = try await clients[.gateway].command(IdentityMessages.login, LoginAttempt(login: login, clientAddress: address),
+                                                          as: LoginOutcome.self, timeout: .seconds(5))
         if outcome.needsTotpCode {
             throw ErrorBody(.unauthenticated, "enter the one-time code from your authenticator app", details: ["totp_code": "required"])
         }

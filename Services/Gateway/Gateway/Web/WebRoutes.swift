@@ -18,21 +18,22 @@ struct WebRoutes {
         routes.get("/login", .public) { request, _ in
             html(LoginPage.render(next: LocalPath.safe(request.uri.queryParameters.get("next"))))
         }
-        routes.post("/login", .public) { request, _ in
+        routes.post("/login", .public) { request, context in
             try origin.check(request)  // no signing a browser in from another site
             let form = try await request.formFields()
             let next = LocalPath.safe(form["next"])
             do {
                 let result = try await auth.signIn(Login(email: form["email"] ?? "", password: form["password"] ?? "",
-                                                         totpCode: form["totp_code"].flatMap { $0.isEmpty ? nil : $0 }))
+                                                         totpCode: form["totp_code"].flatMap { $0.isEmpty ? nil : $0 }),
+                                                   from: context.clientAddress)
                 var response = Response(status: .seeOther, headers: [.location: next])
                 response.setCookie(Cookie(name: Routes.cookieName, value: result.token,
                                           expires: result.expiresAt, path: "/", secure: secureCookies,
                                           httpOnly: true, sameSite: .strict))
                 return response
-            } catch let error as ErrorBody where error.code == .unauthenticated {
+            } catch let error as ErrorBody where error.code == .unauthenticated || error.code == .tooManyRequests {
                 var response = html(LoginPage.render(next: next, error: error.message, email: form["email"] ?? ""))
-                response.status = .unauthorized
+                response.status = error.code == .tooManyRequests ? .tooManyRequests : .unauthorized
                 return response
             }
         }

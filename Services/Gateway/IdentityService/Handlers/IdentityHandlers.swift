@@ -9,12 +9,14 @@ struct IdentityHandlers {
     let maximumSeconds: Int
     /// Seals TOTP secrets at rest.
     let box: SecretBox
-    /// Failed logins allowed per email inside the window before every attempt is refused.
+    /// Failed logins allowed per email from one address inside the window before every
+    /// attempt from there is refused; and per address, for any email.
     let failureLimit = 10
+    let addressFailureLimit = 50
     let failureWindowSeconds = 15 * 60
 
     func register(in registry: inout HandlerRegistry) {
-        registry.unrecordedCommand(IdentityMessages.bootstrapOwner, BootstrapOwner.self) { request, context in
+        registry.unrecordedCommand(IdentityMessages.bootstrapOwner, BootstrapOwner.self, lane: .slow) { request, context in
             let store = IdentityStore(connection: context.connection)
             try context.connection.query("SELECT pg_advisory_xact_lock(hashtext('identity.bootstrap'))")
             guard try store.userCount() == 0 else {
@@ -32,7 +34,12 @@ struct IdentityHandlers {
 
         // Every failure answers alike (no user enumeration); the failure is recorded, so
         // the reply is a value, not a thrown error that would roll the record back.
-        registry.unrecordedCommand(IdentityMessages.login, Login.self) { request, context in
+        // Throttled attempts are refused before any password work, and not recorded: a
+        // flood costs a count query each, and locks out only the address it comes from.
+        // bcrypt runs on the slow lane, so session checks never wait behind it.
+        registry.unrecordedCommand(IdentityMessages.login, LoginAttempt.self, lane: .slow) { attempt, context in
+            let request = attempt.login
+            let address = String(attempt.clientAddress.prefix(64))
             try TextLimit.check(request.email, TextLimit.email, field: "email")
             guard request.password.utf8.count <= TextLimit.passwordBytes else {
                 throw ErrorBody.invalidArgument("password must be at most \(TextLimit.passwordBytes) bytes", field: "password")
@@ -40,17 +47,20 @@ struct IdentityHandlers {
             try TextLimit.check(request.totpCode, TextLimit.oneTimeCode, field: "totp_code")
             let store = IdentityStore(connection: context.connection)
             let key = Secrets.emailKey(request.email)
-            let throttled = try store.recentFailures(emailKey: key, within: failureWindowSeconds) >= failureLimit
+            guard try store.recentFailures(emailKey: key, address: address, within: failureWindowSeconds) < failureLimit,
+                  try store.recentFailures(address: address, within: failureWindowSeconds) < addressFailureLimit else {
+                return LoginOutcome.refused
+            }
             let candidate = try store.activeUser(email: key)
             let passwordMatches = Secrets.verify(request.password, against: candidate?.1 ?? Secrets.decoyHash)
-            guard !throttled, let (user, _) = candidate, passwordMatches else {
-                try store.recordFailure(emailKey: key)
+            guard let (user, _) = candidate, passwordMatches else {
+                try store.recordFailure(emailKey: key, address: address)
                 return LoginOutcome.refused
             }
             if let totp = try store.totpState(of: user.id, box: box), let secret = totp.secret {
                 guard let code = request.totpCode, !code.isEmpty else { return LoginOutcome(result: nil, needsTotpCode: true) }
                 guard let step = OneTimeCodes.acceptedStep(code, secret: secret, lastUsedStep: totp.lastStep) else {
-                    try store.recordFailure(emailKey: key)
+                    try store.recordFailure(emailKey: key, address: address)
                     return LoginOutcome.refused
                 }
                 try store.setTOTP(of: user.id, secret: secret, pending: nil, lastStep: step, box: box)

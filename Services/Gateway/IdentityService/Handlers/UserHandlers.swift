@@ -9,7 +9,8 @@ import Messaging
 /// outrank their creator and are made by people only.
 enum UserHandlers {
     static func register(in registry: inout HandlerRegistry) {
-        registry.command(IdentityMessages.createUser, CreateUser.self) { request, context in
+        // Both hash passwords (bcrypt): the slow lane.
+        registry.command(IdentityMessages.createUser, CreateUser.self, lane: .slow) { request, context in
             try requireAdministrator(context.envelope.actor)
             let name = request.name.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !name.isEmpty else { throw ErrorBody.invalidArgument("name is required", field: "name") }
@@ -33,7 +34,7 @@ enum UserHandlers {
             return user
         }
 
-        registry.command(IdentityMessages.updateUser, UpdateUser.self) { request, context in
+        registry.command(IdentityMessages.updateUser, UpdateUser.self, lane: .slow) { request, context in
             try requireAdministrator(context.envelope.actor)
             let store = IdentityStore(connection: context.connection)
             guard let current = try store.user(request.id, forUpdate: true) else {

@@ -48,15 +48,25 @@ struct IdentityStore {
             """).first.map { row in (try Self.user(row), try row.decode(String.self, at: 8)) }
     }
 
-    func recentFailures(emailKey: String, within seconds: Int) throws -> Int {
+    /// Failed sign-ins for this email from this address within the window.
+    func recentFailures(emailKey: String, address: String, within seconds: Int) throws -> Int {
         try connection.query("""
             SELECT count(*) FROM login_failures
-            WHERE email_key = \(emailKey) AND failed_at > now() - make_interval(secs => \(seconds))
+            WHERE email_key = \(emailKey) AND client_address = \(address)
+              AND failed_at > now() - make_interval(secs => \(seconds))
             """).single(Int.self)
     }
 
-    func recordFailure(emailKey: String) throws {
-        try connection.execute("INSERT INTO login_failures (email_key) VALUES (\(emailKey))")
+    /// Failed sign-ins from this address, for any email, within the window.
+    func recentFailures(address: String, within seconds: Int) throws -> Int {
+        try connection.query("""
+            SELECT count(*) FROM login_failures
+            WHERE client_address = \(address) AND failed_at > now() - make_interval(secs => \(seconds))
+            """).single(Int.self)
+    }
+
+    func recordFailure(emailKey: String, address: String) throws {
+        try connection.execute("INSERT INTO login_failures (email_key, client_address) VALUES (\(emailKey), \(address))")
     }
 
     func insertSession(tokenHash: String, user: UserID, expiresAt: Date) throws {
