@@ -1,9 +1,87 @@
+import Foundation
+
 /// Message types the messaging layer itself uses.
 public enum MessagingType {
     /// Query: replay committed events from a publisher's outbox (`EventsReplayRequest`).
     public static let eventsReplay = "events.replay"
     /// Event topic of the relay's heartbeat: its `seq` is the latest published sequence.
     public static let heartbeat = "_heartbeat"
+    /// Command (reply not kept): a consumer tells the publisher how far it has applied
+    /// (`EventsAck` → `Empty`), so events are purged only once every consumer is past them.
+    public static let eventsAck = "events.ack"
+    /// Query: the events this service gave up applying (`Empty` → `DeadLetterList`).
+    public static let deadLettersList = "dead_letters.list"
+    /// Command: apply a dead letter again now (`RetryDeadLetter` → `Empty`); on success it
+    /// is removed, on failure the error says why.
+    public static let deadLettersRetry = "dead_letters.retry"
+}
+
+/// Body of `events.ack`. The consumer is the caller its key identifies; `consumer` is read
+/// only on servers without authentication (in-process tests).
+public struct EventsAck: Codable, Hashable, Sendable {
+    public var appliedSeq: Int64
+    public var consumer: String?
+
+    public init(appliedSeq: Int64, consumer: String? = nil) {
+        self.appliedSeq = appliedSeq
+        self.consumer = consumer
+    }
+}
+
+/// An event a subscription gave up on after repeated failures, kept for inspection.
+public struct DeadLetter: Codable, Hashable, Sendable {
+    public var id: Int64
+    public var publisher: String
+    public var seq: Int64
+    public var type: String
+    public var error: String
+    public var attempts: Int
+    public var createdAt: Date
+
+    public init(id: Int64, publisher: String, seq: Int64, type: String, error: String, attempts: Int, createdAt: Date) {
+        self.id = id
+        self.publisher = publisher
+        self.seq = seq
+        self.type = type
+        self.error = error
+        self.attempts = attempts
+        self.createdAt = createdAt
+    }
+}
+
+public struct DeadLetterList: Codable, Hashable, Sendable {
+    public var items: [DeadLetter]
+    public init(items: [DeadLetter]) { self.items = items }
+}
+
+public struct RetryDeadLetter: Codable, Hashable, Sendable {
+    public var id: Int64
+    public init(id: Int64) { self.id = id }
+}
+
+/// How one subscription is doing: `ok`, `stuck` (an event keeps failing; the error says
+/// why), or `failed` (events it had not applied were purged; see README for recovery).
+public struct SubscriptionHealth: Codable, Hashable, Sendable {
+    public var publisher: String
+    public var appliedSeq: Int64
+    public var state: String
+    public var failingSeq: Int64?
+    public var failingType: String?
+    public var lastError: String?
+    public var attempts: Int
+    public var deadLetters: Int
+
+    public init(publisher: String, appliedSeq: Int64, state: String, failingSeq: Int64?, failingType: String?,
+                lastError: String?, attempts: Int, deadLetters: Int) {
+        self.publisher = publisher
+        self.appliedSeq = appliedSeq
+        self.state = state
+        self.failingSeq = failingSeq
+        self.failingType = failingType
+        self.lastError = lastError
+        self.attempts = attempts
+        self.deadLetters = deadLetters
+    }
 }
 
 /// Body of `events.replay`: the events with `fromSeq <= seq`, at most `limit` of them.
@@ -54,14 +132,17 @@ public struct HealthReply: Codable, Hashable, Sendable {
     public var eventOffsets: [String: Int64]
     /// The last sequence this service has published.
     public var latestEventSeq: Int64
+    /// Each subscription's state (stuck on a poison event, failed after a purge, or ok).
+    public var subscriptions: [SubscriptionHealth]
 
     public init(service: String, schemaVersions: [String: Int], uptimeSeconds: Double,
-                eventOffsets: [String: Int64], latestEventSeq: Int64) {
+                eventOffsets: [String: Int64], latestEventSeq: Int64, subscriptions: [SubscriptionHealth] = []) {
         self.service = service
         self.schemaVersions = schemaVersions
         self.uptimeSeconds = uptimeSeconds
         self.eventOffsets = eventOffsets
         self.latestEventSeq = latestEventSeq
+        self.subscriptions = subscriptions
     }
 }
 

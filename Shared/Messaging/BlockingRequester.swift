@@ -28,7 +28,21 @@ final class BlockingRequester {
     func query<Request: Encodable, Reply: Decodable>(
         _ type: String, _ request: Request, as reply: Reply.Type, timeoutMilliseconds: Int = 2_000
     ) throws -> Reply {
-        let envelope = Envelope(kind: .query, type: type, actor: .system)
+        try exchange(.query, type, request, as: reply, timeoutMilliseconds: timeoutMilliseconds)
+    }
+
+    /// Sends a command and waits up to `timeoutMilliseconds` for its reply.
+    func command<Request: Encodable, Reply: Decodable>(
+        _ type: String, _ request: Request, as reply: Reply.Type, timeoutMilliseconds: Int = 2_000
+    ) throws -> Reply {
+        try exchange(.command, type, request, as: reply, timeoutMilliseconds: timeoutMilliseconds)
+    }
+
+    private func exchange<Request: Encodable, Reply: Decodable>(
+        _ kind: MessageKind, _ type: String, _ request: Request, as reply: Reply.Type, timeoutMilliseconds: Int
+    ) throws -> Reply {
+        let envelope = Envelope(kind: kind, type: type, actor: .system,
+                                deadline: Date().addingTimeInterval(Double(timeoutMilliseconds) / 1_000))
         let frames = try Message(envelope: envelope, encoding: request).frames()
         let deadline = Date().addingTimeInterval(Double(timeoutMilliseconds) / 1_000)
         var sent = false

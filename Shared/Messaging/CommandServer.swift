@@ -61,6 +61,14 @@ public final class CommandServer: Sendable {
             handlers.query(MessagingType.eventsReplay, EventsReplayRequest.self, callers: .anyService) { request, context in
                 try outbox.replay(request, on: context.connection)
             }
+            handlers.unrecordedCommand(MessagingType.eventsAck, EventsAck.self, callers: .anyService) { request, context in
+                // The consumer is who its key says; the body's name counts only without authentication.
+                guard let consumer = context.caller?.rawValue ?? request.consumer else {
+                    throw ErrorBody.invalidArgument("consumer is required", field: "consumer")
+                }
+                try outbox.acknowledge(consumer: consumer, appliedSeq: request.appliedSeq, on: context.connection)
+                return Empty()
+            }
         }
         let unique = UUID().uuidString
         let lanes = CommandProxy.Lanes(standard: "inproc://command-workers-\(unique)",

@@ -19,13 +19,25 @@ public final class EventContext {
 @available(*, unavailable)
 extension EventContext: Sendable {}
 
+/// What a subscription does with an event whose handler keeps failing.
+public enum PoisonPolicy: Sendable, Equatable {
+    /// Stop at it and keep retrying (backing off), never skipping: for subscriptions whose
+    /// state must see every event in order (money). Health shows it stuck, with the error.
+    case block
+    /// After this many failed attempts, set it aside as a dead letter (listed and
+    /// retryable through the API) and go on: for subscriptions that tolerate it (timeline).
+    case deadLetter(afterAttempts: Int)
+}
+
 /// Event handlers by event type. Events of other types are passed over (their sequence
 /// still counts as applied).
 public struct EventHandlerRegistry: Sendable {
     typealias Handler = @Sendable (StoredEvent, EventContext) throws -> Void
     private var handlers: [String: Handler] = [:]
+    /// What happens when a handler keeps failing on an event.
+    public var poisonPolicy: PoisonPolicy
 
-    public init() {}
+    public init(poisonPolicy: PoisonPolicy = .block) { self.poisonPolicy = poisonPolicy }
 
     /// Handles events of `type`, decoding their body as `Body`.
     public mutating func on<Body: Decodable>(
@@ -37,4 +49,11 @@ public struct EventHandlerRegistry: Sendable {
     }
 
     subscript(type: String) -> Handler? { handlers[type] }
+
+    /// Applies one event with its handler (none: nothing to do) inside the caller's
+    /// transaction on `connection`.
+    public func apply(_ event: StoredEvent, on connection: PostgresConnection, logger: Logger) throws {
+        guard let handler = handlers[event.envelope.type] else { return }
+        try handler(event, EventContext(connection: connection, envelope: event.envelope, logger: logger))
+    }
 }

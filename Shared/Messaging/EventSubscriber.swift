@@ -8,6 +8,13 @@ import ZMQ
 
 /// Applies one publisher's events to this service, each exactly once and in sequence order.
 ///
+/// An event whose handler keeps failing follows the subscription's `PoisonPolicy`: it
+/// blocks (retried with back-off, shown as `stuck` in health with its error) or, after a
+/// few attempts, becomes a dead letter. Events purged before they were applied mark the
+/// subscription `failed` (health, metrics) and it backs off instead of spinning. The
+/// subscriber tells the publisher how far it has applied (`events.ack`) so the publisher
+/// keeps events until it has them.
+///
 /// The zguide Clone pattern: subscribe first, then replay from the stored offset + 1
 /// (`events.replay` on the publisher's ROUTER), then apply live events in sequence. A gap
 /// in the live stream, or a heartbeat announcing a later sequence, triggers a replay of
@@ -33,6 +40,11 @@ public final class EventSubscriber: Sendable {
         public var earlyBufferLimit: Int = 10_000
         /// CURVE towards the publisher (both its PUB socket and its ROUTER).
         public var security: SocketSecurity
+        /// How often the applied position is reported to the publisher.
+        public var ackSeconds: Double = 2
+        /// This consumer's name in acknowledgements, used only by publishers without
+        /// authentication (in-process tests); otherwise the publisher knows it by its key.
+        public var consumer: String?
 
         public init(publisher: String, eventsEndpoint: String, commandEndpoint: String, databaseURL: String,
                     security: SocketSecurity = .none) {
@@ -79,6 +91,12 @@ private final class SubscriberLoop {
     private var needsReplay = true
     private var nextReplayAttempt = Date.distantPast
     private var lastHeard = Date()
+    /// After a failure, nothing is applied before this time (back-off).
+    private var retryNotBefore = Date.distantPast
+    /// The event that keeps failing, and how often it has.
+    private var failingSeq: Int64?
+    private var attempts = 0
+    private var acknowledged: (seq: Int64, at: Date) = (-1, .distantPast)
 
     private var publisher: String { configuration.publisher }
 
@@ -127,6 +145,7 @@ private final class SubscriberLoop {
                 logger.error("subscriber socket error", metadata: ["error": "\(error)"])
             }
             applyEarlyEvents()
+            acknowledge(using: requester)
             if !early.isEmpty || announced > applied { needsReplay = true }
             if Date().timeIntervalSince(lastHeard) > configuration.silenceSeconds {
                 lastHeard = Date()
@@ -194,14 +213,15 @@ private final class SubscriberLoop {
                     MessagingType.eventsReplay, EventsReplayRequest(fromSeq: applied + 1, limit: configuration.batchSize),
                     as: EventsReplayReply.self)
                 announced = max(announced, reply.lastSeq)
-                if let first = reply.events.first?.envelope.seq, first > applied + 1 {
-                    logger.critical("events were purged before this consumer applied them", metadata: [
-                        "publisher": "\(publisher)", "applied": "\(applied)", "oldest_retained": "\(first)"])
+                let oldest = reply.events.first?.envelope.seq ?? reply.oldestRetainedSeq
+                if let oldest, oldest > applied + 1, reply.lastSeq > applied {
+                    markPurged(missing: (applied + 1)...(oldest - 1))
+                    return
                 }
                 guard !reply.events.isEmpty, apply(reply.events), applied < reply.lastSeq else { break }
             }
             needsReplay = announced > applied
-            nextReplayAttempt = Date().addingTimeInterval(needsReplay ? 0.5 : 0)
+            nextReplayAttempt = max(retryNotBefore, Date().addingTimeInterval(needsReplay ? 0.5 : 0))
         } catch {
             logger.warning("replay failed; will retry", metadata: ["publisher": "\(publisher)", "error": "\(error)"])
             nextReplayAttempt = Date().addingTimeInterval(1)
@@ -209,41 +229,168 @@ private final class SubscriberLoop {
         applyEarlyEvents()
     }
 
+    /// The outcome of one transaction of events.
+    private enum BatchOutcome {
+        case applied
+        /// A handler threw on `event`; the transaction rolled back.
+        case handlerFailed(event: StoredEvent, error: any Error)
+        case databaseFailed(any Error)
+    }
+
     /// Applies the events that continue the sequence, with the offset, in one transaction.
-    /// Returns false (nothing applied) when a handler or the database failed.
+    /// Returns false when nothing could be applied now (a failing handler, the database,
+    /// or a back-off in force).
     private func apply(_ events: [StoredEvent]) -> Bool {
-        guard let connection else { return false }
-        do {
-            applied = try connection.withTransaction {
-                var current = try connection.query(
-                    "SELECT last_seq FROM consumer_offset WHERE publisher = \(publisher) FOR UPDATE").single(Int64.self)
-                let start = current
-                for event in events.sorted(by: { ($0.envelope.seq ?? 0) < ($1.envelope.seq ?? 0) }) {
-                    guard let seq = event.envelope.seq, seq == current + 1 else { continue }
-                    if let handler = handlers[event.envelope.type] {
-                        try handler(event, EventContext(connection: connection, envelope: event.envelope, logger: logger))
-                    }
-                    current = seq
-                }
-                if current != start {
-                    try connection.execute("""
-                        UPDATE consumer_offset SET last_seq = \(current), updated_at = now() WHERE publisher = \(publisher)
-                        """)
-                }
-                return current
-            }
-            Counter(label: "ar_events_applied_total", dimensions: [("publisher", publisher)]).increment(by: events.count)
+        guard connection != nil, Date() >= retryNotBefore else { return false }
+        switch applyBatch(events) {
+        case .applied:
+            if failingSeq != nil { clearTrouble() }
             return true
-        } catch {
-            logger.error("applying events failed; will retry", metadata: [
-                "publisher": "\(publisher)", "from_seq": "\(applied + 1)", "error": "\(error)"])
-            if (error as? PostgresError)?.kind == .connectionLost || (error as? PostgresError)?.kind == .commitOutcomeUnknown {
-                connection.close()
-                self.connection = nil
-            }
+        case .databaseFailed:
             needsReplay = true
             nextReplayAttempt = Date().addingTimeInterval(1)
             return false
+        case .handlerFailed(let event, let error):
+            // The events before it rolled back with it: they go in on their own first.
+            let failing = event.envelope.seq ?? 0
+            let before = events.filter { ($0.envelope.seq ?? 0) < failing }
+            if !before.isEmpty, case .applied = applyBatch(before) {}
+            handlePoison(event, error: error)
+            return false
+        }
+    }
+
+    private func applyBatch(_ events: [StoredEvent]) -> BatchOutcome {
+        guard let connection else { return .databaseFailed(PostgresError(kind: .connectionLost, message: "no connection")) }
+        var current: StoredEvent?
+        do {
+            applied = try connection.withTransaction {
+                var position = try connection.query(
+                    "SELECT last_seq FROM consumer_offset WHERE publisher = \(publisher) FOR UPDATE").single(Int64.self)
+                let start = position
+                for event in events.sorted(by: { ($0.envelope.seq ?? 0) < ($1.envelope.seq ?? 0) }) {
+                    guard let seq = event.envelope.seq, seq == position + 1 else { continue }
+                    current = event
+                    try handlers.apply(event, on: connection, logger: logger)
+                    position = seq
+                }
+                current = nil
+                if position != start {
+                    try connection.execute("""
+                        UPDATE consumer_offset SET last_seq = \(position), updated_at = now() WHERE publisher = \(publisher)
+                        """)
+                }
+                return position
+            }
+            Counter(label: "ar_events_applied_total", dimensions: [("publisher", publisher)]).increment(by: events.count)
+            return .applied
+        } catch {
+            if let event = current, (error as? PostgresError)?.isTransient != true {
+                return .handlerFailed(event: event, error: error)
+            }
+            logger.error("applying events failed; will retry", metadata: [
+                "publisher": "\(publisher)", "from_seq": "\(applied + 1)", "error": "\(error)"])
+            if (error as? PostgresError)?.isConnectionProblem == true {
+                connection.close()
+                self.connection = nil
+            }
+            return .databaseFailed(error)
+        }
+    }
+
+    /// An event whose handler failed: retried with back-off (`block`), or set aside as a
+    /// dead letter once it has failed often enough (`deadLetter`). Never silent: logged
+    /// each time and shown in health.
+    private func handlePoison(_ event: StoredEvent, error: any Error) {
+        let seq = event.envelope.seq ?? 0
+        attempts = failingSeq == seq ? attempts + 1 : 1
+        failingSeq = seq
+        let message = (error as? ErrorBody)?.message ?? "\(error)"
+        logger.error("event handler failed", metadata: [
+            "publisher": "\(publisher)", "seq": "\(seq)", "type": "\(event.envelope.type)",
+            "attempt": "\(attempts)", "error": "\(message)"])
+        if case .deadLetter(let limit) = handlers.poisonPolicy, attempts >= limit {
+            setAside(event, error: message)
+            return
+        }
+        recordTrouble(state: "stuck", seq: seq, type: event.envelope.type, error: message)
+        retryNotBefore = Date().addingTimeInterval(min(30, 0.25 * pow(2, Double(attempts - 1))))
+        nextReplayAttempt = retryNotBefore
+        needsReplay = true
+    }
+
+    /// Moves a poison event to `dead_letter` and the offset past it, in one transaction.
+    private func setAside(_ event: StoredEvent, error: String) {
+        guard let connection, let seq = event.envelope.seq else { return }
+        do {
+            let envelopeText = String(decoding: event.envelope.jsonBytes(), as: UTF8.self)
+            try connection.withTransaction {
+                try connection.execute("""
+                    INSERT INTO dead_letter (publisher, seq, type, envelope, body, error, attempts)
+                    VALUES (\(publisher), \(seq), \(event.envelope.type), \(envelopeText), \(event.body), \(error), \(attempts))
+                    ON CONFLICT (publisher, seq) DO NOTHING
+                    """)
+                try connection.execute("""
+                    UPDATE consumer_offset SET last_seq = \(seq), updated_at = now(), state = 'ok', failing_seq = NULL,
+                        failing_type = NULL, last_error = NULL, attempts = 0
+                    WHERE publisher = \(publisher) AND last_seq = \(seq - 1)
+                    """)
+            }
+            applied = max(applied, seq)
+            failingSeq = nil
+            attempts = 0
+            Counter(label: "ar_events_dead_lettered_total", dimensions: [("publisher", publisher)]).increment()
+            logger.error("event set aside as a dead letter", metadata: [
+                "publisher": "\(publisher)", "seq": "\(seq)", "type": "\(event.envelope.type)", "error": "\(error)"])
+        } catch {
+            logger.error("cannot set the event aside; will retry", metadata: ["publisher": "\(publisher)", "error": "\(error)"])
+            retryNotBefore = Date().addingTimeInterval(1)
+        }
+    }
+
+    /// Events this subscription never applied are gone from the publisher: it cannot go on
+    /// by itself. Marked `failed` (health, metrics, a critical log) and retried only every
+    /// minute; README says how to recover.
+    private func markPurged(missing: ClosedRange<Int64>) {
+        let message = "events \(missing.lowerBound)…\(missing.upperBound) were purged before this consumer applied them"
+        logger.critical("subscription failed", metadata: ["publisher": "\(publisher)", "error": "\(message)"])
+        recordTrouble(state: "failed", seq: missing.lowerBound, type: nil, error: message)
+        Gauge(label: "ar_subscription_failed", dimensions: [("publisher", publisher)]).record(1)
+        retryNotBefore = Date().addingTimeInterval(60)
+        nextReplayAttempt = retryNotBefore
+        needsReplay = true
+    }
+
+    private func recordTrouble(state: String, seq: Int64, type: String?, error: String) {
+        try? connection?.execute("""
+            UPDATE consumer_offset SET state = \(state), failing_seq = \(seq), failing_type = \(type),
+                last_error = \(String(error.prefix(2_000))), attempts = \(attempts)
+            WHERE publisher = \(publisher)
+            """)
+    }
+
+    private func clearTrouble() {
+        failingSeq = nil
+        attempts = 0
+        Gauge(label: "ar_subscription_failed", dimensions: [("publisher", publisher)]).record(0)
+        try? connection?.execute("""
+            UPDATE consumer_offset SET state = 'ok', failing_seq = NULL, failing_type = NULL, last_error = NULL, attempts = 0
+            WHERE publisher = \(publisher)
+            """)
+    }
+
+    /// Tells the publisher how far this subscription has applied, when that changed (and
+    /// at least every ten `ackSeconds`), so it keeps every event until we have it.
+    private func acknowledge(using requester: BlockingRequester) {
+        let now = Date()
+        let due = acknowledged.seq != applied ? configuration.ackSeconds : configuration.ackSeconds * 10
+        guard now.timeIntervalSince(acknowledged.at) >= due else { return }
+        acknowledged = (applied, now)
+        do {
+            _ = try requester.command(MessagingType.eventsAck, EventsAck(appliedSeq: applied, consumer: configuration.consumer),
+                                      as: Empty.self, timeoutMilliseconds: 500)
+        } catch {
+            logger.debug("could not acknowledge to the publisher", metadata: ["publisher": "\(publisher)", "error": "\(error)"])
         }
     }
 }

@@ -97,11 +97,27 @@ public struct Outbox: Sendable {
         }
     }
 
-    /// Deletes published events older than `retention` (seconds); keeps everything younger,
-    /// so a consumer that was down for less than that catches up by replay.
+    /// Records how far a consumer has applied (it never moves back).
+    public func acknowledge(consumer: String, appliedSeq: Int64, on connection: PostgresConnection) throws {
+        try connection.execute("""
+            INSERT INTO consumer_position (consumer, acked_seq) VALUES (\(consumer), \(appliedSeq))
+            ON CONFLICT (consumer) DO UPDATE
+            SET acked_seq = greatest(consumer_position.acked_seq, excluded.acked_seq), updated_at = now()
+            """)
+    }
+
+    /// Deletes published events older than `retention` (seconds) that every known consumer
+    /// has acknowledged, and any older than `maximumAge` whatever the consumers say (a
+    /// consumer that missed those is marked failed when it asks for them). Keeps everything
+    /// younger, so a consumer that was down for less than that catches up by replay.
     @discardableResult
-    public func purge(olderThan retention: TimeInterval, on connection: PostgresConnection) throws -> Int {
+    public func purge(olderThan retention: TimeInterval, maximumAge: TimeInterval, on connection: PostgresConnection) throws -> Int {
         let cutoff = Date().addingTimeInterval(-retention)
-        return try connection.execute("DELETE FROM outbox WHERE seq IS NOT NULL AND sequenced_at < \(cutoff)")
+        let hardCutoff = Date().addingTimeInterval(-maximumAge)
+        return try connection.execute("""
+            DELETE FROM outbox WHERE seq IS NOT NULL AND (
+                (sequenced_at < \(cutoff) AND seq <= coalesce((SELECT min(acked_seq) FROM consumer_position), seq))
+                OR sequenced_at < \(hardCutoff))
+            """)
     }
 }

@@ -23,6 +23,8 @@ public final class OutboxRelay: Sendable {
         public var tickMilliseconds: Int32 = 500
         public var heartbeatSeconds: Double = 1
         public var retentionSeconds: Double = 7 * 24 * 3600
+        /// Events older than this are purged even if a consumer has not acknowledged them.
+        public var maximumAgeSeconds: Double = 30 * 24 * 3600
         /// CURVE on the PUB socket: only admitted subscribers receive events.
         public var security: SocketSecurity
         /// What the leader does besides relaying, every `jobIntervalSeconds`.
@@ -118,7 +120,8 @@ private struct RelayLoop {
                     nextHeartbeat = Date().addingTimeInterval(configuration.heartbeatSeconds)
                 }
                 if Date() >= nextPurge {
-                    try outbox.purge(olderThan: configuration.retentionSeconds, on: connection)
+                    try outbox.purge(olderThan: configuration.retentionSeconds, maximumAge: configuration.maximumAgeSeconds,
+                                     on: connection)
                     runLeaderJobs(on: connection)
                     nextPurge = Date().addingTimeInterval(configuration.jobIntervalSeconds)
                 }

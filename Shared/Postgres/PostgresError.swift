@@ -44,6 +44,17 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         self.column = column
     }
 
+    /// Whether the connection itself is in doubt (it must be re-established).
+    public var isConnectionProblem: Bool {
+        [.connectionLost, .connectionFailed, .commitOutcomeUnknown].contains(kind)
+    }
+
+    /// Whether the failure says nothing about the statement itself: running it again later
+    /// may well succeed (a lost connection, a serialization failure, a deadlock).
+    public var isTransient: Bool {
+        isConnectionProblem || [.serializationFailure, .deadlockDetected, .lockNotAvailable].contains(kind)
+    }
+
     /// The column a constraint violation is about: PostgreSQL's own column field, else the
     /// column in a default constraint name (`customers_customer_number_key` → `customer_number`).
     public var field: String? {
@@ -78,11 +89,6 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
             if state.hasPrefix("22") { return .invalidInput }
             return .other
         }
-    }
-
-    /// Whether retrying the whole transaction may succeed.
-    public var isTransient: Bool {
-        kind == .serializationFailure || kind == .deadlockDetected || kind == .connectionLost
     }
 
     public var description: String {

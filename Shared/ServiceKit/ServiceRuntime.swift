@@ -40,6 +40,7 @@ public final class ServiceRuntime: Service {
         let directory = ServiceDirectory(environment: environment)
         let workers = try environment.int("\(name.environmentPrefix)_WORKERS", default: 4)
         let retentionDays = try environment.int("AR_OUTBOX_RETENTION_DAYS", default: 7)
+        let maximumAgeDays = try environment.int("AR_OUTBOX_MAX_AGE_DAYS", default: 30)
         let idempotencyHours = try environment.int("AR_IDEMPOTENCY_RETENTION_HOURS", default: 48)
         let jobInterval = try environment.int("AR_LEADER_JOB_INTERVAL_SECONDS", default: 60)
         let url = databaseURL
@@ -57,6 +58,7 @@ public final class ServiceRuntime: Service {
         handlers.query(MessagingType.health, Empty.self, callers: .anyService) { _, context in
             try Self.health(of: name, startedAt: started, outbox: outbox, on: context.connection)
         }
+        DeadLetters(subscriptions: definition.subscriptions).register(in: &handlers)
         var serverConfiguration = CommandServer.Configuration(
             endpoint: directory.commandBind(name), databaseURL: url, workerCount: workers, outbox: outbox, security: serverSecurity)
         serverConfiguration.slowWorkerCount = try environment.int("\(name.environmentPrefix)_SLOW_WORKERS", default: 1)
@@ -64,6 +66,7 @@ public final class ServiceRuntime: Service {
         var relayConfiguration = OutboxRelay.Configuration(endpoint: directory.eventsBind(name), databaseURL: url, outbox: outbox,
                                                            security: serverSecurity)
         relayConfiguration.retentionSeconds = Double(retentionDays) * 86_400
+        relayConfiguration.maximumAgeSeconds = Double(max(retentionDays, maximumAgeDays)) * 86_400
         relayConfiguration.leaderJobs = [.purgeIdempotencyRecords(olderThan: idempotencyHours * 3600)] + definition.leaderJobs
         relayConfiguration.jobIntervalSeconds = Double(max(1, jobInterval))
         let relay = try OutboxRelay(context: context, configuration: relayConfiguration, logger: logger)
@@ -113,12 +116,22 @@ public final class ServiceRuntime: Service {
             versions[component] = version
         }
         var offsets: [String: Int64] = [:]
-        for row in try connection.query("SELECT publisher, last_seq FROM consumer_offset") {
-            let (publisher, seq) = try row.decode((String, Int64).self)
+        var subscriptions: [SubscriptionHealth] = []
+        for row in try connection.query("""
+            SELECT o.publisher, o.last_seq, o.state, o.failing_seq, o.failing_type, o.last_error, o.attempts,
+                   (SELECT count(*) FROM dead_letter d WHERE d.publisher = o.publisher)::int
+            FROM consumer_offset o ORDER BY o.publisher
+            """) {
+            let (publisher, seq, state, failingSeq, failingType, error, attempts, deadLetters) = try row.decode(
+                (String, Int64, String, Int64?, String?, String?, Int, Int).self)
             offsets[publisher] = seq
+            subscriptions.append(SubscriptionHealth(publisher: publisher, appliedSeq: seq, state: state, failingSeq: failingSeq,
+                                                    failingType: failingType, lastError: error, attempts: attempts,
+                                                    deadLetters: deadLetters))
         }
         return HealthReply(service: name.rawValue, schemaVersions: versions, uptimeSeconds: Date().timeIntervalSince(startedAt),
-                           eventOffsets: offsets, latestEventSeq: try outbox.latestSeq(on: connection))
+                           eventOffsets: offsets, latestEventSeq: try outbox.latestSeq(on: connection),
+                           subscriptions: subscriptions)
     }
 }
 

@@ -51,9 +51,13 @@ final class MessagingFixture: Sendable {
         return try OutboxRelay(context: context, configuration: configuration)
     }
 
-    func startSubscriber(server: CommandServer, eventsEndpoint: String) -> EventSubscriber {
-        var handlers = EventHandlerRegistry()
+    /// A subscriber that records each `test.happened` in `applied`; `refuse` makes the
+    /// handler throw for an event (a poison event while it says so).
+    func startSubscriber(server: CommandServer, eventsEndpoint: String, policy: PoisonPolicy = .block,
+                         refuse: @escaping @Sendable (Int) -> Bool = { _ in false }) -> EventSubscriber {
+        var handlers = EventHandlerRegistry(poisonPolicy: policy)
         handlers.on("test.happened", Happened.self) { body, context in
+            if refuse(body.n) { throw ErrorBody.failedPrecondition("event \(body.n) cannot be applied") }
             try context.connection.execute("""
                 INSERT INTO applied (seq, event_id, n) VALUES (\(context.envelope.seq ?? -1), \(context.envelope.id), \(body.n))
                 """)
@@ -62,7 +66,19 @@ final class MessagingFixture: Sendable {
             publisher: publisherSchema, eventsEndpoint: eventsEndpoint, commandEndpoint: server.endpoint,
             databaseURL: consumerURL)
         configuration.batchSize = 200
+        configuration.consumer = consumerSchema
+        configuration.ackSeconds = 0.2
         return EventSubscriber(context: context, configuration: configuration, handlers: handlers)
+    }
+
+    /// The consumer's subscription row: state, failing seq, error, attempts.
+    func subscriptionState() throws -> (state: String, failingSeq: Int64?, error: String?, attempts: Int) {
+        let connection = try PostgresConnection(url: consumerURL)
+        guard let row = try connection.query("""
+            SELECT state, failing_seq, last_error, attempts FROM consumer_offset WHERE publisher = \(publisherSchema)
+            """).first else { return ("none", nil, nil, 0) }
+        let (state, seq, error, attempts) = try row.decode((String, Int64?, String?, Int).self)
+        return (state, seq, error, attempts)
     }
 
     /// Writes one event in its own transaction on `connection` (publisher schema).

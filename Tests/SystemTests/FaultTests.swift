@@ -118,4 +118,55 @@ final class FaultTests: XCTestCase {
         }
         return kilobytes
     }
+
+    func testAPoisonEventIsShownStuckThenSetAsideAndTheTimelineGoesOn() async throws {
+        for service in RunningSystem.services where service != "customer" { try await system.start(service) }
+        try await system.startGateway()
+        // A customer.created that no handler can read, as a buggy publisher might write it.
+        let envelope = Envelope(kind: .event, type: CustomerMessages.created, actor: .system)
+        let envelopeText = String(decoding: envelope.jsonBytes(), as: UTF8.self)
+        let database = system.superuserURL
+        try await Task.detached {
+            try PostgresConnection(url: database).execute("""
+                INSERT INTO customer.outbox (event_id, type, envelope, body)
+                VALUES (\(envelope.id), \(CustomerMessages.created), \(envelopeText), '{"nonsense": true}')
+                """)
+        }.value
+        let stuck = try await system.eventually(seconds: 10) {
+            let health = try system.json(try await system.http("GET", "/health", as: .anonymous).body)
+            return (health["problems"] as? [String] ?? []).contains { $0.hasPrefix("history: customer events stuck at seq") }
+                && health["status"] as? String == "degraded"
+        }
+        XCTAssertTrue(stuck, "health never showed the subscription stuck: \(system.log("history").suffix(1_500))")
+        let setAside = try await system.eventually(seconds: 20) {
+            let listed = try system.json(try await system.http("GET", "/api/v1/admin/dead-letters").body)
+            return (listed["items"] as? [[String: Any]] ?? []).count == 1
+        }
+        XCTAssertTrue(setAside, "the poison event was not set aside")
+        let listed = try system.json(try await system.http("GET", "/api/v1/admin/dead-letters").body)
+        let letter = try XCTUnwrap((listed["items"] as? [[String: Any]])?.first)
+        XCTAssertEqual(letter["service"] as? String, "history")
+        XCTAssertEqual(letter["type"] as? String, CustomerMessages.created)
+        XCTAssertEqual(letter["attempts"] as? Int, 5)
+
+        // The timeline goes on, and health is green again.
+        let created = try await system.http("POST", "/api/v1/customers", json: #"{"display_name": "After The Poison"}"#)
+        let id = try XCTUnwrap(try system.json(created.body)["id"] as? String)
+        let arrived = try await system.eventually {
+            let details = try system.json(try await system.http("GET", "/api/v1/customers/\(id)/details").body)
+            return ((details["history"] as? [String: Any])?["items"] as? [Any])?.count == 1
+        }
+        XCTAssertTrue(arrived)
+        let health = try system.json(try await system.http("GET", "/health", as: .anonymous).body)
+        XCTAssertEqual(health["status"] as? String, "ok", "\(health["problems"] ?? "")")
+
+        // Retrying it while its cause is still there changes nothing and says why.
+        let letterID = try XCTUnwrap(letter["id"] as? Int)
+        let retry = try await system.http("POST", "/api/v1/admin/dead-letters/history/\(letterID)/retry")
+        XCTAssertEqual(retry.status, 422, String(decoding: retry.body, as: UTF8.self))
+        let still = try system.json(try await system.http("GET", "/api/v1/admin/dead-letters").body)
+        XCTAssertEqual((still["items"] as? [Any])?.count, 1)
+        let forbidden = try await system.http("GET", "/api/v1/admin/dead-letters", as: .token(try await system.signedInUser("manager").token))
+        XCTAssertEqual(forbidden.status, 403)
+    }
 }

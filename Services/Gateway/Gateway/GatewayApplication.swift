@@ -36,6 +36,7 @@ public func buildGatewayRoutes(configuration: GatewayConfiguration, clients: Ser
     SettingsRoutes(clients: clients).register(in: routes)
     details.register(in: routes)
     HealthRoutes(clients: clients).register(in: routes)
+    DeadLetterRoutes(clients: clients).register(in: routes)
     MetricsRoutes(registry: metrics).register(in: routes)
     WebRoutes(clients: clients, details: details, auth: auth,
               secureCookies: configuration.origin.scheme == "https").register(in: routes)

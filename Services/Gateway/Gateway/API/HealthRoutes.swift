@@ -3,7 +3,10 @@ import Hummingbird
 import Messaging
 import ServiceKit
 
-/// `GET /health` (no authentication): the gateway and each service's reachability.
+/// `GET /health` (no authentication): the gateway and each service's reachability, and
+/// any subscription that is stuck on an event or failed. `unavailable` (503) when a
+/// service does not answer; `degraded` (200) when all answer but a subscription is in
+/// trouble — each named in `problems`.
 struct HealthRoutes {
     let clients: ServiceClients
 
@@ -15,12 +18,13 @@ struct HealthRoutes {
     struct Report: Encodable {
         var status: String
         var services: [String: ServiceHealth]
+        var problems: [String]
     }
 
     func register(in routes: Routes) {
         routes.get("/health", .public) { _, _ in
             let report = await check()
-            return try JSONResponse.make(report, status: report.status == "ok" ? .ok : .serviceUnavailable)
+            return try JSONResponse.make(report, status: report.status == "unavailable" ? .serviceUnavailable : .ok)
         }
     }
 
@@ -33,10 +37,17 @@ struct HealthRoutes {
                 }
             }
             var services: [String: ServiceHealth] = [:]
+            var problems: [String] = []
             for await (service, health) in group {
                 services[service.rawValue] = ServiceHealth(reachable: health != nil, health: health)
+                if health == nil { problems.append("\(service.rawValue) does not answer") }
+                for subscription in health?.subscriptions ?? [] where subscription.state != "ok" {
+                    problems.append("\(service.rawValue): \(subscription.publisher) events \(subscription.state) at seq "
+                                    + "\(subscription.failingSeq.map(String.init) ?? "?"): \(subscription.lastError ?? "")")
+                }
             }
-            return Report(status: services.values.allSatisfy(\.reachable) ? "ok" : "degraded", services: services)
+            let status = services.values.allSatisfy(\.reachable) ? (problems.isEmpty ? "ok" : "degraded") : "unavailable"
+            return Report(status: status, services: services, problems: problems.sorted())
         }
     }
 }

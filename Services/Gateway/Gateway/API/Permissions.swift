@@ -12,6 +12,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case manageAPITokens
     case readSettings
     case manageSettings
+    /// Operate the system: dead letters and the like.
+    case operateSystem
 
     /// In words, for a 403's message.
     var action: String {
@@ -23,6 +25,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .manageAPITokens: return "manage API tokens"
         case .readSettings: return "view business settings"
         case .manageSettings: return "change business settings"
+        case .operateSystem: return "operate the system"
         }
     }
 }
@@ -36,7 +39,7 @@ public enum PermissionTable {
             return true
         case .editCustomers:
             return role != .viewer
-        case .manageUsers, .manageAPITokens, .manageSettings:
+        case .manageUsers, .manageAPITokens, .manageSettings, .operateSystem:
             return role == .owner || role == .admin
         }
     }

@@ -14,8 +14,10 @@ enum HistoryHandlers {
         }
     }
 
+    /// The timeline tolerates a missing entry better than a stalled one: an event that
+    /// fails five times becomes a dead letter (listed and retryable) and the rest go on.
     static func customerEvents() -> EventHandlerRegistry {
-        var events = EventHandlerRegistry()
+        var events = EventHandlerRegistry(poisonPolicy: .deadLetter(afterAttempts: 5))
         events.on(CustomerMessages.created, CustomerCreated.self) { event, context in
             try ActivityStore(connection: context.connection)
                 .record(ActivityFactory.customerCreated(event, envelope: context.envelope), from: context.envelope)
