@@ -37,6 +37,7 @@ case "$command" in
       if [ -n "$password_file" ]; then
         # initdb reads the password as the cluster's owner: hand it a copy it may read.
         pwcopy=$(mktemp "$dir/../.pwfile.XXXXXX")
+        trap 'rm -f "$pwcopy"' EXIT
         cat "$password_file" > "$pwcopy"
         [ "$(id -u)" -eq 0 ] && chown postgres "$pwcopy"
         as_owner "$bindir/initdb" -D "$dir" -U postgres --auth=scram-sha-256 --pwfile="$pwcopy" \
@@ -50,8 +51,10 @@ case "$command" in
       "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c max_connections=300 -c fsync=on" >/dev/null
     if [ -n "$password_file" ] && grep -Eq '^[^#]*[[:space:]]trust[[:space:]]*$' "$dir/pg_hba.conf"; then
       # A cluster from before passwords: set the superuser's, then require them everywhere.
-      as_owner "$bindir/psql" -h "$dir" -p "$port" -U postgres -d postgres -qtA -v ON_ERROR_STOP=1 \
-        -v password="$(cat "$password_file")" <<'SQL' >/dev/null
+      # The password goes through the environment, never the command line (ps shows that).
+      AR_SUPERUSER_PASSWORD=$(cat "$password_file") as_owner \
+        "$bindir/psql" -h "$dir" -p "$port" -U postgres -d postgres -qtA -v ON_ERROR_STOP=1 <<'SQL' >/dev/null
+\getenv password AR_SUPERUSER_PASSWORD
 SELECT format('ALTER ROLE postgres PASSWORD %L', :'password') \gexec
 SQL
       as_owner sh -c "printf '%s\n' 'local all all scram-sha-256' 'host all all 127.0.0.1/32 scram-sha-256' \

@@ -21,8 +21,13 @@ db_url="${base%/*}/$database$query"
 for service in "${services[@]}"; do
   role="ar_$service"
   password_var="AR_${service^^}_DB_PASSWORD"
-  password=${!password_var:-}
-  psql "$db_url" -v ON_ERROR_STOP=1 -qtA -v role="$role" -v schema="$service" -v password="$password" <<'SQL'
+  # The password goes through the environment, never the command line (ps shows that).
+  AR_ROLE_PASSWORD=${!password_var:-} psql "$db_url" -v ON_ERROR_STOP=1 -qtA -v role="$role" -v schema="$service" <<'SQL'
+\getenv password AR_ROLE_PASSWORD
+\if :{?password}
+\else
+\set password ''
+\endif
 SELECT format('CREATE ROLE %I LOGIN', :'role') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \gexec
 SELECT format('ALTER ROLE %I PASSWORD %L', :'role', :'password') WHERE :'password' <> '' \gexec
 SELECT format('CREATE SCHEMA %I AUTHORIZATION %I', :'schema', :'role')

@@ -41,6 +41,7 @@ PGPASSWORD=$(password_for postgres)
 export PGPASSWORD
 "$here/postgres.sh" start "$pg_dir" "$port" "$secrets/postgres.password"
 for service in "${services[@]}"; do
-  export "AR_${service^^}_DB_PASSWORD=$(password_for "ar_$service")"
+  password=$(password_for "ar_$service")
+  export "AR_${service^^}_DB_PASSWORD=$password"
 done
 "$here/provision-database.sh" "postgresql://postgres@127.0.0.1:$port/postgres" ar

@@ -42,7 +42,8 @@ export AR_KEYS_DIR="$data/keys"
 export AR_GATEWAY_PORT="$gateway_port"
 for service in "${services[@]}" gateway; do
   upper=$(echo "$service" | tr '[:lower:]' '[:upper:]')
-  export "AR_${upper}_DATABASE_URL=postgresql://ar_$service:$(cat "$data/secrets/ar_$service.password")@127.0.0.1:$pg_port/ar"
+  password=$(cat "$data/secrets/ar_$service.password")
+  export "AR_${upper}_DATABASE_URL=postgresql://ar_$service:$password@127.0.0.1:$pg_port/ar"
 done
 for service in "${services[@]}"; do
   "$bin/$service-service" >> "$logs/$service.log" 2>&1 &

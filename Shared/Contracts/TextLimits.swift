@@ -1,5 +1,6 @@
-/// The longest text each kind of field accepts, in characters: the one table the
-/// services check and `docs/openapi.json` documents as `maxLength` (a test compares them).
+/// The longest text each kind of field accepts, in Unicode code points (what JSON Schema's
+/// `maxLength` counts; a character built of many combining marks counts each): the one
+/// table the services check and `docs/openapi.json` documents (a test compares them).
 public enum TextLimit {
     public static let name = 200
     public static let email = 254
@@ -18,7 +19,7 @@ public enum TextLimit {
 
     /// Refuses `value` when longer than `limit` characters, naming the field.
     public static func check(_ value: String?, _ limit: Int, field: String) throws(ErrorBody) {
-        guard let value, value.count > limit else { return }
+        guard let value, value.unicodeScalars.count > limit else { return }
         throw .invalidArgument("\(field) is at most \(limit) characters", field: field)
     }
 

@@ -324,19 +324,28 @@ private final class SubscriberLoop {
         guard let connection, let seq = event.envelope.seq else { return }
         do {
             let envelopeText = String(decoding: event.envelope.jsonBytes(), as: UTF8.self)
-            try connection.withTransaction {
-                try connection.execute("""
-                    INSERT INTO dead_letter (publisher, seq, type, envelope, body, error, attempts)
-                    VALUES (\(publisher), \(seq), \(event.envelope.type), \(envelopeText), \(event.body), \(error), \(attempts))
-                    ON CONFLICT (publisher, seq) DO NOTHING
-                    """)
-                try connection.execute("""
+            let moved = try connection.withTransaction {
+                let moved = try connection.execute("""
                     UPDATE consumer_offset SET last_seq = \(seq), updated_at = now(), state = 'ok', failing_seq = NULL,
                         failing_type = NULL, last_error = NULL, attempts = 0
                     WHERE publisher = \(publisher) AND last_seq = \(seq - 1)
                     """)
+                if moved == 1 {
+                    try connection.execute("""
+                        INSERT INTO dead_letter (publisher, seq, type, envelope, body, error, attempts)
+                        VALUES (\(publisher), \(seq), \(event.envelope.type), \(envelopeText), \(event.body),
+                                \(String(error.prefix(2_000))), \(attempts))
+                        ON CONFLICT (publisher, seq) DO NOTHING
+                        """)
+                }
+                return moved
             }
-            applied = max(applied, seq)
+            guard moved == 1 else {  // the events before it are not in yet: nothing set aside
+                retryNotBefore = Date().addingTimeInterval(1)
+                needsReplay = true
+                return
+            }
+            applied = seq
             failingSeq = nil
             attempts = 0
             Counter(label: "ar_events_dead_lettered_total", dimensions: [("publisher", publisher)]).increment()
@@ -362,7 +371,7 @@ private final class SubscriberLoop {
     }
 
     private func recordTrouble(state: String, seq: Int64, type: String?, error: String) {
-        try? connection?.execute("""
+        recordState("""
             UPDATE consumer_offset SET state = \(state), failing_seq = \(seq), failing_type = \(type),
                 last_error = \(String(error.prefix(2_000))), attempts = \(attempts)
             WHERE publisher = \(publisher)
@@ -373,10 +382,20 @@ private final class SubscriberLoop {
         failingSeq = nil
         attempts = 0
         Gauge(label: "ar_subscription_failed", dimensions: [("publisher", publisher)]).record(0)
-        try? connection?.execute("""
+        recordState("""
             UPDATE consumer_offset SET state = 'ok', failing_seq = NULL, failing_type = NULL, last_error = NULL, attempts = 0
             WHERE publisher = \(publisher)
             """)
+    }
+
+    /// Writes the subscription's state for health; a failure is logged (the state is a
+    /// report, the offset is what counts).
+    private func recordState(_ statement: PostgresQuery) {
+        do {
+            try connection?.execute(statement)
+        } catch {
+            logger.error("cannot record the subscription's state", metadata: ["publisher": "\(publisher)", "error": "\(error)"])
+        }
     }
 
     /// Tells the publisher how far this subscription has applied, when that changed (and

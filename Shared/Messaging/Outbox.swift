@@ -70,18 +70,29 @@ public struct Outbox: Sendable {
         try connection.query("SELECT last_seq FROM outbox_sequence").single(Int64.self)
     }
 
-    /// Sequenced events with `seq >= fromSeq`, in order, at most `limit`.
-    public func events(from fromSeq: Int64, limit: Int, on connection: PostgresConnection) throws -> [StoredEvent] {
-        try connection.query("""
+    /// A replay page holds at most this many bytes of events (at least one event), so that
+    /// the reply, JSON-escaped once more, stays well under `MessagingLimits.maximumMessageBytes`.
+    public static let replayPageBytes = Int(MessagingLimits.maximumMessageBytes / 4)
+
+    /// Sequenced events with `seq >= fromSeq`, in order, at most `limit` and at most about
+    /// `maxBytes` of envelope and body text (always at least one).
+    public func events(from fromSeq: Int64, limit: Int, maxBytes: Int = .max,
+                       on connection: PostgresConnection) throws -> [StoredEvent] {
+        var events: [StoredEvent] = []
+        var bytes = 0
+        for row in try connection.query("""
             SELECT seq, envelope, body FROM outbox
             WHERE seq >= \(fromSeq) ORDER BY seq LIMIT \(limit)
-            """).map { row in
+            """) {
             let (seq, envelopeText, body) = try row.decode((Int64, String, String).self)
+            bytes += envelopeText.utf8.count + body.utf8.count
+            if !events.isEmpty && bytes > maxBytes { break }
             var envelope = try Envelope(jsonBytes: Array(envelopeText.utf8))
             envelope.seq = seq
             envelope.publisher = publisher
-            return StoredEvent(envelope: envelope, body: body)
+            events.append(StoredEvent(envelope: envelope, body: body))
         }
+        return events
     }
 
     /// Answers `events.replay`.
@@ -91,18 +102,22 @@ public struct Outbox: Sendable {
             throw ErrorBody.invalidArgument("limit must be between 1 and 5000", field: "limit")
         }
         return try connection.withTransaction(isolation: .repeatableRead) {
-            let events = try self.events(from: request.fromSeq, limit: request.limit, on: connection)
+            let events = try self.events(from: request.fromSeq, limit: request.limit, maxBytes: Self.replayPageBytes,
+                                         on: connection)
+            let lastSeq = try latestSeq(on: connection)
+            // With nothing retained, the oldest that could come is the next one.
             let oldest = try connection.query("SELECT min(seq) FROM outbox WHERE seq IS NOT NULL").single(Int64?.self)
-            return EventsReplayReply(events: events, lastSeq: try latestSeq(on: connection), oldestRetainedSeq: oldest)
+                ?? lastSeq + 1
+            return EventsReplayReply(events: events, lastSeq: lastSeq, oldestRetainedSeq: oldest)
         }
     }
 
-    /// Records how far a consumer has applied (it never moves back).
+    /// Records how far a consumer has applied, as it says: a lower position than before
+    /// (its database restored, its offset reset) keeps more events, which is the safe side.
     public func acknowledge(consumer: String, appliedSeq: Int64, on connection: PostgresConnection) throws {
         try connection.execute("""
             INSERT INTO consumer_position (consumer, acked_seq) VALUES (\(consumer), \(appliedSeq))
-            ON CONFLICT (consumer) DO UPDATE
-            SET acked_seq = greatest(consumer_position.acked_seq, excluded.acked_seq), updated_at = now()
+            ON CONFLICT (consumer) DO UPDATE SET acked_seq = excluded.acked_seq, updated_at = now()
             """)
     }
 
@@ -114,10 +129,17 @@ public struct Outbox: Sendable {
     public func purge(olderThan retention: TimeInterval, maximumAge: TimeInterval, on connection: PostgresConnection) throws -> Int {
         let cutoff = Date().addingTimeInterval(-retention)
         let hardCutoff = Date().addingTimeInterval(-maximumAge)
-        return try connection.execute("""
-            DELETE FROM outbox WHERE seq IS NOT NULL AND (
-                (sequenced_at < \(cutoff) AND seq <= coalesce((SELECT min(acked_seq) FROM consumer_position), seq))
-                OR sequenced_at < \(hardCutoff))
-            """)
+        var deleted = 0
+        while true {  // in batches: a long backlog never becomes one statement past its timeout
+            let batch = try connection.execute("""
+                DELETE FROM outbox WHERE id IN (
+                    SELECT id FROM outbox WHERE seq IS NOT NULL AND (
+                        (sequenced_at < \(cutoff) AND seq <= coalesce((SELECT min(acked_seq) FROM consumer_position), seq))
+                        OR sequenced_at < \(hardCutoff))
+                    ORDER BY seq LIMIT 10000)
+                """)
+            deleted += batch
+            if batch < 10_000 { return deleted }
+        }
     }
 }

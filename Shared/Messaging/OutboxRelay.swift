@@ -120,10 +120,9 @@ private struct RelayLoop {
                     nextHeartbeat = Date().addingTimeInterval(configuration.heartbeatSeconds)
                 }
                 if Date() >= nextPurge {
-                    try outbox.purge(olderThan: configuration.retentionSeconds, maximumAge: configuration.maximumAgeSeconds,
-                                     on: connection)
-                    runLeaderJobs(on: connection)
+                    // Scheduled first: a purge that fails is not retried in a tight loop.
                     nextPurge = Date().addingTimeInterval(configuration.jobIntervalSeconds)
+                    runLeaderJobs(on: connection)
                 }
                 let untilHeartbeat = Int32(max(1, nextHeartbeat.timeIntervalSinceNow * 1_000))
                 _ = try connection.waitForNotifications(timeoutMilliseconds: min(configuration.tickMilliseconds, untilHeartbeat))
@@ -138,7 +137,11 @@ private struct RelayLoop {
     /// Runs each job in its own transaction; one failing job is logged and does not stop
     /// the others or the relay.
     private func runLeaderJobs(on connection: PostgresConnection) {
-        for job in configuration.leaderJobs {
+        let purge = LeaderJob("purge published events") { [configuration] connection in
+            try configuration.outbox.purge(olderThan: configuration.retentionSeconds,
+                                           maximumAge: configuration.maximumAgeSeconds, on: connection)
+        }
+        for job in [purge] + configuration.leaderJobs {
             do {
                 let affected = try connection.withTransaction { try job.run(connection) }
                 if affected > 0 {

@@ -13,7 +13,7 @@ struct DeadLetters: Sendable {
     func register(in handlers: inout HandlerRegistry) {
         handlers.query(MessagingType.deadLettersList, Empty.self) { _, context in
             DeadLetterList(items: try context.connection.query("""
-                SELECT id, publisher, seq, type, error, attempts, created_at FROM dead_letter ORDER BY id
+                SELECT id, publisher, seq, type, error, attempts, created_at FROM dead_letter ORDER BY id LIMIT 500
                 """).map { row in
                 let (id, publisher, seq, type, error, attempts, created) = try row.decode(
                     (Int64, String, Int64, String, String, Int, Date).self)

@@ -36,6 +36,9 @@ public struct MeshKeys: Sendable {
         }
         let secret = try key("\(identity.environmentPrefix)_SECRET_KEY", file: "\(identity.rawValue).key",
                              directory: directory, secret: true, environment: environment)
+        guard Set(publicKeys.values).count == publicKeys.count else {
+            throw ConfigurationError("two executables have the same CURVE public key; each needs its own (gateway generate-keys)")
+        }
         let own = try CurveKeyPair(secretKey: secret)
         guard own.publicKey == publicKeys[identity] else {
             throw ConfigurationError("the \(identity.rawValue) secret key does not match its public key")

@@ -76,9 +76,12 @@ final class PoisonAndRetentionTests: XCTestCase {
         XCTAssertTrue(try fixture.waitUntil(seconds: 10) { try outbox.latestSeq(on: connection) == 6 })
         try outbox.acknowledge(consumer: "fast", appliedSeq: 6, on: connection)
         try outbox.acknowledge(consumer: "slow", appliedSeq: 2, on: connection)
-        try outbox.acknowledge(consumer: "slow", appliedSeq: 1, on: connection)  // never moves back
         XCTAssertEqual(try outbox.purge(olderThan: 0, maximumAge: 3_600, on: connection), 2, "only what both have")
         XCTAssertEqual(try connection.query("SELECT min(seq) FROM outbox").single(Int64.self), 3)
+        // A consumer whose position went back (its database restored) keeps more, never less.
+        try outbox.acknowledge(consumer: "slow", appliedSeq: 1, on: connection)
+        XCTAssertEqual(try connection.query("SELECT acked_seq FROM consumer_position WHERE consumer = 'slow'").single(Int64.self), 1)
+        XCTAssertEqual(try outbox.purge(olderThan: 0, maximumAge: 3_600, on: connection), 0)
         XCTAssertEqual(try outbox.purge(olderThan: 0, maximumAge: 0, on: connection), 4, "the hard maximum age purges anyway")
     }
 

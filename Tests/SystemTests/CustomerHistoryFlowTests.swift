@@ -63,7 +63,7 @@ final class CustomerHistoryFlowTests: XCTestCase {
     func testHealthReportsSchemaVersionsAndOffsets() async throws {
         let health = try await system.health("customer")
         XCTAssertEqual(health.service, "customer")
-        XCTAssertEqual(health.schemaVersions["messaging"], 2)
+        XCTAssertEqual(health.schemaVersions["messaging"], 3)
         XCTAssertEqual(health.schemaVersions["customer"], 2)
     }
 

@@ -73,6 +73,10 @@ final class SecurityTests: XCTestCase {
         let dumped = try await rawExchange(replay, endpoint: system.endpoint("customer"),
                                            security: .curveClient(try CurveKeyPair.generate(), serverKey: customerKey))
         XCTAssertNil(dumped, "events.replay answered an unknown key")
+        // The same request with the gateway's key is answered: the refusals above are the keys'.
+        let admitted = try await rawExchange(replay, endpoint: system.endpoint("customer"),
+                                             security: try system.keys(of: .gateway).client(to: .customer), milliseconds: 3_000)
+        XCTAssertNotNil(admitted, "a known key was not answered either")
         let emails = try await userEmails()
         XCTAssertFalse(emails.contains("mallory@evil.example"))
     }
@@ -356,12 +360,11 @@ final class SecurityTests: XCTestCase {
         }
         var latencies: [Double] = []
         var statuses: [Int] = []
-        while !finished.value {
+        while !finished.value {  // one call after another, as a person's page would
             let started = Date()
             let (status, _) = try await system.http("GET", "/api/v1/me")
             latencies.append(Date().timeIntervalSince(started) * 1_000)
             statuses.append(status)
-            try await Task.sleep(for: .milliseconds(20))
         }
         let floodStatuses = await flood.value
         XCTAssertEqual(floodStatuses.count, 2_000)
@@ -381,5 +384,19 @@ final class SecurityTests: XCTestCase {
             "-H", "Content-Type: application/json", "-d", body, "http://127.0.0.1:\(port)/api/v1/auth/login"], seconds: 30)
         XCTAssertEqual(status, 0, output)
         XCTAssertEqual(output, "200", "the owner was locked out by someone else's flood")
+    }
+
+    func testAnIdempotencyKeyBelongsToItsSender() async throws {
+        let admin = try await system.signedInUser("admin")
+        let key = ["Idempotency-Key": "shared-key-1"]
+        let mine = try await system.http("POST", "/api/v1/customers", json: #"{"display_name": "Owner's Co"}"#, headers: key)
+        let theirs = try await system.http("POST", "/api/v1/customers", json: #"{"display_name": "Admin's Co"}"#, headers: key,
+                                           as: .token(admin.token))
+        XCTAssertEqual(mine.status, 201)
+        XCTAssertEqual(theirs.status, 201, "another user's key was read or burnt: \(String(decoding: theirs.body, as: UTF8.self))")
+        XCTAssertEqual(try system.json(theirs.body)["display_name"] as? String, "Admin's Co")
+        let again = try await system.http("POST", "/api/v1/customers", json: #"{"display_name": "Owner's Co"}"#, headers: key)
+        XCTAssertEqual(try system.json(again.body)["id"] as? String, try system.json(mine.body)["id"] as? String,
+                       "the owner's retry returns the owner's first reply")
     }
 }

@@ -39,11 +39,19 @@ struct HealthRoutes {
             var services: [String: ServiceHealth] = [:]
             var problems: [String] = []
             for await (service, health) in group {
-                services[service.rawValue] = ServiceHealth(reachable: health != nil, health: health)
+                // /health is public: no error text (it may quote data); operators read it in
+                // the service's log and the dead-letter list.
+                var shown = health
+                shown?.subscriptions = health?.subscriptions.map { subscription in
+                    var subscription = subscription
+                    subscription.lastError = nil
+                    return subscription
+                } ?? []
+                services[service.rawValue] = ServiceHealth(reachable: health != nil, health: shown)
                 if health == nil { problems.append("\(service.rawValue) does not answer") }
                 for subscription in health?.subscriptions ?? [] where subscription.state != "ok" {
                     problems.append("\(service.rawValue): \(subscription.publisher) events \(subscription.state) at seq "
-                                    + "\(subscription.failingSeq.map(String.init) ?? "?"): \(subscription.lastError ?? "")")
+                                    + "\(subscription.failingSeq.map(String.init) ?? "?") (\(subscription.failingType ?? "?"))")
                 }
             }
             let status = services.values.allSatisfy(\.reachable) ? (problems.isEmpty ? "ok" : "degraded") : "unavailable"
