@@ -33,7 +33,7 @@ public final class CommandServer: Sendable {
         /// Workers of the slow lane (only started when some handler is on it).
         public var slowWorkerCount: Int = 1
         /// Slow requests that may wait for a slow worker before more are refused.
-        public var slowQueueLimit: Int32 = 8
+        public var slowQueueLimit: Int32 = 4
 
         public init(endpoint: String, databaseURL: String, workerCount: Int = 4, outbox: Outbox? = nil,
                     security: SocketSecurity = .none) {

@@ -56,7 +56,7 @@ struct AuthRoutes {
     func signIn(_ login: Login, from address: String) async throws -> LoginResult {
         try limiter.admit(address)
         let outcome = try await clients[.gateway].command(IdentityMessages.login, LoginAttempt(login: login, clientAddress: address),
-                                                          as: LoginOutcome.self, timeout: .seconds(5))
+                                                          as: LoginOutcome.self, timeout: .seconds(10))
         if outcome.needsTotpCode {
             throw ErrorBody(.unauthenticated, "enter the one-time code from your authenticator app", details: ["totp_code": "required"])
         }
