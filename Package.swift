@@ -43,6 +43,7 @@ let package = Package(
                 "ZMQ", "Postgres", "Contracts", "Threading",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Shared/Messaging",
             resources: [.copy("Migrations")]),

@@ -29,3 +29,36 @@ public struct PageCursor: Hashable, Sendable {
         return PageCursor(createdAt: date, id: id)
     }
 }
+
+/// One page of a newest-first keyset list — the one paging mechanism of every store: the
+/// clamped limit, the position to continue after (from an opaque cursor, or a 400 naming
+/// `cursor`), and, from the rows fetched (`fetchLimit`, one more than the page), the page
+/// and the cursor of the next one.
+public struct KeysetPage: Sendable {
+    public static let maximumLimit = 500
+
+    public let limit: Int
+    public let after: PageCursor?
+
+    public init(limit: Int, cursor: String?) throws(ErrorBody) {
+        self.limit = min(max(limit, 1), Self.maximumLimit)
+        guard let cursor else {
+            after = nil
+            return
+        }
+        guard let decoded = PageCursor.decode(cursor) else {
+            throw .invalidArgument("cursor is not one this API returned", field: "cursor")
+        }
+        after = decoded
+    }
+
+    /// How many rows to fetch: one more than the page, to know whether another follows.
+    public var fetchLimit: Int { limit + 1 }
+
+    /// The page's items and the next page's cursor (nil on the last page).
+    public func page<Item>(_ rows: [Item], position: (Item) -> PageCursor) -> (items: [Item], nextCursor: String?) {
+        guard rows.count > limit else { return (rows, nil) }
+        let items = Array(rows.prefix(limit))
+        return (items, items.last.map { position($0).encoded })
+    }
+}

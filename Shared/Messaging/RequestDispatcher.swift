@@ -1,4 +1,5 @@
 import Contracts
+import Crypto
 import Foundation
 import Logging
 import Metrics
@@ -114,7 +115,7 @@ final class RequestDispatcher {
     private func runCommand(_ message: Message, _ entry: HandlerRegistry.Entry, _ context: HandlerContext) throws -> (ReplyStatus, [UInt8]) {
         let connection = context.connection
         let record = try IdempotencyRecordKey(message.envelope)
-        let requestHash = fingerprint(Array(message.envelope.type.utf8), message.body)
+        let requestHash = IdempotencyRecordKey.requestHash(type: message.envelope.type, body: message.body)
         do {
             return try connection.withTransaction {
                 if let stored = try storedReply(record, requestHash: requestHash, on: connection) { return stored }
@@ -201,7 +202,16 @@ final class RequestDispatcher {
 
 /// Where a command's idempotency record is kept: its key, scoped to the actor that sent it
 /// and to the command type, so one caller can neither read nor burn another's keys.
+/// The request is recognised by its SHA-256 fingerprint (type and body).
 struct IdempotencyRecordKey {
+    /// `sha256:` and the hex digest of the type, a NUL, and the body.
+    static func requestHash(type: String, body: [UInt8]) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Array(type.utf8) + [0])
+        hasher.update(data: body)
+        return "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
     /// Keys are at most this long (an HTTP `Idempotency-Key` is echoed into it).
     static let maximumKeyLength = 255
 

@@ -31,3 +31,26 @@ final class ContractJSONTests: XCTestCase {
         }
     }
 }
+
+final class KeysetPageTests: XCTestCase {
+    private struct Row { let at: Date; let id: UUID }
+
+    func testAPageTrimsTheExtraRowAndPointsAfterItsLastItem() throws {
+        let rows = (0..<4).map { Row(at: Date(timeIntervalSince1970: Double(100 - $0)), id: UUID()) }
+        let paging = try KeysetPage(limit: 3, cursor: nil)
+        XCTAssertEqual(paging.fetchLimit, 4)
+        let page = paging.page(rows) { PageCursor(createdAt: $0.at, id: $0.id) }
+        XCTAssertEqual(page.items.map(\.id), rows.prefix(3).map(\.id))
+        let next = try KeysetPage(limit: 3, cursor: page.nextCursor)
+        XCTAssertEqual(next.after, PageCursor(createdAt: rows[2].at, id: rows[2].id))
+        XCTAssertNil(paging.page(Array(rows.prefix(3))) { PageCursor(createdAt: $0.at, id: $0.id) }.nextCursor, "the last page")
+    }
+
+    func testLimitsAreClampedAndAForeignCursorIsRefusedByName() {
+        XCTAssertEqual(try KeysetPage(limit: 0, cursor: nil).limit, 1)
+        XCTAssertEqual(try KeysetPage(limit: 10_000, cursor: nil).limit, KeysetPage.maximumLimit)
+        XCTAssertThrowsError(try KeysetPage(limit: 10, cursor: "not-a-cursor")) {
+            XCTAssertEqual(($0 as? ErrorBody)?.details.keys.first, "cursor")
+        }
+    }
+}

@@ -14,9 +14,10 @@ import ZMQ
 /// The real executables, started as processes against a fresh database in the test
 /// PostgreSQL, each service with its own role, on free loopback ports.
 final class RunningSystem {
-    static let services = ["customer", "invoice", "payments", "communications", "history"]
+    /// The back-end services, from the one list (`ServiceName`).
+    static let services = ServiceName.allCases.filter { $0 != .gateway }.map(\.rawValue)
     /// Every role with its own database schema (the gateway's identity service included).
-    static let schemaOwners = services + ["gateway"]
+    static let schemaOwners = ServiceName.allCases.map(\.rawValue)
 
     let database: String
     let context: ZMQContext

@@ -38,23 +38,17 @@ struct CustomerStore {
 
     /// Newest first; `query` matches name, company, number, email or phone.
     func list(_ request: ListCustomers) throws -> CustomerPage {
-        let limit = min(max(request.limit, 1), 500)
+        let paging = try KeysetPage(limit: request.limit, cursor: request.cursor)
         let pattern = request.query?.trimmedOrNil.map { "%" + escapeLike($0) + "%" }
-        var after: (Date, CustomerID)?
-        if let cursor = request.cursor {
-            guard let decoded = PageCursor.decode(cursor) else {
-                throw ErrorBody.invalidArgument("cursor is not one this API returned", field: "cursor")
-            }
-            after = (decoded.createdAt, CustomerID(decoded.id))
-        }
+        let after = paging.after
         let rows = try connection.query("""
             SELECT \(sql: Self.columns) FROM customers
             WHERE (\(pattern)::text IS NULL OR display_name ILIKE \(pattern) OR company ILIKE \(pattern)
                    OR customer_number ILIKE \(pattern) OR email ILIKE \(pattern) OR phone ILIKE \(pattern))
               AND (\(request.assignedTo)::uuid IS NULL OR specialist_id = \(request.assignedTo))
-              AND (\(after?.0)::timestamptz IS NULL OR (created_at, id) < (\(after?.0), \(after?.1)))
+              AND (\(after?.createdAt)::timestamptz IS NULL OR (created_at, id) < (\(after?.createdAt), \(after?.id)))
             ORDER BY created_at DESC, id DESC
-            LIMIT \(limit + 1)
+            LIMIT \(paging.fetchLimit)
             """)
         let total = try connection.query("""
             SELECT count(*) FROM customers
@@ -62,13 +56,8 @@ struct CustomerStore {
                    OR customer_number ILIKE \(pattern) OR email ILIKE \(pattern) OR phone ILIKE \(pattern))
               AND (\(request.assignedTo)::uuid IS NULL OR specialist_id = \(request.assignedTo))
             """).single(Int.self)
-        var items = try rows.map(Self.record)
-        var next: String?
-        if items.count > limit {
-            items.removeLast()
-            if let last = items.last { next = PageCursor(createdAt: last.createdAt, id: last.id.uuid).encoded }
-        }
-        return CustomerPage(items: items, nextCursor: next, total: total)
+        let page = paging.page(try rows.map(Self.record)) { PageCursor(createdAt: $0.createdAt, id: $0.id.uuid) }
+        return CustomerPage(items: page.items, nextCursor: page.nextCursor, total: total)
     }
 
     private static func record(_ row: PostgresRow) throws -> CustomerRecord {

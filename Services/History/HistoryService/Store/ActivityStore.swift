@@ -18,14 +18,8 @@ struct ActivityStore {
     }
 
     func list(_ request: ListActivities) throws -> ActivityPage {
-        let limit = min(max(request.limit, 1), 500)
-        var after: PageCursor?
-        if let cursor = request.cursor {
-            guard let decoded = PageCursor.decode(cursor) else {
-                throw ErrorBody.invalidArgument("cursor is not one this API returned", field: "cursor")
-            }
-            after = decoded
-        }
+        let paging = try KeysetPage(limit: request.limit, cursor: request.cursor)
+        let after = paging.after
         let category = request.category == "all" ? nil : request.category
         let rows = try connection.query("""
             SELECT id, customer_id, category, type, summary, occurred_at, actor FROM activities
@@ -33,20 +27,16 @@ struct ActivityStore {
               AND (\(category)::text IS NULL OR category = \(category))
               AND (\(after?.createdAt)::timestamptz IS NULL OR (occurred_at, id) < (\(after?.createdAt), \(after?.id)))
             ORDER BY occurred_at DESC, id DESC
-            LIMIT \(limit + 1)
+            LIMIT \(paging.fetchLimit)
             """)
-        var items = try rows.map { row in
+        let items = try rows.map { row in
             let (id, customer, category, type, summary, occurredAt, actor) =
                 try row.decode((ActivityID, CustomerID, String, String, String, Date, PostgresJSON<Actor>?).self)
             return Activity(id: id, customerId: customer, category: category, type: type, summary: summary,
                             occurredAt: occurredAt, actor: actor?.value)
         }
-        var next: String?
-        if items.count > limit {
-            items.removeLast()
-            if let last = items.last { next = PageCursor(createdAt: last.occurredAt, id: last.id.uuid).encoded }
-        }
-        return ActivityPage(items: items, nextCursor: next)
+        let page = paging.page(items) { PageCursor(createdAt: $0.occurredAt, id: $0.id.uuid) }
+        return ActivityPage(items: page.items, nextCursor: page.nextCursor)
     }
 }
 
