@@ -84,7 +84,18 @@ private final class SubscriberLoop {
     let stopping: StopFlag
     let logger: Logger
 
-    private var connection: PostgresConnection?
+    /// The subscriber's database: each new connection makes sure the offset row exists
+    /// and reads where to go on from.
+    private lazy var link = DatabaseLink(url: configuration.databaseURL, logger: logger, retrySeconds: 0.5) { [unowned self] fresh in
+        try fresh.execute("""
+            INSERT INTO consumer_offset (publisher, last_seq) VALUES (\(publisher), 0)
+            ON CONFLICT (publisher) DO NOTHING
+            """)
+        applied = try fresh.query("SELECT last_seq FROM consumer_offset WHERE publisher = \(publisher)").single(Int64.self)
+        needsReplay = true
+    }
+    /// The open connection, if there is one (`ensureDatabase` opens it).
+    private var connection: PostgresConnection? { link.isConnected ? try? link.connection() : nil }
     private var applied: Int64 = 0
     private var announced: Int64 = 0
     private var early: [Int64: StoredEvent] = [:]
@@ -155,21 +166,7 @@ private final class SubscriberLoop {
     }
 
     private func ensureDatabase() -> Bool {
-        if connection != nil { return true }
-        do {
-            let fresh = try PostgresConnection(url: configuration.databaseURL, logger: logger)
-            try fresh.execute("""
-                INSERT INTO consumer_offset (publisher, last_seq) VALUES (\(publisher), 0)
-                ON CONFLICT (publisher) DO NOTHING
-                """)
-            applied = try fresh.query("SELECT last_seq FROM consumer_offset WHERE publisher = \(publisher)").single(Int64.self)
-            connection = fresh
-            needsReplay = true
-            return true
-        } catch {
-            logger.error("subscriber cannot reach its database", metadata: ["publisher": "\(publisher)", "error": "\(error)"])
-            return false
-        }
+        (try? link.connection()) != nil
     }
 
     /// Reads what the socket holds now (up to a batch) into the early buffer.
@@ -290,10 +287,7 @@ private final class SubscriberLoop {
             }
             logger.error("applying events failed; will retry", metadata: [
                 "publisher": "\(publisher)", "from_seq": "\(applied + 1)", "error": "\(error)"])
-            if (error as? PostgresError)?.isConnectionProblem == true {
-                connection.close()
-                self.connection = nil
-            }
+            link.failed(error)
             return .databaseFailed(error)
         }
     }

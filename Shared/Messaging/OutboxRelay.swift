@@ -89,26 +89,24 @@ private struct RelayLoop {
     }
 
     func run() {
-        var connection: PostgresConnection?
+        let channel = outbox.channel
+        let link = DatabaseLink(url: configuration.databaseURL, logger: logger, retrySeconds: 0.5) { try $0.listen(channel) }
+        var leaderSession: ObjectIdentifier?  // the advisory lock belongs to one session
         var isLeader = false
         var lastPublished: Int64 = 0
         var nextHeartbeat = Date()
         var nextPurge = Date()
         while !stopping.isStopped {
             do {
-                if connection == nil {
-                    let fresh = try PostgresConnection(url: configuration.databaseURL, logger: logger)
-                    try fresh.listen(outbox.channel)
-                    connection = fresh
-                    isLeader = false
-                }
-                guard let connection else { continue }
+                let connection = try link.connection()
+                if leaderSession != ObjectIdentifier(connection) { isLeader = false }
                 if !isLeader {
                     isLeader = try connection.tryAdvisoryLock(leaderLockKey)
                     guard isLeader else {
                         _ = try connection.waitForNotifications(timeoutMilliseconds: 1_000)
                         continue
                     }
+                    leaderSession = ObjectIdentifier(connection)
                     // Live subscribers only need what comes next; anyone behind replays.
                     lastPublished = try outbox.latestSeq(on: connection)
                     logger.info("relay is the leader", metadata: ["publisher": "\(outbox.publisher)", "seq": "\(lastPublished)"])
@@ -127,8 +125,10 @@ private struct RelayLoop {
                 let untilHeartbeat = Int32(max(1, nextHeartbeat.timeIntervalSinceNow * 1_000))
                 _ = try connection.waitForNotifications(timeoutMilliseconds: min(configuration.tickMilliseconds, untilHeartbeat))
             } catch {
-                logger.error("relay error; retrying", metadata: ["publisher": "\(outbox.publisher)", "error": "\(error)"])
-                if let broken = connection, (error as? PostgresError)?.kind == .connectionLost { broken.close() ; connection = nil }
+                if !(error is ErrorBody) {  // an unreachable database is logged by the link
+                    logger.error("relay error; retrying", metadata: ["publisher": "\(outbox.publisher)", "error": "\(error)"])
+                }
+                link.failed(error)
                 Thread.sleep(forTimeInterval: 0.2)
             }
         }

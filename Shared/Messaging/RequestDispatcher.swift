@@ -15,20 +15,18 @@ import ZMQ
 final class RequestDispatcher {
     private let registry: HandlerRegistry
     private let outbox: Outbox?
-    private let databaseURL: String
     /// Whether connections are authenticated: every request must then carry its caller.
     private let authenticated: Bool
     private let logger: Logger
-    private var connection: PostgresConnection?
-    private var nextConnectAttempt = Date.distantPast
+    private let link: DatabaseLink
 
     init(registry: HandlerRegistry, outbox: Outbox?, databaseURL: String, authenticated: Bool, logger: Logger) {
         self.registry = registry
         self.outbox = outbox
-        self.databaseURL = databaseURL
         self.authenticated = authenticated
         self.logger = logger
-        _ = try? database()
+        link = DatabaseLink(url: databaseURL, logger: logger)
+        _ = try? link.connection()
     }
 
     /// The reply frames for `frames` = `[routing id, caller, envelope, body]` (the caller
@@ -71,7 +69,7 @@ final class RequestDispatcher {
                 throw ErrorBody.invalidArgument("unknown message type \(message.envelope.type)")
             }
             let caller = try authorize(&message.envelope, callerName: callerName, callers: entry.callers)
-            let connection = try database()
+            let connection = try link.connection()
             let context = HandlerContext(connection: connection, envelope: message.envelope, caller: caller,
                                          logger: logger, outbox: outbox)
             switch entry.kind {
@@ -83,6 +81,7 @@ final class RequestDispatcher {
                 return (.ok, try entry.handler(message, context))
             }
         } catch {
+            link.failed(error)
             return (.error, encodeError(error, type: message.envelope.type))
         }
     }
@@ -182,21 +181,6 @@ final class RequestDispatcher {
             body = .internal("internal error while handling \(type)")
         }
         return (try? ContractJSON.encode(body)) ?? Array(#"{"code":"internal","message":"internal error","details":{}}"#.utf8)
-    }
-
-    /// The worker's connection, (re)connecting at most once a second while the database is down.
-    private func database() throws -> PostgresConnection {
-        if let connection { return connection }
-        guard Date() >= nextConnectAttempt else { throw ErrorBody.unavailable("the database is unavailable") }
-        do {
-            let connection = try PostgresConnection(url: databaseURL, logger: logger)
-            self.connection = connection
-            return connection
-        } catch {
-            nextConnectAttempt = Date().addingTimeInterval(1)
-            logger.error("cannot connect to PostgreSQL", metadata: ["error": "\(error)"])
-            throw ErrorBody.unavailable("the database is unavailable")
-        }
     }
 }
 
