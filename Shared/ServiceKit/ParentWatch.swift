@@ -5,7 +5,7 @@ import Logging
 /// set it), this process exits as soon as that parent is gone, so a crashed test run
 /// leaves no services behind holding ports.
 public enum ParentWatch {
-    public static func start(environment: Environment = Environment(), logger: Logger) {
+    public static func start(environment: Environment, logger: Logger) {
         guard let text = Int32(environment.string("AR_EXIT_WITH_PARENT", default: "")), text > 1 else { return }
         let parent = text
         let thread = Thread {

@@ -24,7 +24,7 @@ extension ServiceName {
 public struct ServiceDirectory: Sendable {
     private let environment: Environment
 
-    public init(environment: Environment = Environment()) { self.environment = environment }
+    public init(environment: Environment) { self.environment = environment }
 
     public func commandEndpoint(_ service: ServiceName) -> String {
         environment.string("\(service.environmentPrefix)_ENDPOINT", default: "tcp://127.0.0.1:\(7100 + service.portOffset)")

@@ -11,45 +11,28 @@ import ZMQ
 /// serves commands and queries, relays its outbox, and applies the events it subscribes
 /// to, until graceful shutdown (SIGTERM/SIGINT), when it stops each part in order.
 ///
-/// Configuration (environment): `AR_<SERVICE>_DATABASE_URL` (default
-/// `postgresql://ar_<service>@127.0.0.1:54320/ar`), `AR_<SERVICE>_WORKERS` (default 4),
-/// `AR_<SERVICE>_SLOW_WORKERS` (default 1: the workers of slow handlers such as bcrypt),
-/// `AR_OUTBOX_RETENTION_DAYS` (default 7), `AR_IDEMPOTENCY_RETENTION_HOURS` (default 48),
-/// `AR_LEADER_JOB_INTERVAL_SECONDS` (default 60), and the endpoints of `ServiceDirectory`.
+/// Its settings come read once, in `ServiceConfiguration`.
 public final class ServiceRuntime: Service {
     private let definition: ServiceDefinition
-    private let environment: Environment
+    private let configuration: ServiceConfiguration
     private let logger: Logger
 
-    public init(_ definition: ServiceDefinition, environment: Environment = Environment()) {
+    public init(_ definition: ServiceDefinition, configuration: ServiceConfiguration) {
         self.definition = definition
-        self.environment = environment
+        self.configuration = configuration
         self.logger = Logger(label: definition.name.rawValue)
-    }
-
-    /// The service's database URL, with its schema as the search path.
-    var databaseURL: String {
-        let name = definition.name
-        let url = environment.string("\(name.environmentPrefix)_DATABASE_URL",
-                                     default: "postgresql://ar_\(name.rawValue)@127.0.0.1:54320/ar")
-        return postgresURL(url, searchPath: name.rawValue)
     }
 
     public func run() async throws {
         let name = definition.name
-        let directory = ServiceDirectory(environment: environment)
-        let workers = try environment.int("\(name.environmentPrefix)_WORKERS", default: 4)
-        let retentionDays = try environment.int("AR_OUTBOX_RETENTION_DAYS", default: 7)
-        let maximumAgeDays = try environment.int("AR_OUTBOX_MAX_AGE_DAYS", default: 30)
-        let idempotencyHours = try environment.int("AR_IDEMPOTENCY_RETENTION_HOURS", default: 48)
-        let jobInterval = try environment.int("AR_LEADER_JOB_INTERVAL_SECONDS", default: 60)
-        let url = databaseURL
+        let directory = configuration.directory
+        let url = configuration.databaseURL
         let migrations = [try MessagingMigrations.load(), definition.migrations]
         try await onThread("migrate-\(name.rawValue)") { [logger] in
             try Self.migrateWhenReachable(url: url, schema: name.rawValue, sets: migrations, logger: logger)
         }
 
-        let keys = try MeshKeys.load(for: name, environment: environment)
+        let keys = configuration.keys
         let context = try ZMQContext()
         let (serverSecurity, authenticator) = try keys.server(on: context)
         let outbox = Outbox(publisher: name.rawValue)
@@ -60,15 +43,17 @@ public final class ServiceRuntime: Service {
         }
         DeadLetters(subscriptions: definition.subscriptions).register(in: &handlers)
         var serverConfiguration = CommandServer.Configuration(
-            endpoint: directory.commandBind(name), databaseURL: url, workerCount: workers, outbox: outbox, security: serverSecurity)
-        serverConfiguration.slowWorkerCount = try environment.int("\(name.environmentPrefix)_SLOW_WORKERS", default: 1)
+            endpoint: directory.commandBind(name), databaseURL: url, workerCount: configuration.workers, outbox: outbox,
+            security: serverSecurity)
+        serverConfiguration.slowWorkerCount = configuration.slowWorkers
         let server = try CommandServer(context: context, configuration: serverConfiguration, handlers: handlers, logger: logger)
         var relayConfiguration = OutboxRelay.Configuration(endpoint: directory.eventsBind(name), databaseURL: url, outbox: outbox,
                                                            security: serverSecurity)
-        relayConfiguration.retentionSeconds = Double(retentionDays) * 86_400
-        relayConfiguration.maximumAgeSeconds = Double(max(retentionDays, maximumAgeDays)) * 86_400
-        relayConfiguration.leaderJobs = [.purgeIdempotencyRecords(olderThan: idempotencyHours * 3600)] + definition.leaderJobs
-        relayConfiguration.jobIntervalSeconds = Double(max(1, jobInterval))
+        relayConfiguration.retentionSeconds = configuration.retentionSeconds
+        relayConfiguration.maximumAgeSeconds = configuration.maximumAgeSeconds
+        relayConfiguration.leaderJobs = [.purgeIdempotencyRecords(olderThan: configuration.idempotencyRetentionSeconds)]
+            + definition.leaderJobs
+        relayConfiguration.jobIntervalSeconds = configuration.leaderJobIntervalSeconds
         let relay = try OutboxRelay(context: context, configuration: relayConfiguration, logger: logger)
         let subscribers = definition.subscriptions.map { publisher, eventHandlers in
             EventSubscriber(context: context, configuration: .init(

@@ -49,12 +49,13 @@ public func buildGatewayRoutes(configuration: GatewayConfiguration, clients: Ser
 /// `gateway generate-keys --env` prints fresh ones as environment lines (compose).
 public enum GatewayMain {
     public static func run(arguments: [String] = CommandLine.arguments) async {
-        LogSetup.bootstrap()
+        let environment = ServiceKit.Environment()  // read once; everything below gets it from here
+        LogSetup.bootstrap(environment: environment)
         let logger = Logger(label: "gateway")
         do {
             let command = Array(arguments.dropFirst())
             if command.first == "bootstrap-owner" {
-                exit(try await OwnerBootstrap.run(environment: Environment()))
+                exit(try await OwnerBootstrap.run(environment: environment))
             }
             if command.first == "generate-keys", command.count == 2 {
                 if command[1] == "--env" {
@@ -65,13 +66,14 @@ public enum GatewayMain {
                 }
                 exit(0)
             }
-            ParentWatch.start(logger: logger)
+            ParentWatch.start(environment: environment, logger: logger)
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-            let configuration = try GatewayConfiguration()
-            let identity = ServiceRuntime(try IdentityService.definition())
-            let keys = try MeshKeys.load(for: .gateway, environment: Environment())
-            let clients = try ServiceClients(directory: configuration.directory, keys: keys, logger: logger)
+            let configuration = try GatewayConfiguration(environment: environment)
+            let identityConfiguration = try ServiceConfiguration(.gateway, environment: environment)
+            let identity = ServiceRuntime(try IdentityService.definition(environment: environment),
+                                          configuration: identityConfiguration)
+            let clients = try ServiceClients(directory: configuration.directory, keys: identityConfiguration.keys, logger: logger)
             defer { clients.shutdown() }
             let app = buildGatewayApplication(configuration: configuration, clients: clients, metrics: registry, logger: logger)
             logger.info("gateway listening", metadata: ["url": "http://\(configuration.host):\(configuration.port)"])

@@ -13,7 +13,7 @@ public struct GatewayConfiguration: Sendable {
     public var origin: SiteOrigin
     public var directory: ServiceDirectory
 
-    public init(environment: Environment = Environment()) throws {
+    public init(environment: Environment) throws {
         host = environment.string("AR_GATEWAY_HOST", default: "127.0.0.1")
         port = try environment.int("AR_GATEWAY_PORT", default: 8080)
         sectionTimeoutMilliseconds = try environment.int("AR_DETAILS_TIMEOUT_MS", default: 700)

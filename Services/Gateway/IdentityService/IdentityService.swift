@@ -9,7 +9,7 @@ import ServiceKit
 ///
 /// `AR_SESSION_IDLE_MINUTES` (default 120) and `AR_SESSION_MAX_HOURS` (default 12) bound sessions.
 public enum IdentityService {
-    public static func definition(environment: Environment = Environment()) throws -> ServiceDefinition {
+    public static func definition(environment: Environment) throws -> ServiceDefinition {
         var handlers = HandlerRegistry()
         IdentityHandlers(idleSeconds: try environment.int("AR_SESSION_IDLE_MINUTES", default: 120) * 60,
                          maximumSeconds: try environment.int("AR_SESSION_MAX_HOURS", default: 12) * 3600,
