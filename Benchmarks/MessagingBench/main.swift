@@ -1,6 +1,7 @@
 // `make bench`: messaging benchmarks on a throwaway PostgreSQL (fsync on).
 //   (a) no-op command round trip through CommandClient/CommandServer vs raw libzmq
 //   (b) events/s from outbox insert to subscriber-applied, and insert-to-applied latency at 500/s
+//   (c) the envelope's hand-written JSON against JSONEncoder/JSONDecoder
 import Contracts
 import Foundation
 import Logging
@@ -45,6 +46,14 @@ report.add("events_per_second", eventsPerSecond.applied, "1/s", "events/s insert
 let latency = try events.latency(rate: 500, count: 5_000)
 report.add("event_latency_p50_at_500", latency.p50, "ms", "insert→applied p50 at 500 events/s")
 report.add("event_latency_p99_at_500", latency.p99, "ms", "insert→applied p99 at 500 events/s (target <= 50)")
+
+let envelopes = try EnvelopeBenchmark(iterations: iterations).run()
+report.add("envelope_encode_us", envelopes.handEncode, "us", "envelope to JSON, hand-written")
+report.add("envelope_encode_jsonencoder_us", envelopes.foundationEncode, "us", "envelope to JSON, JSONEncoder")
+report.add("envelope_decode_us", envelopes.handDecode, "us", "envelope from JSON, hand-written")
+report.add("envelope_decode_jsondecoder_us", envelopes.foundationDecode, "us", "envelope from JSON, JSONDecoder")
+report.add("envelope_encode_speedup", envelopes.foundationEncode / envelopes.handEncode, "x",
+           "JSONEncoder / hand-written (the hand-written code stays only while > 1)")
 
 print(report.render())
 context.terminate()
