@@ -34,13 +34,15 @@ let package = Package(
         .target(name: "ZMQ", dependencies: ["CZeroMQ", "Threading"], path: "Shared/ZMQ"),
         .target(
             name: "Postgres",
-            dependencies: ["CLibPQ", "Contracts", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")],
             path: "Shared/Postgres"),
         .target(name: "Contracts", path: "Shared/Contracts"),
+        // How contract types (ids, instants, business dates, JSON) are stored in PostgreSQL.
+        .target(name: "PostgresContracts", dependencies: ["Postgres", "Contracts"], path: "Shared/PostgresContracts"),
         .target(
             name: "Messaging",
             dependencies: [
-                "ZMQ", "Postgres", "Contracts", "Threading",
+                "ZMQ", "Postgres", "PostgresContracts", "Contracts", "Threading",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -51,7 +53,7 @@ let package = Package(
         .target(
             name: "ServiceKit",
             dependencies: [
-                "Messaging", "Postgres", "Contracts", "ZMQ", "Threading",
+                "Messaging", "Postgres", "PostgresContracts", "Contracts", "ZMQ", "Threading",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -60,31 +62,31 @@ let package = Package(
 
         // Services: a library each (Domain, Store + Migrations, Handlers) and a tiny executable.
         .target(
-            name: "CustomerService", dependencies: ["ServiceKit", "Messaging", "Postgres", "Contracts"],
+            name: "CustomerService", dependencies: ["ServiceKit", "Messaging", "Postgres", "PostgresContracts", "Contracts"],
             path: "Services/Customer/CustomerService", resources: [.copy("Store/Migrations")]),
         .executableTarget(
             name: "customer-service", dependencies: ["CustomerService", "ServiceKit"],
             path: "Services/Customer/customer-service"),
         .target(
-            name: "InvoiceService", dependencies: ["ServiceKit", "Messaging", "Postgres", "Contracts"],
+            name: "InvoiceService", dependencies: ["ServiceKit", "Messaging", "Postgres", "PostgresContracts", "Contracts"],
             path: "Services/Invoice/InvoiceService", resources: [.copy("Store/Migrations")]),
         .executableTarget(
             name: "invoice-service", dependencies: ["InvoiceService", "ServiceKit"],
             path: "Services/Invoice/invoice-service"),
         .target(
-            name: "PaymentsService", dependencies: ["ServiceKit", "Messaging", "Postgres", "Contracts"],
+            name: "PaymentsService", dependencies: ["ServiceKit", "Messaging", "Postgres", "PostgresContracts", "Contracts"],
             path: "Services/Payments/PaymentsService", resources: [.copy("Store/Migrations")]),
         .executableTarget(
             name: "payments-service", dependencies: ["PaymentsService", "ServiceKit"],
             path: "Services/Payments/payments-service"),
         .target(
-            name: "CommunicationsService", dependencies: ["ServiceKit", "Messaging", "Postgres", "Contracts"],
+            name: "CommunicationsService", dependencies: ["ServiceKit", "Messaging", "Postgres", "PostgresContracts", "Contracts"],
             path: "Services/Communications/CommunicationsService", resources: [.copy("Store/Migrations")]),
         .executableTarget(
             name: "communications-service", dependencies: ["CommunicationsService", "ServiceKit"],
             path: "Services/Communications/communications-service"),
         .target(
-            name: "HistoryService", dependencies: ["ServiceKit", "Messaging", "Postgres", "Contracts"],
+            name: "HistoryService", dependencies: ["ServiceKit", "Messaging", "Postgres", "PostgresContracts", "Contracts"],
             path: "Services/History/HistoryService", resources: [.copy("Store/Migrations")]),
         .executableTarget(
             name: "history-service", dependencies: ["HistoryService", "ServiceKit"],
@@ -93,7 +95,7 @@ let package = Package(
         .target(
             name: "IdentityService",
             dependencies: [
-                "ServiceKit", "Messaging", "Postgres", "Contracts",
+                "ServiceKit", "Messaging", "Postgres", "PostgresContracts", "Contracts",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -116,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "MessagingBench",
             dependencies: [
-                "ZMQ", "Postgres", "Messaging", "Contracts", "Threading",
+                "ZMQ", "Postgres", "PostgresContracts", "Messaging", "Contracts", "Threading",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/MessagingBench"),
@@ -125,20 +127,21 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Postgres", "ZMQ"], path: "Tests/TestSupport"),
         .testTarget(name: "ZMQTests", dependencies: ["ZMQ"], path: "Tests/ZMQTests"),
         .testTarget(
-            name: "PostgresTests", dependencies: ["Postgres", "Contracts", "Threading", "TestSupport"],
+            name: "PostgresTests", dependencies: ["Postgres", "PostgresContracts", "Contracts", "Threading", "TestSupport"],
             path: "Tests/PostgresTests"),
         .testTarget(
             name: "ContractsTests", dependencies: ["Contracts"], path: "Tests/ContractsTests",
             resources: [.copy("Golden")]),
         .testTarget(
             name: "MessagingTests",
-            dependencies: ["Messaging", "ZMQ", "Postgres", "Contracts", "TestSupport"],
+            dependencies: ["Messaging", "ZMQ", "Postgres", "PostgresContracts", "Contracts", "TestSupport"],
             path: "Tests/MessagingTests"),
         .testTarget(name: "InvoiceServiceTests", dependencies: ["InvoiceService", "Contracts"], path: "Tests/InvoiceServiceTests"),
         .testTarget(
             name: "SystemTests",
             dependencies: [
-                "Messaging", "ZMQ", "Postgres", "Contracts", "TestSupport", "Gateway", "ServiceKit", "Threading",
+                "Messaging", "ZMQ", "Postgres", "PostgresContracts", "Contracts", "TestSupport", "Gateway", "ServiceKit",
+                "Threading",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
                 // Built before the tests run, and started by them as processes.

@@ -1,6 +1,7 @@
 import Foundation
 import Messaging
 import Postgres
+import PostgresContracts
 
 /// Creates a fresh schema with the messaging tables (plus `extra` migrations) and returns
 /// a URL whose sessions use it.

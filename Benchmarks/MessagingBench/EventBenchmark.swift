@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Messaging
 import Postgres
+import PostgresContracts
 import Threading
 import ZMQ
 

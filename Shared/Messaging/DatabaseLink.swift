@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import Postgres
+import PostgresContracts
 
 /// A thread's connection to its service's database, (re)established on demand: the one
 /// reconnect mechanism of workers, relays and subscribers. While the database is down it

@@ -1,6 +1,7 @@
 import Contracts
 import Logging
 import Postgres
+import PostgresContracts
 
 /// What an event handler gets besides the event body: the subscriber's connection, inside
 /// the transaction that also advances the consumer offset, and the event's envelope.

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Metrics
 import Postgres
+import PostgresContracts
 import Threading
 import ZMQ
 

@@ -1,6 +1,7 @@
 import Contracts
 import Logging
 import Postgres
+import PostgresContracts
 
 /// What a handler gets besides its request: the worker's own database connection (inside
 /// the command's transaction), the request envelope, who sent it, and the outbox to

@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import PostgresContracts
 
 /// The tables every service's schema carries for messaging: outbox, sequence, consumer
 /// offsets and idempotency records. Apply them with the service's own migrations.

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Postgres
+import PostgresContracts
 
 /// A service's outbox: the table its events are written to, and the reads the relay and
 /// `events.replay` make of it. All methods run on the caller's connection and thread.

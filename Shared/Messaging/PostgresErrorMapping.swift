@@ -1,5 +1,6 @@
 import Contracts
 import Postgres
+import PostgresContracts
 
 extension ErrorBody {
     /// The reply a database error becomes. Constraint violations are the caller's to fix

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Metrics
 import Postgres
+import PostgresContracts
 import ZMQ
 
 /// Turns one request (frames from the ROUTER) into its reply, on one worker thread with

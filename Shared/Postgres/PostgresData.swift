@@ -1,4 +1,3 @@
-import Contracts
 import Foundation
 
 /// A PostgreSQL type OID, as sent with a parameter. `unknown` (0) lets the server infer it.
@@ -126,35 +125,6 @@ extension UUID: PostgresEncodable, PostgresDecodable {
     }
 }
 
-extension Identifier: PostgresEncodable, PostgresDecodable {
-    public static var postgresType: PostgresType { .uuid }
-    public var postgresText: String { description }
-    public init(postgresText text: String) throws {
-        guard let value = Identifier(text) else { throw decodingError(text, as: Identifier.self) }
-        self = value
-    }
-}
-
-/// An instant, stored as `timestamptz` (the session runs in UTC).
-extension Date: PostgresEncodable, PostgresDecodable {
-    public static var postgresType: PostgresType { .timestamptz }
-    public var postgresText: String { RFC3339.string(from: self) }
-    public init(postgresText text: String) throws {
-        guard let value = RFC3339.date(from: text) else { throw decodingError(text, as: Date.self) }
-        self = value
-    }
-}
-
-/// A business date, stored as `date`.
-extension BusinessDate: PostgresEncodable, PostgresDecodable {
-    public static var postgresType: PostgresType { .date }
-    public var postgresText: String { description }
-    public init(postgresText text: String) throws {
-        guard let value = BusinessDate(text) else { throw decodingError(text, as: BusinessDate.self) }
-        self = value
-    }
-}
-
 /// Raw bytes, stored as `bytea`.
 public struct PostgresBytes: Hashable, Sendable, PostgresEncodable, PostgresDecodable {
     public var bytes: [UInt8]
@@ -196,25 +166,3 @@ public struct PostgresBytes: Hashable, Sendable, PostgresEncodable, PostgresDeco
     }
 }
 
-/// A `Codable` value stored as `jsonb`, in the contract JSON dialect.
-public struct PostgresJSON<Value: Codable & Sendable>: Sendable, PostgresEncodable, PostgresDecodable {
-    public let value: Value
-    public let postgresText: String
-
-    /// Encodes `value`; throws if it has no JSON form.
-    public init(_ value: Value) throws {
-        self.value = value
-        self.postgresText = String(decoding: try ContractJSON.encode(value), as: UTF8.self)
-    }
-
-    public static var postgresType: PostgresType { .jsonb }
-
-    public init(postgresText text: String) throws {
-        do {
-            value = try ContractJSON.decode(Value.self, from: Array(text.utf8))
-            postgresText = text
-        } catch {
-            throw PostgresError(kind: .decoding, message: "jsonb did not decode as \(Value.self): \(error)")
-        }
-    }
-}

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Messaging
 import Postgres
+import PostgresContracts
 
 /// The dead letters of a service's subscriptions: listed, and applied again on request
 /// (after the cause is fixed). A retry runs the event's handler in the command's

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Postgres
+import PostgresContracts
 
 /// Everything a service process reads from its environment, read once at start (a bad
 /// value stops it there, naming the variable) and passed down — nothing below reads the

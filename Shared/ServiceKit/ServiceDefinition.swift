@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Messaging
 import Postgres
+import PostgresContracts
 
 /// What makes a service itself: its name (= its schema), its migrations, its command and
 /// query handlers, and the events it applies from other services.

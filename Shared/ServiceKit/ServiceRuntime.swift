@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Messaging
 import Postgres
+import PostgresContracts
 import ServiceLifecycle
 import Threading
 import ZMQ

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Messaging
 import Postgres
+import PostgresContracts
 import TestSupport
 import XCTest
 import ZMQ

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 @testable import Messaging
 import Postgres
+import PostgresContracts
 import TestSupport
 import XCTest
 

@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import PostgresContracts
 import TestSupport
 import Threading
 import XCTest

@@ -4,6 +4,7 @@ import Gateway
 import HummingbirdOTP
 import Logging
 import Postgres
+import PostgresContracts
 import Prometheus
 import ServiceKit
 import XCTest

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Postgres
+import PostgresContracts
 import XCTest
 
 /// Each role against the permission table, specialists' customer scope, the user rules,

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Postgres
+import PostgresContracts
 import XCTest
 
 /// customer-service and history-service as real processes, spoken to over ZeroMQ: a

@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import Messaging
 import Postgres
+import PostgresContracts
 import ServiceKit
 import XCTest
 import ZMQ

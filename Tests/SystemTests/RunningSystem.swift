@@ -6,6 +6,7 @@ import FoundationNetworking
 import Glibc
 import Messaging
 import Postgres
+import PostgresContracts
 import ServiceKit
 import TestSupport
 import XCTest

@@ -6,6 +6,7 @@ import FoundationNetworking
 import Glibc
 import Messaging
 import Postgres
+import PostgresContracts
 import Threading
 import ServiceKit
 import XCTest

@@ -1,6 +1,7 @@
 import Foundation
 import Messaging
 import Postgres
+import PostgresContracts
 import ServiceKit
 
 /// communications-service: email and SMS, call logs, templates, collection workflows and

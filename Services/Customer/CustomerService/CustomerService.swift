@@ -1,6 +1,7 @@
 import Foundation
 import Messaging
 import Postgres
+import PostgresContracts
 import ServiceKit
 
 /// customer-service: the authority for customers, contacts, AR specialist assignment and

@@ -1,6 +1,7 @@
 import Foundation
 import Messaging
 import Postgres
+import PostgresContracts
 import ServiceKit
 
 /// The gateway's identity service: users, sessions, API tokens and business settings, in

@@ -1,6 +1,7 @@
 import Foundation
 import Messaging
 import Postgres
+import PostgresContracts
 import ServiceKit
 
 /// invoice-service: invoices and lines, collection statuses, balances, invoice and

@@ -1,6 +1,7 @@
 import Foundation
 import Messaging
 import Postgres
+import PostgresContracts
 import ServiceKit
 
 /// payments-service: payment settings and methods, fees, payments and applications,

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Postgres
+import PostgresContracts
 
 /// Workflows and their assignments in the `communications` schema, on the caller's connection.
 struct WorkflowStore {

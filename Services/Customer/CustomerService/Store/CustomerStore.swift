@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Postgres
+import PostgresContracts
 
 /// Reads and writes customers in the `customer` schema, on the caller's connection.
 struct CustomerStore {

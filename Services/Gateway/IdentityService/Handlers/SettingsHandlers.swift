@@ -1,6 +1,7 @@
 import Contracts
 import Messaging
 import Postgres
+import PostgresContracts
 
 /// `settings.get` and `settings.update`; every change is published for the services.
 enum SettingsHandlers {

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Messaging
 import Postgres
+import PostgresContracts
 
 /// Users, sessions, API tokens and login failures in the `gateway` schema.
 struct IdentityStore {

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Postgres
+import PostgresContracts
 
 /// The timeline in the `history` schema, on the caller's connection.
 struct ActivityStore {

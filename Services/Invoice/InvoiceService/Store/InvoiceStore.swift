@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Postgres
+import PostgresContracts
 
 /// Invoices in the `invoice` schema, on the caller's connection.
 struct InvoiceStore {

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Postgres
+import PostgresContracts
 
 /// Payments, settings, promises and links in the `payments` schema, on the caller's connection.
 struct PaymentsStore {
