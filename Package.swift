@@ -136,6 +136,8 @@ let package = Package(
             name: "MessagingTests",
             dependencies: ["Messaging", "ZMQ", "Postgres", "PostgresContracts", "Contracts", "TestSupport"],
             path: "Tests/MessagingTests"),
+        .testTarget(
+            name: "GatewayTests", dependencies: ["Gateway", "Messaging", "Contracts"], path: "Tests/GatewayTests"),
         .testTarget(name: "InvoiceServiceTests", dependencies: ["InvoiceService", "Contracts"], path: "Tests/InvoiceServiceTests"),
         .testTarget(
             name: "SystemTests",

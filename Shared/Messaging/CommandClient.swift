@@ -14,7 +14,7 @@ import ZMQ
 /// deadline passes with `unavailable`. A request that could not be delivered yet (service
 /// not connected) keeps trying until its deadline. Retrying after a timeout is the
 /// caller's choice: commands carry an idempotency key, so a retry is safe.
-public final class CommandClient: Sendable {
+public final class CommandClient: ServiceCaller {
     /// The service's name, for error messages (e.g. `invoice`).
     public let service: String
     public let defaultTimeout: Duration
@@ -98,35 +98,6 @@ public final class CommandClient: Sendable {
             } else {
                 continuation.resume(throwing: ErrorBody.unavailable("the \(service) client is shut down"))
             }
-        }
-    }
-
-    /// Sends a command and decodes its reply; an error reply is thrown as `ErrorBody`.
-    public func command<Request: Encodable, Reply: Decodable>(
-        _ type: String, _ request: Request, as reply: Reply.Type, actor: Actor? = nil,
-        idempotencyKey: String? = nil, timeout: Duration? = nil
-    ) async throws -> Reply {
-        let envelope = Envelope(kind: .command, type: type, actor: actor, idempotencyKey: idempotencyKey)
-        return try await decode(try await send(envelope, body: ContractJSON.encode(request), timeout: timeout), as: reply)
-    }
-
-    /// Sends a query and decodes its reply; an error reply is thrown as `ErrorBody`.
-    public func query<Request: Encodable, Reply: Decodable>(
-        _ type: String, _ request: Request, as reply: Reply.Type, actor: Actor? = nil, timeout: Duration? = nil
-    ) async throws -> Reply {
-        let envelope = Envelope(kind: .query, type: type, actor: actor)
-        return try await decode(try await send(envelope, body: ContractJSON.encode(request), timeout: timeout), as: reply)
-    }
-
-    private func decode<Reply: Decodable>(_ message: Message, as type: Reply.Type) async throws -> Reply {
-        if message.envelope.status == .error {
-            throw (try? ContractJSON.decode(ErrorBody.self, from: message.body))
-                ?? ErrorBody.internal("\(service) sent an unreadable error reply")
-        }
-        do {
-            return try ContractJSON.decode(type, from: message.body)
-        } catch {
-            throw ErrorBody.internal("\(service) sent a reply that is not a \(Reply.self): \(ContractJSON.explain(error))")
         }
     }
 

@@ -10,7 +10,7 @@ import ServiceLifecycle
 
 /// Builds the gateway: the HTTP API under `/api/v1`, `/health`, and the web UI.
 /// Tests call this too, with their own configuration and clients.
-public func buildGatewayApplication(configuration: GatewayConfiguration, clients: ServiceClients,
+public func buildGatewayApplication(configuration: GatewayConfiguration, clients: any GatewayServices,
                                     metrics: PrometheusCollectorRegistry,
                                     logger: Logger = Logger(label: "gateway")) -> some ApplicationProtocol {
     let router = buildGatewayRoutes(configuration: configuration, clients: clients, metrics: metrics).router
@@ -19,7 +19,7 @@ public func buildGatewayApplication(configuration: GatewayConfiguration, clients
 }
 
 /// The router with every route, and the catalogue of those routes.
-public func buildGatewayRoutes(configuration: GatewayConfiguration, clients: ServiceClients,
+public func buildGatewayRoutes(configuration: GatewayConfiguration, clients: any GatewayServices,
                                metrics: PrometheusCollectorRegistry) -> Routes {
     let router = Router(context: GatewayRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware(https: configuration.origin.scheme == "https"))

@@ -4,10 +4,16 @@ import Messaging
 import ServiceKit
 import ZMQ
 
+/// The services as the gateway's routes call them; built from `ServiceClients` in the
+/// process, from fakes in in-process tests.
+public protocol GatewayServices: Sendable {
+    subscript(service: ServiceName) -> any ServiceCaller { get }
+}
+
 /// One `CommandClient` per back-end service, sharing the gateway's ZeroMQ context; each
 /// connects with the gateway's CURVE key, which is the only key services accept a user
 /// actor from.
-public final class ServiceClients: Sendable {
+public final class ServiceClients: GatewayServices {
     private let context: ZMQContext
     private let clients: [ServiceName: CommandClient]
 
@@ -22,7 +28,7 @@ public final class ServiceClients: Sendable {
         self.clients = clients
     }
 
-    public subscript(service: ServiceName) -> CommandClient {
+    public subscript(service: ServiceName) -> any ServiceCaller {
         guard let client = clients[service] else { preconditionFailure("every service has a client") }
         return client
     }

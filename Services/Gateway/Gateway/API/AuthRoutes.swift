@@ -5,7 +5,7 @@ import Messaging
 
 /// `POST /api/v1/auth/login`, `POST /api/v1/auth/logout`, `GET /api/v1/me`.
 struct AuthRoutes {
-    let clients: ServiceClients
+    let clients: any GatewayServices
     let limiter = SignInLimiter()
 
     func register(in routes: Routes) {

@@ -5,7 +5,7 @@ import Messaging
 
 /// `POST /customers`, `GET /customers`, `GET /customers/{id}`.
 struct CustomerRoutes {
-    let clients: ServiceClients
+    let clients: any GatewayServices
 
     func register(in routes: Routes) {
         routes.post("/api/v1/customers", .editCustomers) { request, context in

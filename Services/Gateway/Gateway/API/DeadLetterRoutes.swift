@@ -8,7 +8,7 @@ import ServiceKit
 /// (owners and admins): the events each service's subscriptions set aside after they kept
 /// failing, and applying one again once its cause is fixed.
 struct DeadLetterRoutes {
-    let clients: ServiceClients
+    let clients: any GatewayServices
 
     struct Item: Encodable {
         var service: String

@@ -5,7 +5,7 @@ import Messaging
 
 /// `GET /customers/{id}/details`: asks the five services in parallel, each with a deadline.
 struct DetailsRoutes {
-    let clients: ServiceClients
+    let clients: any GatewayServices
     let sectionTimeout: Duration
 
     func register(in routes: Routes) {

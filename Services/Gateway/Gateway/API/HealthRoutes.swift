@@ -8,7 +8,7 @@ import ServiceKit
 /// service does not answer; `degraded` (200) when all answer but a subscription is in
 /// trouble — each named in `problems`.
 struct HealthRoutes {
-    let clients: ServiceClients
+    let clients: any GatewayServices
 
     struct ServiceHealth: Encodable {
         var reachable: Bool

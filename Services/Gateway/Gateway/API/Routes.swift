@@ -23,13 +23,13 @@ public final class Routes {
     static let cookieName = "ar_session"
 
     let router: Router<GatewayRequestContext>
-    private let clients: ServiceClients
+    private let clients: any GatewayServices
     /// This site, for the cross-site request checks.
     let origin: SiteOrigin
     /// Every route registered so far.
     public private(set) var catalogue: [Entry] = []
 
-    init(router: Router<GatewayRequestContext>, clients: ServiceClients, origin: SiteOrigin) {
+    init(router: Router<GatewayRequestContext>, clients: any GatewayServices, origin: SiteOrigin) {
         self.router = router
         self.clients = clients
         self.origin = origin

@@ -4,7 +4,7 @@ import Messaging
 
 /// `GET|PATCH /settings`.
 struct SettingsRoutes {
-    let clients: ServiceClients
+    let clients: any GatewayServices
 
     func register(in routes: Routes) {
         routes.get("/api/v1/settings", .readSettings) { _, context in

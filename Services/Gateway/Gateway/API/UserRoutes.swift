@@ -4,7 +4,7 @@ import Messaging
 
 /// `GET|POST /users`, `GET|PATCH /users/{id}`, `POST|GET /api-tokens`, `DELETE /api-tokens/{id}`.
 struct UserRoutes {
-    let clients: ServiceClients
+    let clients: any GatewayServices
 
     func register(in routes: Routes) {
         routes.get("/api/v1/users", .manageUsers) { _, context in

@@ -6,7 +6,7 @@ import Messaging
 /// The web UI: server-rendered pages over the same service calls as the API, plus the
 /// stylesheet and script.
 struct WebRoutes {
-    let clients: ServiceClients
+    let clients: any GatewayServices
     let details: DetailsRoutes
     let auth: AuthRoutes
     /// Cookies get `Secure` when the public URL is https.

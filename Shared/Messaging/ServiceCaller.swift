@@ -1,0 +1,42 @@
+import Contracts
+
+/// What calls a service: sends a message and returns the reply. `CommandClient` is the
+/// real one (ZeroMQ, CURVE); a test builds the gateway with a fake that answers in-process.
+/// Typed `command` and `query` come with it.
+public protocol ServiceCaller: Sendable {
+    /// The service's name, for error messages (e.g. `invoice`).
+    var service: String { get }
+    /// Sends a message and returns the reply message (status ok or error).
+    func send(_ envelope: Envelope, body: [UInt8], timeout: Duration?) async throws -> Message
+}
+
+extension ServiceCaller {
+    /// Sends a command and decodes its reply; an error reply is thrown as `ErrorBody`.
+    public func command<Request: Encodable, Reply: Decodable>(
+        _ type: String, _ request: Request, as reply: Reply.Type, actor: Actor? = nil,
+        idempotencyKey: String? = nil, timeout: Duration? = nil
+    ) async throws -> Reply {
+        let envelope = Envelope(kind: .command, type: type, actor: actor, idempotencyKey: idempotencyKey)
+        return try await decode(try await send(envelope, body: ContractJSON.encode(request), timeout: timeout), as: reply)
+    }
+
+    /// Sends a query and decodes its reply; an error reply is thrown as `ErrorBody`.
+    public func query<Request: Encodable, Reply: Decodable>(
+        _ type: String, _ request: Request, as reply: Reply.Type, actor: Actor? = nil, timeout: Duration? = nil
+    ) async throws -> Reply {
+        let envelope = Envelope(kind: .query, type: type, actor: actor)
+        return try await decode(try await send(envelope, body: ContractJSON.encode(request), timeout: timeout), as: reply)
+    }
+
+    private func decode<Reply: Decodable>(_ message: Message, as type: Reply.Type) async throws -> Reply {
+        if message.envelope.status == .error {
+            throw (try? ContractJSON.decode(ErrorBody.self, from: message.body))
+                ?? ErrorBody.internal("\(service) sent an unreadable error reply")
+        }
+        do {
+            return try ContractJSON.decode(type, from: message.body)
+        } catch {
+            throw ErrorBody.internal("\(service) sent a reply that is not a \(Reply.self): \(ContractJSON.explain(error))")
+        }
+    }
+}
