@@ -343,7 +343,11 @@ final class RunningSystem {
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
-        process.waitUntilExit()  // bounded: `timeout` ends it
+        // `timeout` ends the program first; this bound is the second lock.
+        if !waitForExit(process, seconds: Double(seconds) + 15) {
+            kill(process.processIdentifier, SIGKILL)
+            guard waitForExit(process, seconds: 5) else { return (-1, "did not exit, even after SIGKILL") }
+        }
         return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
     }
 }
