@@ -21,6 +21,22 @@ final class ServiceContractGoldenTests: XCTestCase {
         try assertMatchesGolden(CustomerCreated(customer: record), "customer_created")
     }
 
+    func testMessagingContractsWireForm() throws {
+        try assertMatchesGolden(EventsAck(appliedSeq: 1042), "events_ack")
+        try assertMatchesGolden(DeadLetterList(items: [DeadLetter(
+            id: 7, publisher: "customer", seq: 1042, type: "customer.created",
+            error: "the customer.created body is invalid: customer is required", attempts: 5,
+            createdAt: RFC3339.date(from: "2026-11-29T12:00:00Z")!)]), "dead_letter_list")
+        try assertMatchesGolden(SubscriptionHealth(
+            publisher: "customer", appliedSeq: 1041, state: "stuck", failingSeq: 1042, failingType: "customer.created",
+            lastError: "event 1042 cannot be applied", attempts: 3, deadLetters: 0), "subscription_health")
+    }
+
+    func testLoginAttemptCarriesTheAddressBesideTheLogin() throws {
+        try assertMatchesGolden(LoginAttempt(login: Login(email: "owner@example.com", password: "correct horse battery staple"),
+                                             clientAddress: "203.0.113.7"), "login_attempt")
+    }
+
     func testPageCursorRoundTripsAndRejectsForgeries() {
         let cursor = PageCursor(createdAt: RFC3339.date(from: "2026-11-29T12:00:00.5Z")!, id: UUID())
         XCTAssertEqual(PageCursor.decode(cursor.encoded), cursor)
