@@ -138,7 +138,17 @@ let package = Package(
             path: "Tests/MessagingTests"),
         .testTarget(
             name: "GatewayTests", dependencies: ["Gateway", "Messaging", "Contracts"], path: "Tests/GatewayTests"),
+        // Each service's domain rules and catalogue, in-process.
+        .testTarget(name: "CustomerServiceTests", dependencies: ["CustomerService", "Contracts"], path: "Tests/CustomerServiceTests"),
         .testTarget(name: "InvoiceServiceTests", dependencies: ["InvoiceService", "Contracts"], path: "Tests/InvoiceServiceTests"),
+        .testTarget(name: "PaymentsServiceTests", dependencies: ["PaymentsService", "Contracts"], path: "Tests/PaymentsServiceTests"),
+        .testTarget(
+            name: "CommunicationsServiceTests", dependencies: ["CommunicationsService", "Contracts"],
+            path: "Tests/CommunicationsServiceTests"),
+        .testTarget(name: "HistoryServiceTests", dependencies: ["HistoryService", "Contracts"], path: "Tests/HistoryServiceTests"),
+        .testTarget(
+            name: "IdentityServiceTests", dependencies: ["IdentityService", "ServiceKit", "Contracts"],
+            path: "Tests/IdentityServiceTests"),
         .testTarget(
             name: "SystemTests",
             dependencies: [

@@ -71,8 +71,8 @@ struct CommandBenchmark {
     /// Through our stack: async CommandClient → CommandServer (proxy, worker, dispatch).
     func messaging(type: String, idempotent: Bool, iterations: Int) async throws -> (latency: Samples, throughput: Double) {
         var handlers = HandlerRegistry()
-        handlers.query("bench.noop", Empty.self) { _, _ in Empty() }
-        handlers.command("bench.touch", Empty.self) { _, _ in Empty() }
+        handlers.query(Query<Empty, Empty>("bench.noop")) { _, _ in Empty() }
+        handlers.command(Command<Empty, Empty>("bench.touch")) { _, _ in Empty() }
         let server = try CommandServer(
             context: serverContext,
             configuration: .init(endpoint: "tcp://127.0.0.1:*",

@@ -39,7 +39,7 @@ struct EventBenchmark {
             relay = try OutboxRelay(context: context, configuration: .init(
                 endpoint: "tcp://127.0.0.1:*", databaseURL: publisherURL, outbox: outbox))
             var handlers = EventHandlerRegistry()
-            handlers.on("bench.written", Written.self) { body, context in
+            handlers.on(Event<Written>("bench.written")) { body, context in
                 try context.connection.execute("INSERT INTO applied (n, written_at) VALUES (\(body.n), \(body.writtenAt))")
             }
             subscriber = EventSubscriber(context: context, configuration: .init(

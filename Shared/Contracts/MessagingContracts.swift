@@ -1,19 +1,27 @@
 import Foundation
 
-/// Message types the messaging layer itself uses.
-public enum MessagingType {
-    /// Query: replay committed events from a publisher's outbox (`EventsReplayRequest`).
-    public static let eventsReplay = "events.replay"
-    /// Event topic of the relay's heartbeat: its `seq` is the latest published sequence.
+/// The messages the messaging layer itself uses, answered by every service.
+public enum MessagingMessages {
+    /// Replays committed events from this service's outbox, for a subscriber catching up.
+    public static let eventsReplay = Query<EventsReplayRequest, EventsReplayReply>("events.replay", callers: .anyService)
+    /// A consumer tells the publisher how far it has applied, so events are purged only
+    /// once every consumer is past them.
+    public static let eventsAck = Command<EventsAck, Empty>("events.ack", callers: .anyService, keepsReply: false)
+    /// The events this service gave up applying.
+    public static let deadLettersList = Query<Empty, DeadLetterList>("dead_letters.list")
+    /// Applies a dead letter again now; on success it is removed, on failure the error says why.
+    public static let deadLettersRetry = Command<RetryDeadLetter, Empty>("dead_letters.retry")
+    public static let health = Query<Empty, HealthReply>("health", callers: .anyService)
+
+    /// Event topic of the relay's heartbeat (not a message a handler sees): its `seq` is
+    /// the latest published sequence.
     public static let heartbeat = "_heartbeat"
-    /// Command (reply not kept): a consumer tells the publisher how far it has applied
-    /// (`EventsAck` → `Empty`), so events are purged only once every consumer is past them.
-    public static let eventsAck = "events.ack"
-    /// Query: the events this service gave up applying (`Empty` → `DeadLetterList`).
-    public static let deadLettersList = "dead_letters.list"
-    /// Command: apply a dead letter again now (`RetryDeadLetter` → `Empty`); on success it
-    /// is removed, on failure the error says why.
-    public static let deadLettersRetry = "dead_letters.retry"
+
+    /// What every service answers besides its own catalogue.
+    public static let answeredByEveryService: [MessageDescription] = {
+        let messages: [any DescribedMessage] = [eventsReplay, eventsAck, deadLettersList, deadLettersRetry, health]
+        return messages.map { $0.messageDescription }
+    }()
 }
 
 /// Body of `events.ack`. The consumer is the caller its key identifies; `consumer` is read
@@ -146,7 +154,3 @@ public struct HealthReply: Codable, Hashable, Sendable {
     }
 }
 
-extension MessagingType {
-    /// Query answered by every service: `HealthReply`.
-    public static let health = "health"
-}

@@ -25,17 +25,13 @@ final class BlockingRequester {
 
     /// Sends a query and waits up to `timeoutMilliseconds` for its reply; an error reply is
     /// thrown as `ErrorBody`, silence as `unavailable`.
-    func query<Request: Encodable, Reply: Decodable>(
-        _ type: String, _ request: Request, as reply: Reply.Type, timeoutMilliseconds: Int = 2_000
-    ) throws -> Reply {
-        try exchange(.query, type, request, as: reply, timeoutMilliseconds: timeoutMilliseconds)
+    func query<Request, Reply>(_ query: Query<Request, Reply>, _ request: Request, timeoutMilliseconds: Int = 2_000) throws -> Reply {
+        try exchange(.query, query.type, request, as: Reply.self, timeoutMilliseconds: timeoutMilliseconds)
     }
 
     /// Sends a command and waits up to `timeoutMilliseconds` for its reply.
-    func command<Request: Encodable, Reply: Decodable>(
-        _ type: String, _ request: Request, as reply: Reply.Type, timeoutMilliseconds: Int = 2_000
-    ) throws -> Reply {
-        try exchange(.command, type, request, as: reply, timeoutMilliseconds: timeoutMilliseconds)
+    func command<Request, Reply>(_ command: Command<Request, Reply>, _ request: Request, timeoutMilliseconds: Int = 2_000) throws -> Reply {
+        try exchange(.command, command.type, request, as: Reply.self, timeoutMilliseconds: timeoutMilliseconds)
     }
 
     private func exchange<Request: Encodable, Reply: Decodable>(

@@ -58,10 +58,10 @@ public final class CommandServer: Sendable {
                 logger: Logger = Logger(label: "command-server")) throws {
         var handlers = handlers
         if let outbox = configuration.outbox {
-            handlers.query(MessagingType.eventsReplay, EventsReplayRequest.self, callers: .anyService) { request, context in
+            handlers.query(MessagingMessages.eventsReplay) { request, context in
                 try outbox.replay(request, on: context.connection)
             }
-            handlers.unrecordedCommand(MessagingType.eventsAck, EventsAck.self, callers: .anyService) { request, context in
+            handlers.command(MessagingMessages.eventsAck) { request, context in
                 // The consumer is who its key says; the body's name counts only without authentication.
                 guard let consumer = context.caller?.rawValue ?? request.consumer else {
                     throw ErrorBody.invalidArgument("consumer is required", field: "consumer")

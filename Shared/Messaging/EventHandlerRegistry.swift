@@ -40,12 +40,10 @@ public struct EventHandlerRegistry: Sendable {
 
     public init(poisonPolicy: PoisonPolicy = .block) { self.poisonPolicy = poisonPolicy }
 
-    /// Handles events of `type`, decoding their body as `Body`.
-    public mutating func on<Body: Decodable>(
-        _ type: String, _ body: Body.Type, _ handler: @escaping @Sendable (Body, EventContext) throws -> Void
-    ) {
-        handlers[type] = { event, context in
-            try handler(try Message(envelope: event.envelope, body: Array(event.body.utf8)).decodeBody(Body.self), context)
+    /// Handles `event`, decoding its body.
+    public mutating func on<Body>(_ event: Event<Body>, _ handler: @escaping @Sendable (Body, EventContext) throws -> Void) {
+        handlers[event.type] = { stored, context in
+            try handler(try Message(envelope: stored.envelope, body: Array(stored.body.utf8)).decodeBody(Body.self), context)
         }
     }
 

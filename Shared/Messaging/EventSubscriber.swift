@@ -182,7 +182,7 @@ private final class SubscriberLoop {
                 continue
             }
             announced = max(announced, seq)
-            if message.envelope.type != MessagingType.heartbeat && seq > applied
+            if message.envelope.type != MessagingMessages.heartbeat && seq > applied
                 && (early.count < configuration.earlyBufferLimit || early[seq] != nil) {
                 early[seq] = StoredEvent(envelope: message.envelope, body: String(decoding: message.body, as: UTF8.self))
             }
@@ -208,8 +208,7 @@ private final class SubscriberLoop {
         do {
             while !stopping.isStopped {
                 let reply = try requester.query(
-                    MessagingType.eventsReplay, EventsReplayRequest(fromSeq: applied + 1, limit: configuration.batchSize),
-                    as: EventsReplayReply.self)
+                    MessagingMessages.eventsReplay, EventsReplayRequest(fromSeq: applied + 1, limit: configuration.batchSize))
                 announced = max(announced, reply.lastSeq)
                 let oldest = reply.events.first?.envelope.seq ?? reply.oldestRetainedSeq
                 if let oldest, oldest > applied + 1, reply.lastSeq > applied {
@@ -401,8 +400,8 @@ private final class SubscriberLoop {
         guard now.timeIntervalSince(acknowledged.at) >= due else { return }
         acknowledged = (applied, now)
         do {
-            _ = try requester.command(MessagingType.eventsAck, EventsAck(appliedSeq: applied, consumer: configuration.consumer),
-                                      as: Empty.self, timeoutMilliseconds: 500)
+            _ = try requester.command(MessagingMessages.eventsAck, EventsAck(appliedSeq: applied, consumer: configuration.consumer),
+                                      timeoutMilliseconds: 500)
         } catch {
             logger.debug("could not acknowledge to the publisher", metadata: ["publisher": "\(publisher)", "error": "\(error)"])
         }

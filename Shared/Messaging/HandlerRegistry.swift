@@ -30,36 +30,18 @@ public final class HandlerContext {
 
     /// Writes an event to the outbox in the current transaction: it is published if and
     /// only if the transaction commits. Caused by, and correlated with, the request.
-    public func publish(_ type: String, _ body: some Encodable) throws {
+    public func publish<Body>(_ event: Event<Body>, _ body: Body) throws {
         guard let outbox else {
-            throw ErrorBody.internal("this service has no outbox configured; cannot publish \(type)")
+            throw ErrorBody.internal("this service has no outbox configured; cannot publish \(event.type)")
         }
-        let event = Envelope(kind: .event, type: type, correlationId: envelope.correlationId ?? envelope.id,
-                             causationId: envelope.id, actor: envelope.actor, traceparent: envelope.traceparent)
-        try outbox.append(Message(envelope: event, encoding: body), on: connection)
+        let envelope = Envelope(kind: .event, type: event.type, correlationId: self.envelope.correlationId ?? self.envelope.id,
+                                causationId: self.envelope.id, actor: self.envelope.actor, traceparent: self.envelope.traceparent)
+        try outbox.append(Message(envelope: envelope, encoding: body), on: connection)
     }
 }
 
 @available(*, unavailable)
 extension HandlerContext: Sendable {}
-
-/// Which callers a message is accepted from, by the key their connection was admitted with.
-public enum Callers: Sendable {
-    /// Only these services (the gateway acts for people).
-    case only(Set<ServiceName>)
-    /// Any service of the mesh (health, `events.replay`).
-    case anyService
-
-    /// Commands and queries that people send, through the gateway.
-    public static let gateway = Callers.only([.gateway])
-
-    public func admits(_ caller: ServiceName) -> Bool {
-        switch self {
-        case .only(let services): return services.contains(caller)
-        case .anyService: return true
-        }
-    }
-}
 
 /// Which workers run a message. Slow work (bcrypt) has workers of its own, so that it can
 /// never keep the quick requests (a session check) waiting; when they are all busy and
@@ -91,30 +73,19 @@ public struct HandlerRegistry: Sendable {
 
     public init() {}
 
-    /// Registers a command: decode `Request`, change state, return `Reply`.
-    public mutating func command<Request: Decodable, Reply: Encodable>(
-        _ type: String, _ request: Request.Type, callers: Callers = .gateway, lane: Lane = .standard,
+    /// Registers the handler of a command: decode its request, change state, return its reply.
+    public mutating func command<Request, Reply>(
+        _ command: Command<Request, Reply>, lane: Lane = .standard,
         _ handler: @escaping @Sendable (Request, HandlerContext) throws -> Reply
     ) {
-        register(type, kind: .command, recordsReply: true, callers: callers, lane: lane, handler)
+        register(command.type, kind: .command, recordsReply: command.keepsReply, callers: command.callers, lane: lane, handler)
     }
 
-    /// Registers a command whose reply is *not* kept for retries, because it carries a
-    /// secret (a new session token) and running it again is harmless. It still runs in
-    /// one transaction.
-    public mutating func unrecordedCommand<Request: Decodable, Reply: Encodable>(
-        _ type: String, _ request: Request.Type, callers: Callers = .gateway, lane: Lane = .standard,
-        _ handler: @escaping @Sendable (Request, HandlerContext) throws -> Reply
+    /// Registers the handler of a query: decode its request, read, return its reply.
+    public mutating func query<Request, Reply>(
+        _ query: Query<Request, Reply>, _ handler: @escaping @Sendable (Request, HandlerContext) throws -> Reply
     ) {
-        register(type, kind: .command, recordsReply: false, callers: callers, lane: lane, handler)
-    }
-
-    /// Registers a query: decode `Request`, read, return `Reply`.
-    public mutating func query<Request: Decodable, Reply: Encodable>(
-        _ type: String, _ request: Request.Type, callers: Callers = .gateway,
-        _ handler: @escaping @Sendable (Request, HandlerContext) throws -> Reply
-    ) {
-        register(type, kind: .query, recordsReply: false, callers: callers, lane: .standard, handler)
+        register(query.type, kind: .query, recordsReply: false, callers: query.callers, lane: .standard, handler)
     }
 
     private mutating func register<Request: Decodable, Reply: Encodable>(
@@ -126,10 +97,8 @@ public struct HandlerRegistry: Sendable {
         }
     }
 
-    subscript(type: String) -> Entry? { entries[type] }
-}
+    /// The message types registered, with their kinds: what a catalogue is checked against.
+    public var registered: [String: MessageKind] { entries.mapValues(\.kind) }
 
-/// An empty request or reply body: `{}`.
-public struct Empty: Codable, Hashable, Sendable {
-    public init() {}
+    subscript(type: String) -> Entry? { entries[type] }
 }

@@ -170,9 +170,9 @@ private struct RelayLoop {
     }
 
     private func heartbeat(_ seq: Int64) throws {
-        let envelope = Envelope(kind: .event, type: MessagingType.heartbeat, actor: .system,
+        let envelope = Envelope(kind: .event, type: MessagingMessages.heartbeat, actor: .system,
                                 publisher: outbox.publisher, seq: seq)
-        try socket.send([Array(MessagingType.heartbeat.utf8), envelope.jsonBytes(), Array("{}".utf8)])
+        try socket.send([Array(MessagingMessages.heartbeat.utf8), envelope.jsonBytes(), Array("{}".utf8)])
     }
 }
 

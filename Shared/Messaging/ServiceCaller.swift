@@ -12,20 +12,20 @@ public protocol ServiceCaller: Sendable {
 
 extension ServiceCaller {
     /// Sends a command and decodes its reply; an error reply is thrown as `ErrorBody`.
-    public func command<Request: Encodable, Reply: Decodable>(
-        _ type: String, _ request: Request, as reply: Reply.Type, actor: Actor? = nil,
+    public func command<Request, Reply>(
+        _ command: Command<Request, Reply>, _ request: Request, actor: Actor? = nil,
         idempotencyKey: String? = nil, timeout: Duration? = nil
     ) async throws -> Reply {
-        let envelope = Envelope(kind: .command, type: type, actor: actor, idempotencyKey: idempotencyKey)
-        return try await decode(try await send(envelope, body: ContractJSON.encode(request), timeout: timeout), as: reply)
+        let envelope = Envelope(kind: .command, type: command.type, actor: actor, idempotencyKey: idempotencyKey)
+        return try await decode(try await send(envelope, body: ContractJSON.encode(request), timeout: timeout), as: Reply.self)
     }
 
     /// Sends a query and decodes its reply; an error reply is thrown as `ErrorBody`.
-    public func query<Request: Encodable, Reply: Decodable>(
-        _ type: String, _ request: Request, as reply: Reply.Type, actor: Actor? = nil, timeout: Duration? = nil
+    public func query<Request, Reply>(
+        _ query: Query<Request, Reply>, _ request: Request, actor: Actor? = nil, timeout: Duration? = nil
     ) async throws -> Reply {
-        let envelope = Envelope(kind: .query, type: type, actor: actor)
-        return try await decode(try await send(envelope, body: ContractJSON.encode(request), timeout: timeout), as: reply)
+        let envelope = Envelope(kind: .query, type: query.type, actor: actor)
+        return try await decode(try await send(envelope, body: ContractJSON.encode(request), timeout: timeout), as: Reply.self)
     }
 
     private func decode<Reply: Decodable>(_ message: Message, as type: Reply.Type) async throws -> Reply {

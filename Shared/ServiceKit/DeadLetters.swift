@@ -12,7 +12,7 @@ struct DeadLetters: Sendable {
     let subscriptions: [ServiceName: EventHandlerRegistry]
 
     func register(in handlers: inout HandlerRegistry) {
-        handlers.query(MessagingType.deadLettersList, Empty.self) { _, context in
+        handlers.query(MessagingMessages.deadLettersList) { _, context in
             DeadLetterList(items: try context.connection.query("""
                 SELECT id, publisher, seq, type, error, attempts, created_at FROM dead_letter ORDER BY id LIMIT 500
                 """).map { row in
@@ -23,7 +23,7 @@ struct DeadLetters: Sendable {
             })
         }
         let subscriptions = self.subscriptions
-        handlers.command(MessagingType.deadLettersRetry, RetryDeadLetter.self) { request, context in
+        handlers.command(MessagingMessages.deadLettersRetry) { request, context in
             let connection = context.connection
             guard let row = try connection.query("""
                 SELECT publisher, envelope, body FROM dead_letter WHERE id = \(request.id) FOR UPDATE

@@ -4,25 +4,43 @@ import Messaging
 import Postgres
 import PostgresContracts
 
-/// What makes a service itself: its name (= its schema), its migrations, its command and
-/// query handlers, and the events it applies from other services.
+/// What makes a service itself: its name (= its schema), its migrations, its message
+/// catalogue and the handlers for it, and the events it applies from other services.
 public struct ServiceDefinition: Sendable {
     public var name: ServiceName
     public var migrations: MigrationSet
+    /// Every command, query and event the service owns.
+    public var catalogue: MessageCatalogue
     public var handlers: HandlerRegistry
     /// Event handlers per publishing service.
     public var subscriptions: [ServiceName: EventHandlerRegistry]
     /// Housekeeping one instance does for all (see `LeaderJob`), besides the runtime's own.
     public var leaderJobs: [LeaderJob]
 
-    public init(name: ServiceName, migrations: MigrationSet, handlers: HandlerRegistry,
-                subscriptions: [ServiceName: EventHandlerRegistry] = [:], leaderJobs: [LeaderJob] = []) {
+    /// Refuses a definition whose handlers are not exactly its catalogue's commands and
+    /// queries: a message declared and not answered, or answered and not declared.
+    public init(name: ServiceName, migrations: MigrationSet, catalogue: MessageCatalogue, handlers: HandlerRegistry,
+                subscriptions: [ServiceName: EventHandlerRegistry] = [:], leaderJobs: [LeaderJob] = []) throws {
+        let declared = Dictionary(uniqueKeysWithValues: catalogue.requests.map { ($0.type, $0.kind) })
+        guard catalogue.service == name, declared == handlers.registered else {
+            let missing = declared.keys.filter { handlers.registered[$0] == nil }.sorted()
+            let undeclared = handlers.registered.keys.filter { declared[$0] == nil }.sorted()
+            throw ServiceDefinitionError(
+                "\(name.rawValue)'s handlers differ from its catalogue (\(catalogue.service.rawValue)): "
+                + "not answered \(missing), not declared \(undeclared)")
+        }
         self.name = name
         self.migrations = migrations
+        self.catalogue = catalogue
         self.handlers = handlers
         self.subscriptions = subscriptions
         self.leaderJobs = leaderJobs
     }
+}
+
+public struct ServiceDefinitionError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
 }
 
 extension MigrationSet {

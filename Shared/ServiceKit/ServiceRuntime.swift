@@ -39,7 +39,7 @@ public final class ServiceRuntime: Service {
         let outbox = Outbox(publisher: name.rawValue)
         let started = Date()
         var handlers = definition.handlers
-        handlers.query(MessagingType.health, Empty.self, callers: .anyService) { _, context in
+        handlers.query(MessagingMessages.health) { _, context in
             try Self.health(of: name, startedAt: started, outbox: outbox, on: context.connection)
         }
         DeadLetters(subscriptions: definition.subscriptions).register(in: &handlers)

@@ -34,3 +34,10 @@ final class InvoiceAgingTests: XCTestCase {
         XCTAssertEqual(totals.overdueCents, 2_000)
     }
 }
+
+final class InvoiceCatalogueTests: XCTestCase {
+    func testHandlersAreExactlyTheCatalogue() throws {
+        let definition = try InvoiceService.definition()
+        XCTAssertEqual(Set(definition.handlers.registered.keys), Set(InvoiceMessages.catalogue.requests.map(\.type)))
+    }
+}

@@ -43,13 +43,13 @@ final class AuthenticatedServerTests: XCTestCase {
     private let person = Actor(userId: UserID(), role: "owner", name: "Olive Owner")
 
     func testTheGatewayActsForAPerson() async throws {
-        let seen = try await client(keys[.gateway]!).query("test.whoami", Empty(), as: MessagingFixture.Seen.self, actor: person)
+        let seen = try await client(keys[.gateway]!).query(MessagingFixture.Messages.whoami, Empty(), actor: person)
         XCTAssertEqual(seen, MessagingFixture.Seen(caller: "gateway", actorRole: "owner", actorName: "Olive Owner"))
     }
 
     func testAnotherServiceMayNotSendWhatOnlyTheGatewaySends() async throws {
         do {
-            _ = try await client(keys[.history]!).query("test.whoami", Empty(), as: MessagingFixture.Seen.self)
+            _ = try await client(keys[.history]!).query(MessagingFixture.Messages.whoami, Empty())
             XCTFail("history may not send test.whoami")
         } catch let error as ErrorBody {
             XCTAssertEqual(error.code, .permissionDenied)
@@ -59,16 +59,16 @@ final class AuthenticatedServerTests: XCTestCase {
 
     func testAServiceActsAsItselfWhateverItsEnvelopeSays() async throws {
         let history = try client(keys[.history]!)
-        let seen = try await history.command("test.from-history", Empty(), as: MessagingFixture.Seen.self, actor: .system)
+        let seen = try await history.command(MessagingFixture.Messages.fromHistory, Empty(), actor: .system)
         XCTAssertEqual(seen, MessagingFixture.Seen(caller: "history", actorRole: "service", actorName: "history"))
         do {
-            _ = try await history.command("test.from-history", Empty(), as: MessagingFixture.Seen.self, actor: person)
+            _ = try await history.command(MessagingFixture.Messages.fromHistory, Empty(), actor: person)
             XCTFail("a forged user actor from history must be refused")
         } catch let error as ErrorBody {
             XCTAssertEqual(error.code, .permissionDenied)
         }
         do {
-            _ = try await client(keys[.gateway]!).command("test.from-history", Empty(), as: MessagingFixture.Seen.self)
+            _ = try await client(keys[.gateway]!).command(MessagingFixture.Messages.fromHistory, Empty())
             XCTFail("the gateway may not send what only history sends")
         } catch let error as ErrorBody {
             XCTAssertEqual(error.code, .permissionDenied)
@@ -77,20 +77,19 @@ final class AuthenticatedServerTests: XCTestCase {
 
     func testAnyServiceMayReplayEvents() async throws {
         let reply = try await client(keys[.history]!).query(
-            MessagingType.eventsReplay, EventsReplayRequest(fromSeq: 1, limit: 10), as: EventsReplayReply.self)
+            MessagingMessages.eventsReplay, EventsReplayRequest(fromSeq: 1, limit: 10))
         XCTAssertEqual(reply.lastSeq, 0)
     }
 
     func testAnUnknownKeyGetsNoAnswerAtAll() async throws {
         let stranger = try client(try CurveKeyPair.generate(), timeout: .milliseconds(700))
         do {
-            _ = try await stranger.query("test.echo", MessagingFixture.Echo(text: "hi"), as: MessagingFixture.Echo.self)
+            _ = try await stranger.query(MessagingFixture.Messages.echo, MessagingFixture.Echo(text: "hi"))
             XCTFail("an unknown key must not be answered")
         } catch let error as ErrorBody {
             XCTAssertEqual(error.code, .unavailable)
         }
-        let answered = try await client(keys[.gateway]!).query("test.echo", MessagingFixture.Echo(text: "hi"),
-                                                                as: MessagingFixture.Echo.self)
+        let answered = try await client(keys[.gateway]!).query(MessagingFixture.Messages.echo, MessagingFixture.Echo(text: "hi"))
         XCTAssertEqual(answered.text, "hi")
     }
 
@@ -111,7 +110,7 @@ final class AuthenticatedServerTests: XCTestCase {
             socket.close()  // linger 0: gone, with every reply still to come
         }.value
         let next = try client(gatewayKeys, timeout: .seconds(5))
-        let reply = try await next.query("test.echo", MessagingFixture.Echo(text: "next"), as: MessagingFixture.Echo.self)
+        let reply = try await next.query(MessagingFixture.Messages.echo, MessagingFixture.Echo(text: "next"))
         XCTAssertEqual(reply.text, "next")
     }
 
@@ -121,7 +120,7 @@ final class AuthenticatedServerTests: XCTestCase {
         async let replies: [Bool] = withThrowingTaskGroup(of: Bool.self) { group in
             for _ in 0..<8 {
                 group.addTask {
-                    _ = try await client.query("test.nap", MessagingFixture.Nap(milliseconds: 300), as: Empty.self)
+                    _ = try await client.query(MessagingFixture.Messages.nap, MessagingFixture.Nap(milliseconds: 300))
                     return true
                 }
             }
@@ -139,22 +138,18 @@ final class AuthenticatedServerTests: XCTestCase {
         let gateway = try client(keys[.gateway]!)
         let alice = Actor(userId: UserID(), role: "admin", name: "Alice")
         let bob = Actor(userId: UserID(), role: "admin", name: "Bob")
-        let first = try await gateway.command("test.increment", MessagingFixture.Increment(name: "shared", by: 1),
-                                              as: MessagingFixture.Counted.self, actor: alice, idempotencyKey: "same-key")
-        let second = try await gateway.command("test.increment", MessagingFixture.Increment(name: "shared", by: 1),
-                                               as: MessagingFixture.Counted.self, actor: bob, idempotencyKey: "same-key")
+        let first = try await gateway.command(MessagingFixture.Messages.increment, MessagingFixture.Increment(name: "shared", by: 1), actor: alice, idempotencyKey: "same-key")
+        let second = try await gateway.command(MessagingFixture.Messages.increment, MessagingFixture.Increment(name: "shared", by: 1), actor: bob, idempotencyKey: "same-key")
         XCTAssertEqual(first.value, 1)
         XCTAssertEqual(second.value, 2, "Bob's key is his own: he neither reads nor burns Alice's")
-        let again = try await gateway.command("test.increment", MessagingFixture.Increment(name: "shared", by: 1),
-                                              as: MessagingFixture.Counted.self, actor: alice, idempotencyKey: "same-key")
+        let again = try await gateway.command(MessagingFixture.Messages.increment, MessagingFixture.Increment(name: "shared", by: 1), actor: alice, idempotencyKey: "same-key")
         XCTAssertEqual(again, first)
     }
 
     func testAnOverlongIdempotencyKeyIsRefused() async throws {
         let gateway = try client(keys[.gateway]!)
         do {
-            _ = try await gateway.command("test.increment", MessagingFixture.Increment(name: "long", by: 1),
-                                          as: MessagingFixture.Counted.self, idempotencyKey: String(repeating: "k", count: 256))
+            _ = try await gateway.command(MessagingFixture.Messages.increment, MessagingFixture.Increment(name: "long", by: 1), idempotencyKey: String(repeating: "k", count: 256))
             XCTFail("a 256-character key must be refused")
         } catch let error as ErrorBody {
             XCTAssertEqual(error.code, .invalidArgument)
@@ -194,7 +189,7 @@ final class AuthenticatedServerTests: XCTestCase {
                 for _ in 0..<20 {
                     group.addTask {
                         do {
-                            _ = try await client.command("test.slow-nap", MessagingFixture.Nap(milliseconds: 300), as: Empty.self)
+                            _ = try await client.command(MessagingFixture.Messages.slowNap, MessagingFixture.Nap(milliseconds: 300))
                             return "ok"
                         } catch let error as ErrorBody {
                             return error.code.rawValue
@@ -208,7 +203,7 @@ final class AuthenticatedServerTests: XCTestCase {
         }
         try await Task.sleep(for: .milliseconds(100))
         let started = ContinuousClock.now
-        let quick = try await client.query("test.echo", MessagingFixture.Echo(text: "quick"), as: MessagingFixture.Echo.self)
+        let quick = try await client.query(MessagingFixture.Messages.echo, MessagingFixture.Echo(text: "quick"))
         let quickTook = ContinuousClock.now - started
         XCTAssertEqual(quick.text, "quick")
         XCTAssertLessThan(quickTook, .seconds(1), "a quick query waited behind slow work")

@@ -34,15 +34,14 @@ final class CommandRoundTripTests: XCTestCase {
     }
 
     func testQueryRoundTrip() async throws {
-        let reply = try await client.query("test.echo", MessagingFixture.Echo(text: "Grüße — 你好"), as: MessagingFixture.Echo.self)
+        let reply = try await client.query(MessagingFixture.Messages.echo, MessagingFixture.Echo(text: "Grüße — 你好"))
         XCTAssertEqual(reply.text, "Grüße — 你好")
     }
 
     func testSameCommandThreeTimesWithOneKeyHasOneEffectAndIdenticalReplies() async throws {
         var replies: [MessagingFixture.Counted] = []
         for _ in 0..<3 {
-            replies.append(try await client.command(
-                "test.increment", MessagingFixture.Increment(name: "a", by: 5), as: MessagingFixture.Counted.self,
+            replies.append(try await client.command(MessagingFixture.Messages.increment, MessagingFixture.Increment(name: "a", by: 5),
                 idempotencyKey: "key-1"))
         }
         XCTAssertEqual(replies[0].value, 5)
@@ -51,8 +50,7 @@ final class CommandRoundTripTests: XCTestCase {
         XCTAssertEqual(try counter("a"), 5)
         XCTAssertEqual(try outboxCount(), 1)
 
-        let another = try await client.command(
-            "test.increment", MessagingFixture.Increment(name: "a", by: 5), as: MessagingFixture.Counted.self,
+        let another = try await client.command(MessagingFixture.Messages.increment, MessagingFixture.Increment(name: "a", by: 5),
             idempotencyKey: "key-2")
         XCTAssertEqual(another.value, 10)
     }
@@ -62,8 +60,7 @@ final class CommandRoundTripTests: XCTestCase {
         let replies = try await withThrowingTaskGroup(of: MessagingFixture.Counted.self) { group in
             for _ in 0..<8 {
                 group.addTask {
-                    try await client.command("test.increment", MessagingFixture.Increment(name: "race", by: 1),
-                                             as: MessagingFixture.Counted.self, idempotencyKey: "same")
+                    try await client.command(MessagingFixture.Messages.increment, MessagingFixture.Increment(name: "race", by: 1), idempotencyKey: "same")
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -73,11 +70,9 @@ final class CommandRoundTripTests: XCTestCase {
     }
 
     func testKeyReusedForADifferentRequestIsAConflict() async throws {
-        _ = try await client.command("test.increment", MessagingFixture.Increment(name: "b", by: 1),
-                                     as: MessagingFixture.Counted.self, idempotencyKey: "reused")
+        _ = try await client.command(MessagingFixture.Messages.increment, MessagingFixture.Increment(name: "b", by: 1), idempotencyKey: "reused")
         do {
-            _ = try await client.command("test.increment", MessagingFixture.Increment(name: "b", by: 2),
-                                         as: MessagingFixture.Counted.self, idempotencyKey: "reused")
+            _ = try await client.command(MessagingFixture.Messages.increment, MessagingFixture.Increment(name: "b", by: 2), idempotencyKey: "reused")
             XCTFail("expected a conflict")
         } catch let error as ErrorBody {
             XCTAssertEqual(error.code, .conflict)
@@ -87,8 +82,7 @@ final class CommandRoundTripTests: XCTestCase {
 
     func testFailedCommandChangesNothingAndPublishesNothing() async throws {
         do {
-            _ = try await client.command("test.increment", MessagingFixture.Increment(name: "explode-after-write", by: 1),
-                                         as: MessagingFixture.Counted.self)
+            _ = try await client.command(MessagingFixture.Messages.increment, MessagingFixture.Increment(name: "explode-after-write", by: 1))
             XCTFail("expected an error")
         } catch let error as ErrorBody {
             XCTAssertEqual(error.code, .failedPrecondition)
@@ -99,9 +93,9 @@ final class CommandRoundTripTests: XCTestCase {
     }
 
     func testInvalidBodyNamesTheField() async throws {
-        struct Partial: Codable { var name: String }
+        struct Partial: Codable, Sendable { var name: String }
         do {
-            _ = try await client.command("test.increment", Partial(name: "x"), as: MessagingFixture.Counted.self)
+            _ = try await client.command(Command<Partial, MessagingFixture.Counted>("test.increment"), Partial(name: "x"))
             XCTFail("expected an error")
         } catch let error as ErrorBody {
             XCTAssertEqual(error.code, .invalidArgument)
@@ -111,7 +105,7 @@ final class CommandRoundTripTests: XCTestCase {
 
     func testUnknownMessageTypeIsAnErrorReply() async throws {
         do {
-            _ = try await client.query("test.nothing", Empty(), as: Empty.self)
+            _ = try await client.query(Query<Empty, Empty>("test.nothing"), Empty())
             XCTFail("expected an error")
         } catch let error as ErrorBody {
             XCTAssertEqual(error.code, .invalidArgument)
@@ -151,7 +145,7 @@ final class CommandRoundTripTests: XCTestCase {
             return outcomes
         }.value
         XCTAssertEqual(outcomes, Array(repeating: "invalid_argument", count: 6))
-        let reply = try await client.query("test.echo", MessagingFixture.Echo(text: "still here"), as: MessagingFixture.Echo.self)
+        let reply = try await client.query(MessagingFixture.Messages.echo, MessagingFixture.Echo(text: "still here"))
         XCTAssertEqual(reply.text, "still here")
     }
 
@@ -161,7 +155,7 @@ final class CommandRoundTripTests: XCTestCase {
         defer { lonely.shutdown() }
         let started = ContinuousClock.now
         do {
-            _ = try await lonely.query("test.echo", MessagingFixture.Echo(text: "?"), as: MessagingFixture.Echo.self)
+            _ = try await lonely.query(MessagingFixture.Messages.echo, MessagingFixture.Echo(text: "?"))
             XCTFail("expected unavailable")
         } catch let error as ErrorBody {
             XCTAssertEqual(error.code, .unavailable)
@@ -174,7 +168,7 @@ final class CommandRoundTripTests: XCTestCase {
         let endpoint = "tcp://127.0.0.1:\(port)"
         let early = try CommandClient(context: fixture.context, service: "late", endpoint: endpoint, defaultTimeout: .seconds(5))
         defer { early.shutdown() }
-        async let reply = early.query("test.echo", MessagingFixture.Echo(text: "waited"), as: MessagingFixture.Echo.self)
+        async let reply = early.query(MessagingFixture.Messages.echo, MessagingFixture.Echo(text: "waited"))
         try await Task.sleep(for: .milliseconds(300))
         let late = try CommandServer(
             context: fixture.context,
@@ -188,7 +182,7 @@ final class CommandRoundTripTests: XCTestCase {
     func testShutdownClientFailsNewRequests() async throws {
         client.shutdown()
         do {
-            _ = try await client.query("test.echo", MessagingFixture.Echo(text: "?"), as: MessagingFixture.Echo.self)
+            _ = try await client.query(MessagingFixture.Messages.echo, MessagingFixture.Echo(text: "?"))
             XCTFail("expected unavailable")
         } catch let error as ErrorBody {
             XCTAssertEqual(error.code, .unavailable)

@@ -134,8 +134,7 @@ final class EventFlowTests: XCTestCase {
         let client = try CommandClient(context: fixture.context, service: "pub", endpoint: server.endpoint)
         defer { client.shutdown() }
         do {
-            _ = try await client.query(MessagingType.eventsReplay, EventsReplayRequest(fromSeq: 0, limit: 10),
-                                       as: EventsReplayReply.self)
+            _ = try await client.query(MessagingMessages.eventsReplay, EventsReplayRequest(fromSeq: 0, limit: 10))
             XCTFail("expected invalid_argument")
         } catch let error as ErrorBody {
             XCTAssertEqual(error.code, .invalidArgument)

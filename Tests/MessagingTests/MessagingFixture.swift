@@ -57,7 +57,7 @@ final class MessagingFixture: Sendable {
     func startSubscriber(server: CommandServer, eventsEndpoint: String, policy: PoisonPolicy = .block,
                          refuse: @escaping @Sendable (Int) -> Bool = { _ in false }) -> EventSubscriber {
         var handlers = EventHandlerRegistry(poisonPolicy: policy)
-        handlers.on("test.happened", Happened.self) { body, context in
+        handlers.on(Messages.happened) { body, context in
             if refuse(body.n) { throw ErrorBody.failedPrecondition("event \(body.n) cannot be applied") }
             try context.connection.execute("""
                 INSERT INTO applied (seq, event_id, n) VALUES (\(context.envelope.seq ?? -1), \(context.envelope.id), \(body.n))
@@ -122,31 +122,42 @@ final class MessagingFixture: Sendable {
     /// Who a handler saw: the caller (by key) and the actor it may act as.
     struct Seen: Codable, Sendable, Equatable { var caller: String?; var actorRole: String?; var actorName: String? }
 
+    /// The test service's messages.
+    enum Messages {
+        static let echo = Query<Echo, Echo>("test.echo")
+        static let nap = Query<Nap, Empty>("test.nap")
+        static let slowNap = Command<Nap, Empty>("test.slow-nap")
+        static let whoami = Query<Empty, Seen>("test.whoami")
+        static let fromHistory = Command<Empty, Seen>("test.from-history", callers: .only([.history]))
+        static let increment = Command<Increment, Counted>("test.increment")
+        static let happened = Event<Happened>("test.happened")
+    }
+
     static var handlers: HandlerRegistry {
         var handlers = HandlerRegistry()
-        handlers.query("test.echo", Echo.self) { request, _ in request }
-        handlers.query("test.nap", Nap.self) { request, _ in
+        handlers.query(Messages.echo) { request, _ in request }
+        handlers.query(Messages.nap) { request, _ in
             Thread.sleep(forTimeInterval: Double(request.milliseconds) / 1_000)
             return Empty()
         }
-        handlers.command("test.slow-nap", Nap.self, lane: .slow) { request, _ in
+        handlers.command(Messages.slowNap, lane: .slow) { request, _ in
             Thread.sleep(forTimeInterval: Double(request.milliseconds) / 1_000)
             return Empty()
         }
-        handlers.query("test.whoami", Empty.self) { _, context in
+        handlers.query(Messages.whoami) { _, context in
             Seen(caller: context.caller?.rawValue, actorRole: context.envelope.actor?.role, actorName: context.envelope.actor?.name)
         }
-        handlers.command("test.from-history", Empty.self, callers: .only([.history])) { _, context in
+        handlers.command(Messages.fromHistory) { _, context in
             Seen(caller: context.caller?.rawValue, actorRole: context.envelope.actor?.role, actorName: context.envelope.actor?.name)
         }
-        handlers.command("test.increment", Increment.self) { request, context in
+        handlers.command(Messages.increment) { request, context in
             guard request.by > 0 else { throw ErrorBody.invalidArgument("by must be positive", field: "by") }
             let value = try context.connection.query("""
                 INSERT INTO counter (name, value) VALUES (\(request.name), \(request.by))
                 ON CONFLICT (name) DO UPDATE SET value = counter.value + excluded.value
                 RETURNING value
                 """).single(Int64.self)
-            try context.publish("test.happened", Happened(n: Int(value)))
+            try context.publish(Messages.happened, Happened(n: Int(value)))
             if request.name == "explode-after-write" { throw ErrorBody.failedPrecondition("refused after writing") }
             return Counted(value: value, receipt: UUID())
         }

@@ -27,8 +27,7 @@ final class FaultTests: XCTestCase {
     private static let actor = Actor(userId: UserID(), role: "admin", name: "Fault Tester")
 
     private static func create(_ name: String, key: String, via client: CommandClient) async throws -> CustomerRecord {
-        try await client.command(CustomerMessages.create, CreateCustomer(customer: CustomerFields(displayName: name)),
-                                 as: CustomerRecord.self, actor: actor,
+        try await client.command(CustomerMessages.create, CreateCustomer(customer: CustomerFields(displayName: name)), actor: actor,
                                  idempotencyKey: key, timeout: .seconds(5))
     }
 
@@ -77,14 +76,14 @@ final class FaultTests: XCTestCase {
             try security.apply(to: socket)
             try socket.connect(endpoint)
             for _ in 0..<50 {
-                try socket.send(try Message(envelope: Envelope(kind: .query, type: CustomerMessages.list),
+                try socket.send(try Message(envelope: Envelope(kind: .query, type: CustomerMessages.list.type),
                                             encoding: ListCustomers()).frames())
             }
             usleep(50_000)
             socket.close()  // linger 0: gone before its replies
         }.value
         let started = ContinuousClock.now
-        let health = try await system.client("customer").query(MessagingType.health, Empty(), as: HealthReply.self,
+        let health = try await system.client("customer").query(MessagingMessages.health, Empty(),
                                                                 timeout: .seconds(3))
         XCTAssertEqual(health.service, "customer")
         XCTAssertLessThan(ContinuousClock.now - started, .seconds(3))
@@ -101,11 +100,11 @@ final class FaultTests: XCTestCase {
             defer { socket.close() }
             try security.apply(to: socket)
             try socket.connect(endpoint)
-            let envelope = Envelope(kind: .query, type: CustomerMessages.list)
+            let envelope = Envelope(kind: .query, type: CustomerMessages.list.type)
             try socket.send([envelope.jsonBytes(), ZMQFrame(repeating: 0x20, count: 64 * 1024 * 1024)])
             usleep(1_500_000)
         }.value
-        let health = try await system.client("customer").query(MessagingType.health, Empty(), as: HealthReply.self)
+        let health = try await system.client("customer").query(MessagingMessages.health, Empty())
         XCTAssertEqual(health.service, "customer")
         let after = try residentKilobytes(of: pid)
         XCTAssertLessThan(after - before, 16 * 1024, "RSS grew from \(before) kB to \(after) kB")
@@ -124,13 +123,13 @@ final class FaultTests: XCTestCase {
         for service in RunningSystem.services where service != "customer" { try await system.start(service) }
         try await system.startGateway()
         // A customer.created that no handler can read, as a buggy publisher might write it.
-        let envelope = Envelope(kind: .event, type: CustomerMessages.created, actor: .system)
+        let envelope = Envelope(kind: .event, type: CustomerMessages.created.type, actor: .system)
         let envelopeText = String(decoding: envelope.jsonBytes(), as: UTF8.self)
         let database = system.superuserURL
         try await Task.detached {
             try PostgresConnection(url: database).execute("""
                 INSERT INTO customer.outbox (event_id, type, envelope, body)
-                VALUES (\(envelope.id), \(CustomerMessages.created), \(envelopeText), '{"nonsense": true}')
+                VALUES (\(envelope.id), \(CustomerMessages.created.type), \(envelopeText), '{"nonsense": true}')
                 """)
         }.value
         let stuck = try await system.eventually(seconds: 10) {
@@ -147,7 +146,7 @@ final class FaultTests: XCTestCase {
         let listed = try system.json(try await system.http("GET", "/api/v1/admin/dead-letters").body)
         let letter = try XCTUnwrap((listed["items"] as? [[String: Any]])?.first)
         XCTAssertEqual(letter["service"] as? String, "history")
-        XCTAssertEqual(letter["type"] as? String, CustomerMessages.created)
+        XCTAssertEqual(letter["type"] as? String, CustomerMessages.created.type)
         XCTAssertEqual(letter["attempts"] as? Int, 5)
 
         // The timeline goes on, and health is green again.

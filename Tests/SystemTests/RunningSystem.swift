@@ -217,7 +217,7 @@ final class RunningSystem {
         let until = ContinuousClock.now + deadline
         while true {
             do {
-                return try await client(service).query(MessagingType.health, Empty(), as: HealthReply.self,
+                return try await client(service).query(MessagingMessages.health, Empty(),
                                                       timeout: .milliseconds(500))
             } catch {
                 if let process = processes[service], !process.isRunning {

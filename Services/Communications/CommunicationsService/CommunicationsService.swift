@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Messaging
 import Postgres
@@ -10,7 +11,8 @@ public enum CommunicationsService {
     public static func definition() throws -> ServiceDefinition {
         var handlers = HandlerRegistry()
         CommunicationsHandlers.register(in: &handlers)
-        return ServiceDefinition(name: .communications, migrations: try MigrationSet.bundled(.communications, in: .module),
-                                 handlers: handlers)
+        return try ServiceDefinition(
+            name: .communications, migrations: try MigrationSet.bundled(.communications, in: .module), catalogue: CommunicationsMessages.catalogue,
+            handlers: handlers)
     }
 }

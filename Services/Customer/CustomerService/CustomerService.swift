@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Messaging
 import Postgres
@@ -10,7 +11,9 @@ public enum CustomerService {
     public static func definition() throws -> ServiceDefinition {
         var handlers = HandlerRegistry()
         CustomerHandlers.register(in: &handlers)
-        return ServiceDefinition(name: .customer, migrations: try migrations(), handlers: handlers)
+        return try ServiceDefinition(
+            name: .customer, migrations: try migrations(), catalogue: CustomerMessages.catalogue,
+            handlers: handlers)
     }
 
     public static func migrations() throws -> MigrationSet {

@@ -22,7 +22,7 @@ enum OwnerBootstrap {
                                        security: keys.client(to: .gateway), defaultTimeout: .seconds(10))
         defer { client.shutdown() }
         do {
-            let owner = try await client.command(IdentityMessages.bootstrapOwner, request, as: UserRecord.self)
+            let owner = try await client.command(IdentityMessages.bootstrapOwner, request)
             FileHandle.standardOutput.write(Data("created owner \(owner.email)\n".utf8))
             return 0
         } catch let error as ErrorBody where error.code == .failedPrecondition {

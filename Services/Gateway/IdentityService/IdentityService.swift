@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Messaging
 import Postgres
@@ -19,7 +20,8 @@ public enum IdentityService {
         UserHandlers.register(in: &handlers)
         SettingsHandlers.register(in: &handlers)
         let idleSeconds = try environment.int("AR_SESSION_IDLE_MINUTES", default: 120) * 60
-        return ServiceDefinition(name: .gateway, migrations: try MigrationSet.bundled(.gateway, in: .module), handlers: handlers,
-                                 leaderJobs: IdentityStore.leaderJobs(idleSeconds: idleSeconds))
+        return try ServiceDefinition(
+            name: .gateway, migrations: try MigrationSet.bundled(.gateway, in: .module), catalogue: IdentityMessages.catalogue,
+            handlers: handlers, leaderJobs: IdentityStore.leaderJobs(idleSeconds: idleSeconds))
     }
 }

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Messaging
 import Postgres
@@ -10,8 +11,9 @@ public enum HistoryService {
     public static func definition() throws -> ServiceDefinition {
         var handlers = HandlerRegistry()
         HistoryHandlers.register(in: &handlers)
-        return ServiceDefinition(name: .history, migrations: try migrations(), handlers: handlers,
-                                 subscriptions: [.customer: HistoryHandlers.customerEvents()])
+        return try ServiceDefinition(
+            name: .history, migrations: try migrations(), catalogue: HistoryMessages.catalogue,
+            handlers: handlers, subscriptions: [.customer: HistoryHandlers.customerEvents()])
     }
 
     public static func migrations() throws -> MigrationSet {

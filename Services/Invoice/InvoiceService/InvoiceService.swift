@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Messaging
 import Postgres
@@ -10,6 +11,8 @@ public enum InvoiceService {
     public static func definition() throws -> ServiceDefinition {
         var handlers = HandlerRegistry()
         InvoiceHandlers.register(in: &handlers)
-        return ServiceDefinition(name: .invoice, migrations: try MigrationSet.bundled(.invoice, in: .module), handlers: handlers)
+        return try ServiceDefinition(
+            name: .invoice, migrations: try MigrationSet.bundled(.invoice, in: .module), catalogue: InvoiceMessages.catalogue,
+            handlers: handlers)
     }
 }

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Messaging
 import Postgres
@@ -10,6 +11,8 @@ public enum PaymentsService {
     public static func definition() throws -> ServiceDefinition {
         var handlers = HandlerRegistry()
         PaymentsHandlers.register(in: &handlers)
-        return ServiceDefinition(name: .payments, migrations: try MigrationSet.bundled(.payments, in: .module), handlers: handlers)
+        return try ServiceDefinition(
+            name: .payments, migrations: try MigrationSet.bundled(.payments, in: .module), catalogue: PaymentsMessages.catalogue,
+            handlers: handlers)
     }
 }

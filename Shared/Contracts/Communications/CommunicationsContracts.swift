@@ -1,9 +1,10 @@
 import Foundation
 
-/// Message types of communications-service.
+/// The messages of communications-service.
 public enum CommunicationsMessages {
-    /// Query: `CustomerWorkflowsRequest` → `CustomerWorkflows`.
-    public static let customerWorkflows = "communications.customer_workflows"
+    public static let customerWorkflows = Query<CustomerWorkflowsRequest, CustomerWorkflows>("communications.customer_workflows")
+
+    public static let catalogue = MessageCatalogue(.communications, [customerWorkflows])
 }
 
 /// A workflow running for one contact or one invoice.

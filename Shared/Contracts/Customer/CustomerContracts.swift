@@ -1,15 +1,17 @@
 import Foundation
 
-/// Message types of customer-service.
+/// The messages of customer-service.
 public enum CustomerMessages {
-    /// Command: `CreateCustomer` → `CustomerRecord`; publishes `customer.created`.
-    public static let create = "customer.create"
-    /// Query: `GetCustomer` → `CustomerRecord` (or `not_found`).
-    public static let get = "customer.get"
-    /// Query: `ListCustomers` → `CustomerPage`.
-    public static let list = "customer.list"
-    /// Event: `CustomerCreated`.
-    public static let created = "customer.created"
+    /// Publishes `customer.created`.
+    public static let create = Command<CreateCustomer, CustomerRecord>("customer.create")
+    /// `not_found` when there is no such customer.
+    public static let get = Query<GetCustomer, CustomerRecord>("customer.get")
+    public static let list = Query<ListCustomers, CustomerPage>("customer.list")
+    /// What customer-service owns of the Customer Details screen (customer, contacts, documents).
+    public static let profile = Query<GetCustomer, CustomerProfile>("customer.profile")
+    public static let created = Event<CustomerCreated>("customer.created")
+
+    public static let catalogue = MessageCatalogue(.customer, [create, get, list, profile, created])
 }
 
 /// A postal address.
@@ -153,11 +155,6 @@ public struct CustomerPage: Codable, Hashable, Sendable {
 public struct CustomerCreated: Codable, Hashable, Sendable {
     public var customer: CustomerRecord
     public init(customer: CustomerRecord) { self.customer = customer }
-}
-
-extension CustomerMessages {
-    /// Query: `GetCustomer` → `CustomerProfile` (customer, contacts, documents).
-    public static let profile = "customer.profile"
 }
 
 /// A billing contact (SPEC §2).

@@ -1,9 +1,12 @@
 import Foundation
 
-/// Message types of history-service.
+/// The messages of history-service.
 public enum HistoryMessages {
-    /// Query: `ListActivities` → `ActivityPage`.
-    public static let list = "history.list"
+    public static let list = Query<ListActivities, ActivityPage>("history.list")
+    /// What history-service owns of the Customer Details screen.
+    public static let customerSummary = Query<CustomerHistoryRequest, CustomerHistorySummary>("history.customer_summary")
+
+    public static let catalogue = MessageCatalogue(.history, [list, customerSummary])
 }
 
 /// One entry of a customer's timeline.
@@ -54,11 +57,6 @@ public struct ActivityPage: Codable, Hashable, Sendable {
         self.items = items
         self.nextCursor = nextCursor
     }
-}
-
-extension HistoryMessages {
-    /// Query: `CustomerHistoryRequest` → `CustomerHistorySummary`.
-    public static let customerSummary = "history.customer_summary"
 }
 
 /// An open task on a customer.

@@ -1,17 +1,45 @@
 import Foundation
 
-/// Message types of the gateway's identity service (users, sessions, API tokens, settings).
+/// The messages of the gateway's identity service (users, sessions, API tokens, settings).
 public enum IdentityMessages {
-    /// Command: `BootstrapOwner` → `UserRecord`; creates the first owner when there are no users.
-    public static let bootstrapOwner = "identity.bootstrap_owner"
-    /// Command: `Login` → `LoginResult` (or `unauthenticated`, the same for every failure).
-    public static let login = "identity.login"
-    /// Command: `Authenticate` → `Principal` (or `unauthenticated`); records the use.
-    public static let authenticate = "identity.authenticate"
-    /// Command: `Logout` → `Empty`; revokes the session.
-    public static let logout = "identity.logout"
-    /// Event `user.upserted`: `UserRecord`.
-    public static let userUpserted = "user.upserted"
+    /// Creates the first owner when there are no users; publishes `user.upserted`.
+    public static let bootstrapOwner = Command<BootstrapOwner, UserRecord>("identity.bootstrap_owner", keepsReply: false)
+    /// Refused attempts all look alike (`LoginOutcome.refused`). The reply carries the session token.
+    public static let login = Command<LoginAttempt, LoginOutcome>("identity.login", keepsReply: false)
+    /// `unauthenticated` for an unknown, expired or revoked token; records the use.
+    public static let authenticate = Command<TokenRequest, Principal>("identity.authenticate", keepsReply: false)
+    /// Revokes the session.
+    public static let logout = Command<TokenRequest, Empty>("identity.logout", keepsReply: false)
+    /// The reply carries the secret.
+    public static let startTOTP = Command<TOTPRequest, TOTPEnrollment>("identity.totp_start", keepsReply: false)
+    /// Turns the second factor on once a code checks out.
+    public static let confirmTOTP = Command<TOTPRequest, Empty>("identity.totp_confirm")
+    /// Turns it off (needs a current code).
+    public static let disableTOTP = Command<TOTPRequest, Empty>("identity.totp_disable")
+
+    /// Publishes `user.upserted`.
+    public static let createUser = Command<CreateUser, UserRecord>("user.create")
+    /// Publishes `user.upserted`.
+    public static let updateUser = Command<UpdateUser, UserRecord>("user.update")
+    public static let listUsers = Query<Empty, UserList>("user.list")
+    public static let getUser = Query<GetUser, UserRecord>("user.get")
+    /// The reply carries the token.
+    public static let createToken = Command<CreateAPIToken, CreatedAPIToken>("api_token.create", keepsReply: false)
+    public static let listTokens = Query<Empty, APITokenList>("api_token.list")
+    public static let revokeToken = Command<RevokeAPIToken, Empty>("api_token.revoke")
+
+    public static let getSettings = Query<Empty, BusinessSettings>("settings.get")
+    /// Publishes `business_settings.changed`.
+    public static let updateSettings = Command<BusinessSettingsChanges, BusinessSettings>("settings.update")
+
+    public static let userUpserted = Event<UserRecord>("user.upserted")
+    public static let settingsChanged = Event<BusinessSettings>("business_settings.changed")
+
+    public static let catalogue = MessageCatalogue(.gateway, [
+        bootstrapOwner, login, authenticate, logout, startTOTP, confirmTOTP, disableTOTP,
+        createUser, updateUser, listUsers, getUser, createToken, listTokens, revokeToken,
+        getSettings, updateSettings, userUpserted, settingsChanged,
+    ])
 }
 
 /// The roles, from most to least powerful.
@@ -142,23 +170,6 @@ public struct Principal: Codable, Hashable, Sendable {
     }
 }
 
-extension IdentityMessages {
-    /// Command: `CreateUser` → `UserRecord`; publishes `user.upserted`.
-    public static let createUser = "user.create"
-    /// Command: `UpdateUser` → `UserRecord`; publishes `user.upserted`.
-    public static let updateUser = "user.update"
-    /// Query: `Empty` → `UserList`.
-    public static let listUsers = "user.list"
-    /// Query: `GetUser` → `UserRecord`.
-    public static let getUser = "user.get"
-    /// Command (reply not kept: it carries the token): `CreateAPIToken` → `CreatedAPIToken`.
-    public static let createToken = "api_token.create"
-    /// Query: `Empty` → `APITokenList`.
-    public static let listTokens = "api_token.list"
-    /// Command: `RevokeAPIToken` → `Empty`.
-    public static let revokeToken = "api_token.revoke"
-}
-
 /// Body of `user.create` (and `POST /users`).
 public struct CreateUser: Codable, Hashable, Sendable {
     public var name: String
@@ -276,15 +287,6 @@ public struct APITokenList: Codable, Hashable, Sendable {
 public struct RevokeAPIToken: Codable, Hashable, Sendable {
     public var id: APITokenID
     public init(id: APITokenID) { self.id = id }
-}
-
-extension IdentityMessages {
-    /// Command (reply not kept: it carries the secret): `TOTPRequest` (code unused) → `TOTPEnrollment`.
-    public static let startTOTP = "identity.totp_start"
-    /// Command: `TOTPRequest` → `Empty`; turns the second factor on once a code checks out.
-    public static let confirmTOTP = "identity.totp_confirm"
-    /// Command: `TOTPRequest` → `Empty`; turns it off (needs a current code).
-    public static let disableTOTP = "identity.totp_disable"
 }
 
 /// Body of the TOTP commands: whose, and (to confirm or disable) a current code.

@@ -1,14 +1,5 @@
 import Foundation
 
-extension IdentityMessages {
-    /// Query: `Empty` → `BusinessSettings`.
-    public static let getSettings = "settings.get"
-    /// Command: `BusinessSettingsChanges` → `BusinessSettings`; publishes `business_settings.changed`.
-    public static let updateSettings = "settings.update"
-    /// Event `business_settings.changed`: `BusinessSettings`.
-    public static let settingsChanged = "business_settings.changed"
-}
-
 /// When automated messages may go out, in the business time zone.
 public struct SendWindow: Codable, Hashable, Sendable {
     /// `HH:MM`, 24-hour.

@@ -1,9 +1,11 @@
 import Foundation
 
-/// Message types of invoice-service.
+/// The messages of invoice-service.
 public enum InvoiceMessages {
-    /// Query: `CustomerInvoicesRequest` → `CustomerInvoicesSummary`.
-    public static let customerSummary = "invoice.customer_summary"
+    /// What invoice-service owns of the Customer Details screen.
+    public static let customerSummary = Query<CustomerInvoicesRequest, CustomerInvoicesSummary>("invoice.customer_summary")
+
+    public static let catalogue = MessageCatalogue(.invoice, [customerSummary])
 }
 
 /// An invoice as the Customer Details screen lists it.

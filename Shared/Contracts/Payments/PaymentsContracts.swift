@@ -1,9 +1,11 @@
 import Foundation
 
-/// Message types of payments-service.
+/// The messages of payments-service.
 public enum PaymentsMessages {
-    /// Query: `CustomerPaymentsRequest` → `CustomerPaymentsSummary`.
-    public static let customerSummary = "payments.customer_summary"
+    /// What payments-service owns of the Customer Details screen.
+    public static let customerSummary = Query<CustomerPaymentsRequest, CustomerPaymentsSummary>("payments.customer_summary")
+
+    public static let catalogue = MessageCatalogue(.payments, [customerSummary])
 }
 
 /// A convenience fee: percent (basis points) plus fixed, optionally capped.

@@ -4,7 +4,7 @@ import Messaging
 /// communications-service's commands and queries.
 enum CommunicationsHandlers {
     static func register(in registry: inout HandlerRegistry) {
-        registry.query(CommunicationsMessages.customerWorkflows, CustomerWorkflowsRequest.self) { request, context in
+        registry.query(CommunicationsMessages.customerWorkflows) { request, context in
             CustomerWorkflows(assignments: try WorkflowStore(connection: context.connection).assignments(of: request.customerId))
         }
     }

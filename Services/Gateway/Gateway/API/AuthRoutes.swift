@@ -25,21 +25,19 @@ struct AuthRoutes {
         routes.post("/api/v1/me/totp", .signedIn) { _, context in
             let user = try signedInUser(context)
             return try JSONResponse.make(try await clients[.gateway].command(
-                IdentityMessages.startTOTP, TOTPRequest(userId: user), as: TOTPEnrollment.self, actor: context.principal?.actor),
+                IdentityMessages.startTOTP, TOTPRequest(userId: user), actor: context.principal?.actor),
                 status: .created)
         }
         routes.post("/api/v1/me/totp/confirm", .signedIn) { request, context in
             let user = try signedInUser(context)
             let body = try await request.decodeJSON(TOTPCode.self)
-            _ = try await clients[.gateway].command(IdentityMessages.confirmTOTP, TOTPRequest(userId: user, code: body.code),
-                                                    as: Empty.self, actor: context.principal?.actor)
+            _ = try await clients[.gateway].command(IdentityMessages.confirmTOTP, TOTPRequest(userId: user, code: body.code), actor: context.principal?.actor)
             return Response(status: .noContent)
         }
         routes.delete("/api/v1/me/totp", .signedIn) { request, context in
             let user = try signedInUser(context)
             let body = try await request.decodeJSON(TOTPCode.self)
-            _ = try await clients[.gateway].command(IdentityMessages.disableTOTP, TOTPRequest(userId: user, code: body.code),
-                                                    as: Empty.self, actor: context.principal?.actor)
+            _ = try await clients[.gateway].command(IdentityMessages.disableTOTP, TOTPRequest(userId: user, code: body.code), actor: context.principal?.actor)
             return Response(status: .noContent)
         }
     }
@@ -55,8 +53,7 @@ struct AuthRoutes {
     /// Signs in, or throws the one `unauthenticated` answer every failure gets.
     func signIn(_ login: Login, from address: String) async throws -> LoginResult {
         try limiter.admit(address)
-        let outcome = try await clients[.gateway].command(IdentityMessages.login, LoginAttempt(login: login, clientAddress: address),
-                                                          as: LoginOutcome.self, timeout: .seconds(10))
+        let outcome = try await clients[.gateway].command(IdentityMessages.login, LoginAttempt(login: login, clientAddress: address), timeout: .seconds(10))
         if outcome.needsTotpCode {
             throw ErrorBody(.unauthenticated, "enter the one-time code from your authenticator app", details: ["totp_code": "required"])
         }
@@ -65,7 +62,7 @@ struct AuthRoutes {
     }
 
     func signOut(_ token: String) async throws {
-        _ = try await clients[.gateway].command(IdentityMessages.logout, TokenRequest(token: token), as: Empty.self)
+        _ = try await clients[.gateway].command(IdentityMessages.logout, TokenRequest(token: token))
     }
 }
 

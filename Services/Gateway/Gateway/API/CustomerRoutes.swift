@@ -13,8 +13,7 @@ struct CustomerRoutes {
             let principal = try context.requirePrincipal()
             // A specialist who sees only their own customers keeps what they create.
             let customer = try await clients[.customer].command(
-                CustomerMessages.create, CreateCustomer(customer: fields, specialistId: CustomerScope.assignedOnly(principal)),
-                as: CustomerRecord.self, actor: principal.actor, idempotencyKey: request.headers[.idempotencyKey])
+                CustomerMessages.create, CreateCustomer(customer: fields, specialistId: CustomerScope.assignedOnly(principal)), actor: principal.actor, idempotencyKey: request.headers[.idempotencyKey])
             return try JSONResponse.make(CustomerResponse(customer), status: .created)
         }
         routes.get("/api/v1/customers", .readCustomers) { request, context in
@@ -23,14 +22,13 @@ struct CustomerRoutes {
                 CustomerMessages.list,
                 ListCustomers(query: request.uri.queryParameters.get("q"), limit: limit,
                               cursor: request.uri.queryParameters.get("cursor"),
-                              assignedTo: CustomerScope.assignedOnly(try context.requirePrincipal())),
-                as: CustomerPage.self)
+                              assignedTo: CustomerScope.assignedOnly(try context.requirePrincipal())))
             return try JSONResponse.make(ListResponse(items: page.items.map(CustomerResponse.init),
                                                       nextCursor: page.nextCursor, total: page.total))
         }
         routes.get("/api/v1/customers/:id", .readCustomers) { request, context in
             let id = try context.parameters.id("id", of: "customer", as: CustomerID.self)
-            let customer = try await clients[.customer].query(CustomerMessages.get, GetCustomer(id: id), as: CustomerRecord.self)
+            let customer = try await clients[.customer].query(CustomerMessages.get, GetCustomer(id: id))
             try CustomerScope.check(customer, for: try context.requirePrincipal())
             return try JSONResponse.make(CustomerResponse(customer))
         }

@@ -33,7 +33,7 @@ struct DeadLetterRoutes {
             let listing = await withTaskGroup(of: (ServiceName, DeadLetterList?).self) { group in
                 for service in ServiceName.allCases {
                     group.addTask {
-                        (service, try? await clients[service].query(MessagingType.deadLettersList, Empty(), as: DeadLetterList.self,
+                        (service, try? await clients[service].query(MessagingMessages.deadLettersList, Empty(),
                                                                     actor: actor))
                     }
                 }
@@ -59,7 +59,7 @@ struct DeadLetterRoutes {
                   let id = context.parameters.get("id").flatMap(Int64.init) else {
                 throw ErrorBody.notFound("no such dead letter")
             }
-            _ = try await clients[service].command(MessagingType.deadLettersRetry, RetryDeadLetter(id: id), as: Empty.self,
+            _ = try await clients[service].command(MessagingMessages.deadLettersRetry, RetryDeadLetter(id: id),
                                                    actor: try context.requirePrincipal().actor)
             return Response(status: .noContent)
         }

@@ -19,20 +19,15 @@ struct DetailsRoutes {
     /// down); every other section degrades to `null` and is named in `unavailable`.
     func details(of id: CustomerID, for principal: Principal, today: BusinessDate = .today) async throws -> CustomerDetails {
         let timeout = sectionTimeout
-        async let profile = clients[.customer].query(CustomerMessages.profile, GetCustomer(id: id),
-                                                     as: CustomerProfile.self, timeout: timeout)
+        async let profile = clients[.customer].query(CustomerMessages.profile, GetCustomer(id: id), timeout: timeout)
         async let invoices = optional { try await clients[.invoice].query(
-            InvoiceMessages.customerSummary, CustomerInvoicesRequest(customerId: id, asOf: today),
-            as: CustomerInvoicesSummary.self, timeout: timeout) }
+            InvoiceMessages.customerSummary, CustomerInvoicesRequest(customerId: id, asOf: today), timeout: timeout) }
         async let payments = optional { try await clients[.payments].query(
-            PaymentsMessages.customerSummary, CustomerPaymentsRequest(customerId: id),
-            as: CustomerPaymentsSummary.self, timeout: timeout) }
+            PaymentsMessages.customerSummary, CustomerPaymentsRequest(customerId: id), timeout: timeout) }
         async let history = optional { try await clients[.history].query(
-            HistoryMessages.customerSummary, CustomerHistoryRequest(customerId: id),
-            as: CustomerHistorySummary.self, timeout: timeout) }
+            HistoryMessages.customerSummary, CustomerHistoryRequest(customerId: id), timeout: timeout) }
         async let workflows = optional { try await clients[.communications].query(
-            CommunicationsMessages.customerWorkflows, CustomerWorkflowsRequest(customerId: id),
-            as: CustomerWorkflows.self, timeout: timeout) }
+            CommunicationsMessages.customerWorkflows, CustomerWorkflowsRequest(customerId: id), timeout: timeout) }
 
         let (customer, invoiceSummary, paymentSummary, historySummary, workflowSummary) =
             (try await profile, await invoices, await payments, await history, await workflows)

@@ -32,7 +32,7 @@ struct HealthRoutes {
         await withTaskGroup(of: (ServiceName, HealthReply?).self) { group in
             for service in ServiceName.allCases {
                 group.addTask {
-                    (service, try? await clients[service].query(MessagingType.health, Empty(), as: HealthReply.self,
+                    (service, try? await clients[service].query(MessagingMessages.health, Empty(),
                                                                 timeout: .milliseconds(800)))
                 }
             }

@@ -48,8 +48,7 @@ public final class Routes {
             if fromCookie && ![.get, .head, .options].contains(request.method) { try origin.check(request) }
             let principal: Principal
             do {
-                principal = try await clients[.gateway].command(IdentityMessages.authenticate, TokenRequest(token: token),
-                                                                as: Principal.self)
+                principal = try await clients[.gateway].command(IdentityMessages.authenticate, TokenRequest(token: token))
             } catch let error as ErrorBody where error.code == .unauthenticated {
                 return try Self.refuse(request, error.message)
             }

@@ -9,12 +9,12 @@ struct SettingsRoutes {
     func register(in routes: Routes) {
         routes.get("/api/v1/settings", .readSettings) { _, context in
             try JSONResponse.make(try await clients[.gateway].query(
-                IdentityMessages.getSettings, Empty(), as: BusinessSettings.self, actor: try context.requirePrincipal().actor))
+                IdentityMessages.getSettings, Empty(), actor: try context.requirePrincipal().actor))
         }
         routes.patch("/api/v1/settings", .manageSettings) { request, context in
             let changes = try await request.decodeJSON(BusinessSettingsChanges.self)
             return try JSONResponse.make(try await clients[.gateway].command(
-                IdentityMessages.updateSettings, changes, as: BusinessSettings.self,
+                IdentityMessages.updateSettings, changes,
                 actor: try context.requirePrincipal().actor, idempotencyKey: request.headers[.idempotencyKey]))
         }
     }

@@ -8,13 +8,13 @@ struct UserRoutes {
 
     func register(in routes: Routes) {
         routes.get("/api/v1/users", .manageUsers) { _, context in
-            let users = try await clients[.gateway].query(IdentityMessages.listUsers, Empty(), as: UserList.self,
+            let users = try await clients[.gateway].query(IdentityMessages.listUsers, Empty(),
                                                           actor: try context.requirePrincipal().actor)
             return try JSONResponse.make(ListResponse(items: users.items, nextCursor: nil, total: users.items.count))
         }
         routes.post("/api/v1/users", .manageUsers) { request, context in
             let body = try await request.decodeJSON(CreateUser.self)
-            let user = try await clients[.gateway].command(IdentityMessages.createUser, body, as: UserRecord.self,
+            let user = try await clients[.gateway].command(IdentityMessages.createUser, body,
                                                            actor: try context.requirePrincipal().actor,
                                                            idempotencyKey: request.headers[.idempotencyKey])
             return try JSONResponse.make(user, status: .created)
@@ -22,7 +22,7 @@ struct UserRoutes {
         routes.get("/api/v1/users/:id", .manageUsers) { _, context in
             let id = try context.parameters.id("id", of: "user", as: UserID.self)
             return try JSONResponse.make(try await clients[.gateway].query(
-                IdentityMessages.getUser, GetUser(id: id), as: UserRecord.self, actor: try context.requirePrincipal().actor))
+                IdentityMessages.getUser, GetUser(id: id), actor: try context.requirePrincipal().actor))
         }
         routes.patch("/api/v1/users/:id", .manageUsers) { request, context in
             let id = try context.parameters.id("id", of: "user", as: UserID.self)
@@ -31,24 +31,24 @@ struct UserRoutes {
                 throw ErrorBody.invalidArgument("email cannot be changed; create a new user instead", field: "email")
             }
             let user = try await clients[.gateway].command(
-                IdentityMessages.updateUser, UpdateUser(id: id, changes: changes.changes), as: UserRecord.self,
+                IdentityMessages.updateUser, UpdateUser(id: id, changes: changes.changes),
                 actor: try context.requirePrincipal().actor, idempotencyKey: request.headers[.idempotencyKey])
             return try JSONResponse.make(user)
         }
         routes.post("/api/v1/api-tokens", .manageAPITokens) { request, context in
             let body = try await request.decodeJSON(CreateAPIToken.self)
-            let created = try await clients[.gateway].command(IdentityMessages.createToken, body, as: CreatedAPIToken.self,
+            let created = try await clients[.gateway].command(IdentityMessages.createToken, body,
                                                               actor: try context.requirePrincipal().actor)
             return try JSONResponse.make(created, status: .created)
         }
         routes.get("/api/v1/api-tokens", .manageAPITokens) { _, context in
-            let tokens = try await clients[.gateway].query(IdentityMessages.listTokens, Empty(), as: APITokenList.self,
+            let tokens = try await clients[.gateway].query(IdentityMessages.listTokens, Empty(),
                                                            actor: try context.requirePrincipal().actor)
             return try JSONResponse.make(ListResponse(items: tokens.items, nextCursor: nil, total: tokens.items.count))
         }
         routes.delete("/api/v1/api-tokens/:id", .manageAPITokens) { _, context in
             let id = try context.parameters.id("id", of: "API token", as: APITokenID.self)
-            _ = try await clients[.gateway].command(IdentityMessages.revokeToken, RevokeAPIToken(id: id), as: Empty.self,
+            _ = try await clients[.gateway].command(IdentityMessages.revokeToken, RevokeAPIToken(id: id),
                                                     actor: try context.requirePrincipal().actor)
             return Response(status: .noContent)
         }

@@ -50,8 +50,7 @@ struct WebRoutes {
             let principal = try context.requirePrincipal()
             let page = try await clients[.customer].query(
                 CustomerMessages.list,
-                ListCustomers(query: query, limit: 100, assignedTo: CustomerScope.assignedOnly(principal)),
-                as: CustomerPage.self)
+                ListCustomers(query: query, limit: 100, assignedTo: CustomerScope.assignedOnly(principal)))
             return html(CustomersPage.render(page: page, query: query,
                                              canAdd: PermissionTable.allows(principal.role, .editCustomers)))
         }

@@ -16,7 +16,7 @@ struct IdentityHandlers {
     let failureWindowSeconds = 15 * 60
 
     func register(in registry: inout HandlerRegistry) {
-        registry.unrecordedCommand(IdentityMessages.bootstrapOwner, BootstrapOwner.self, lane: .slow) { request, context in
+        registry.command(IdentityMessages.bootstrapOwner, lane: .slow) { request, context in
             let store = IdentityStore(connection: context.connection)
             try context.connection.query("SELECT pg_advisory_xact_lock(hashtext('identity.bootstrap'))")
             guard try store.userCount() == 0 else {
@@ -37,7 +37,7 @@ struct IdentityHandlers {
         // Throttled attempts are refused before any password work, and not recorded: a
         // flood costs a count query each, and locks out only the address it comes from.
         // bcrypt runs on the slow lane, so session checks never wait behind it.
-        registry.unrecordedCommand(IdentityMessages.login, LoginAttempt.self, lane: .slow) { attempt, context in
+        registry.command(IdentityMessages.login, lane: .slow) { attempt, context in
             let request = attempt.login
             let address = String(attempt.clientAddress.prefix(64))
             try TextLimit.check(request.email, TextLimit.email, field: "email")
@@ -71,7 +71,7 @@ struct IdentityHandlers {
             return LoginOutcome(result: LoginResult(token: token, user: user, expiresAt: expiresAt))
         }
 
-        registry.unrecordedCommand(IdentityMessages.authenticate, TokenRequest.self) { request, context in
+        registry.command(IdentityMessages.authenticate) { request, context in
             let store = IdentityStore(connection: context.connection)
             let hash = Secrets.tokenHash(request.token)
             if let principal = try store.sessionPrincipal(tokenHash: hash, idleSeconds: idleSeconds) { return principal }
@@ -79,7 +79,7 @@ struct IdentityHandlers {
             throw ErrorBody(.unauthenticated, "the session or token is not valid; sign in again")
         }
 
-        registry.unrecordedCommand(IdentityMessages.startTOTP, TOTPRequest.self) { request, context in
+        registry.command(IdentityMessages.startTOTP) { request, context in
             let store = IdentityStore(connection: context.connection)
             guard let user = try store.user(request.userId), let state = try store.totpState(of: user.id, box: box) else {
                 throw ErrorBody.notFound("user \(request.userId) does not exist")
@@ -92,7 +92,7 @@ struct IdentityHandlers {
             return TOTPEnrollment(secret: secret, otpauthUrl: OneTimeCodes.enrollmentURL(secret: secret, email: user.email))
         }
 
-        registry.command(IdentityMessages.confirmTOTP, TOTPRequest.self) { request, context in
+        registry.command(IdentityMessages.confirmTOTP) { request, context in
             let store = IdentityStore(connection: context.connection)
             guard let state = try store.totpState(of: request.userId, box: box), let pending = state.pending else {
                 throw ErrorBody.failedPrecondition("start the one-time code set-up first")
@@ -105,7 +105,7 @@ struct IdentityHandlers {
             return Empty()
         }
 
-        registry.command(IdentityMessages.disableTOTP, TOTPRequest.self) { request, context in
+        registry.command(IdentityMessages.disableTOTP) { request, context in
             let store = IdentityStore(connection: context.connection)
             guard let state = try store.totpState(of: request.userId, box: box), let secret = state.secret else {
                 throw ErrorBody.failedPrecondition("the one-time code is not on")
@@ -118,7 +118,7 @@ struct IdentityHandlers {
             return Empty()
         }
 
-        registry.unrecordedCommand(IdentityMessages.logout, TokenRequest.self) { request, context in
+        registry.command(IdentityMessages.logout) { request, context in
             try IdentityStore(connection: context.connection).revokeSession(tokenHash: Secrets.tokenHash(request.token))
             return Empty()
         }

@@ -6,10 +6,10 @@ import PostgresContracts
 /// `settings.get` and `settings.update`; every change is published for the services.
 enum SettingsHandlers {
     static func register(in registry: inout HandlerRegistry) {
-        registry.query(IdentityMessages.getSettings, Empty.self) { _, context in
+        registry.query(IdentityMessages.getSettings) { _, context in
             try current(on: context.connection, lock: false)
         }
-        registry.command(IdentityMessages.updateSettings, BusinessSettingsChanges.self) { changes, context in
+        registry.command(IdentityMessages.updateSettings) { changes, context in
             let settings = try SettingsRules.apply(changes, to: try current(on: context.connection, lock: true))
             if let specialist = settings.defaultSpecialistId, changes.defaultSpecialistId != nil,
                try IdentityStore(connection: context.connection).user(specialist) == nil {

@@ -10,7 +10,7 @@ import Messaging
 enum UserHandlers {
     static func register(in registry: inout HandlerRegistry) {
         // Both hash passwords (bcrypt): the slow lane.
-        registry.command(IdentityMessages.createUser, CreateUser.self, lane: .slow) { request, context in
+        registry.command(IdentityMessages.createUser, lane: .slow) { request, context in
             try requireAdministrator(context.envelope.actor)
             let name = request.name.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !name.isEmpty else { throw ErrorBody.invalidArgument("name is required", field: "name") }
@@ -34,7 +34,7 @@ enum UserHandlers {
             return user
         }
 
-        registry.command(IdentityMessages.updateUser, UpdateUser.self, lane: .slow) { request, context in
+        registry.command(IdentityMessages.updateUser, lane: .slow) { request, context in
             try requireAdministrator(context.envelope.actor)
             let store = IdentityStore(connection: context.connection)
             guard let current = try store.user(request.id, forUpdate: true) else {
@@ -72,12 +72,12 @@ enum UserHandlers {
             return user
         }
 
-        registry.query(IdentityMessages.listUsers, Empty.self) { _, context in
+        registry.query(IdentityMessages.listUsers) { _, context in
             try requireAdministrator(context.envelope.actor)
             return UserList(items: try IdentityStore(connection: context.connection).users())
         }
 
-        registry.query(IdentityMessages.getUser, GetUser.self) { request, context in
+        registry.query(IdentityMessages.getUser) { request, context in
             try requireAdministrator(context.envelope.actor)
             guard let user = try IdentityStore(connection: context.connection).user(request.id) else {
                 throw ErrorBody.notFound("user \(request.id) does not exist")
@@ -85,7 +85,7 @@ enum UserHandlers {
             return user
         }
 
-        registry.unrecordedCommand(IdentityMessages.createToken, CreateAPIToken.self) { request, context in
+        registry.command(IdentityMessages.createToken) { request, context in
             let actor = try requireAdministrator(context.envelope.actor)
             guard let creator = actor.userId, actor.apiTokenId == nil else {
                 throw ErrorBody(.permissionDenied, "API tokens are created by a signed-in person, not by another token")
@@ -109,12 +109,12 @@ enum UserHandlers {
             return CreatedAPIToken(token: token, record: record)
         }
 
-        registry.query(IdentityMessages.listTokens, Empty.self) { _, context in
+        registry.query(IdentityMessages.listTokens) { _, context in
             try requireAdministrator(context.envelope.actor)
             return APITokenList(items: try IdentityStore(connection: context.connection).tokens())
         }
 
-        registry.command(IdentityMessages.revokeToken, RevokeAPIToken.self) { request, context in
+        registry.command(IdentityMessages.revokeToken) { request, context in
             try requireAdministrator(context.envelope.actor)
             guard try IdentityStore(connection: context.connection).revokeToken(request.id) else {
                 throw ErrorBody.notFound("API token \(request.id) does not exist or is already revoked")

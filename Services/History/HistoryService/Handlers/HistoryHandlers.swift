@@ -4,10 +4,10 @@ import Messaging
 /// history-service's queries and the events it applies.
 enum HistoryHandlers {
     static func register(in registry: inout HandlerRegistry) {
-        registry.query(HistoryMessages.list, ListActivities.self) { request, context in
+        registry.query(HistoryMessages.list) { request, context in
             try ActivityStore(connection: context.connection).list(request)
         }
-        registry.query(HistoryMessages.customerSummary, CustomerHistoryRequest.self) { request, context in
+        registry.query(HistoryMessages.customerSummary) { request, context in
             let store = ActivityStore(connection: context.connection)
             let recent = try store.list(ListActivities(customerId: request.customerId, limit: request.recent))
             return CustomerHistorySummary(items: recent.items, openTasks: try store.openTasks(of: request.customerId))
@@ -18,7 +18,7 @@ enum HistoryHandlers {
     /// fails five times becomes a dead letter (listed and retryable) and the rest go on.
     static func customerEvents() -> EventHandlerRegistry {
         var events = EventHandlerRegistry(poisonPolicy: .deadLetter(afterAttempts: 5))
-        events.on(CustomerMessages.created, CustomerCreated.self) { event, context in
+        events.on(CustomerMessages.created) { event, context in
             try ActivityStore(connection: context.connection)
                 .record(ActivityFactory.customerCreated(event, envelope: context.envelope), from: context.envelope)
         }

@@ -5,7 +5,7 @@ import Messaging
 /// payments-service's commands and queries.
 enum PaymentsHandlers {
     static func register(in registry: inout HandlerRegistry) {
-        registry.query(PaymentsMessages.customerSummary, CustomerPaymentsRequest.self) { request, context in
+        registry.query(PaymentsMessages.customerSummary) { request, context in
             let store = PaymentsStore(connection: context.connection)
             let today = BusinessDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400))
             return CustomerPaymentsSummary(
