@@ -55,7 +55,8 @@ public enum Lane: Sendable {
 /// a query runs without one and must not change state. Each handler names the callers
 /// it answers (by default the gateway only); anyone else gets `permission_denied`.
 public struct HandlerRegistry: Sendable {
-    typealias Handler = @Sendable (Message, HandlerContext) throws -> [UInt8]
+    /// Decodes the body, runs the handler, encodes its reply.
+    typealias Handler = @Sendable (Envelope, [UInt8], HandlerContext) throws -> [UInt8]
 
     struct Entry: Sendable {
         let kind: MessageKind
@@ -92,8 +93,8 @@ public struct HandlerRegistry: Sendable {
         _ type: String, kind: MessageKind, recordsReply: Bool, callers: Callers, lane: Lane,
         _ handler: @escaping @Sendable (Request, HandlerContext) throws -> Reply
     ) {
-        entries[type] = Entry(kind: kind, recordsReply: recordsReply, callers: callers, lane: lane) { message, context in
-            try ContractJSON.encode(try handler(try message.decodeBody(Request.self), context))
+        entries[type] = Entry(kind: kind, recordsReply: recordsReply, callers: callers, lane: lane) { envelope, body, context in
+            try ContractJSON.encode(try handler(try Message(envelope: envelope, body: body).decodeBody(Request.self), context))
         }
     }
 
