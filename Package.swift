@@ -106,6 +106,8 @@ let package = Package(
             dependencies: [
                 "ServiceKit", "Messaging", "Contracts", "IdentityService", "Threading",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -137,7 +139,13 @@ let package = Package(
             dependencies: ["Messaging", "ZMQ", "Postgres", "PostgresContracts", "Contracts", "TestSupport"],
             path: "Tests/MessagingTests"),
         .testTarget(
-            name: "GatewayTests", dependencies: ["Gateway", "Messaging", "Contracts"], path: "Tests/GatewayTests"),
+            name: "GatewayTests",
+            dependencies: [
+                "Gateway", "Messaging", "Contracts", "ServiceKit", "Threading",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Tests/GatewayTests"),
         // Each service's domain rules and catalogue, in-process.
         .testTarget(name: "CustomerServiceTests", dependencies: ["CustomerService", "Contracts"], path: "Tests/CustomerServiceTests"),
         .testTarget(name: "InvoiceServiceTests", dependencies: ["InvoiceService", "Contracts"], path: "Tests/InvoiceServiceTests"),

@@ -28,8 +28,10 @@ public func buildGatewayRoutes(configuration: GatewayConfiguration, clients: any
     router.add(middleware: ErrorBodyMiddleware())
     let details = DetailsRoutes(clients: clients,
                                 sectionTimeout: .milliseconds(configuration.sectionTimeoutMilliseconds))
-    let routes = Routes(router: router, clients: clients, origin: configuration.origin)
-    let auth = AuthRoutes(clients: clients)
+    let principals = PrincipalCache(identity: clients[.gateway],
+                                    lifetime: .seconds(configuration.principalCacheSeconds))
+    let routes = Routes(router: router, principals: principals, origin: configuration.origin)
+    let auth = AuthRoutes(clients: clients, principals: principals)
     auth.register(in: routes)
     CustomerRoutes(clients: clients).register(in: routes)
     UserRoutes(clients: clients).register(in: routes)

@@ -12,6 +12,10 @@ public struct GatewayConfiguration: Sendable {
     public var publicURL: String
     public var origin: SiteOrigin
     public var directory: ServiceDirectory
+    /// `AR_PRINCIPAL_CACHE_SECONDS` (default 10; 0 turns it off): how long the gateway
+    /// trusts what it learned about a token without asking the identity service again.
+    /// Sign-out, user changes and token revocation reach it at once; this bounds the rest.
+    public var principalCacheSeconds: Int
 
     public init(environment: Environment) throws {
         host = environment.string("AR_GATEWAY_HOST", default: "127.0.0.1")
@@ -23,5 +27,7 @@ public struct GatewayConfiguration: Sendable {
         }
         self.origin = origin
         directory = ServiceDirectory(environment: environment)
+        principalCacheSeconds = try environment.int("AR_PRINCIPAL_CACHE_SECONDS", default: 10)
+        guard principalCacheSeconds >= 0 else { throw ConfigurationError("AR_PRINCIPAL_CACHE_SECONDS must not be negative") }
     }
 }

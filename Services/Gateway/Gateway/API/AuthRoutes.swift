@@ -6,35 +6,38 @@ import Messaging
 /// `POST /api/v1/auth/login`, `POST /api/v1/auth/logout`, `GET /api/v1/me`.
 struct AuthRoutes {
     let clients: any GatewayServices
+    let principals: PrincipalCache
     let limiter = SignInLimiter()
 
     func register(in routes: Routes) {
-        routes.post("/api/v1/auth/login", .public) { request, context in
+        let open = routes.group(.public)
+        let signedIn = routes.group(.signedIn)
+        open.post("/api/v1/auth/login") { request, context in
             let login = try await request.decodeJSON(Login.self)
             let result = try await signIn(login, from: context.clientAddress)
             return try JSONResponse.make(result)
         }
-        routes.post("/api/v1/auth/logout", .signedIn) { request, _ in
-            if let token = Routes.token(in: request) { try await signOut(token) }
+        signedIn.post("/api/v1/auth/logout") { request, _ in
+            if let token = Credentials(request)?.token { try await signOut(token) }
             return Response(status: .noContent)
         }
-        routes.get("/api/v1/me", .signedIn) { _, context in
+        signedIn.get("/api/v1/me") { _, context in
             let principal = try context.requirePrincipal()
             return try JSONResponse.make(principal)
         }
-        routes.post("/api/v1/me/totp", .signedIn) { _, context in
+        signedIn.post("/api/v1/me/totp") { _, context in
             let user = try signedInUser(context)
             return try JSONResponse.make(try await clients[.gateway].command(
                 IdentityMessages.startTOTP, TOTPRequest(userId: user), actor: context.principal?.actor),
                 status: .created)
         }
-        routes.post("/api/v1/me/totp/confirm", .signedIn) { request, context in
+        signedIn.post("/api/v1/me/totp/confirm") { request, context in
             let user = try signedInUser(context)
             let body = try await request.decodeJSON(TOTPCode.self)
             _ = try await clients[.gateway].command(IdentityMessages.confirmTOTP, TOTPRequest(userId: user, code: body.code), actor: context.principal?.actor)
             return Response(status: .noContent)
         }
-        routes.delete("/api/v1/me/totp", .signedIn) { request, context in
+        signedIn.delete("/api/v1/me/totp") { request, context in
             let user = try signedInUser(context)
             let body = try await request.decodeJSON(TOTPCode.self)
             _ = try await clients[.gateway].command(IdentityMessages.disableTOTP, TOTPRequest(userId: user, code: body.code), actor: context.principal?.actor)
@@ -62,6 +65,7 @@ struct AuthRoutes {
     }
 
     func signOut(_ token: String) async throws {
+        principals.forget(token: token)
         _ = try await clients[.gateway].command(IdentityMessages.logout, TokenRequest(token: token))
     }
 }

@@ -8,7 +8,9 @@ struct CustomerRoutes {
     let clients: any GatewayServices
 
     func register(in routes: Routes) {
-        routes.post("/api/v1/customers", .editCustomers) { request, context in
+        let editors = routes.group(.editCustomers)
+        let readers = routes.group(.readCustomers)
+        editors.post("/api/v1/customers") { request, context in
             let fields = try await request.decodeJSON(CustomerFields.self)
             let principal = try context.requirePrincipal()
             // A specialist who sees only their own customers keeps what they create.
@@ -16,7 +18,7 @@ struct CustomerRoutes {
                 CustomerMessages.create, CreateCustomer(customer: fields, specialistId: CustomerScope.assignedOnly(principal)), actor: principal.actor, idempotencyKey: request.headers[.idempotencyKey])
             return try JSONResponse.make(CustomerResponse(customer), status: .created)
         }
-        routes.get("/api/v1/customers", .readCustomers) { request, context in
+        readers.get("/api/v1/customers") { request, context in
             let limit = try request.uri.queryParameters.limit()
             let page = try await clients[.customer].query(
                 CustomerMessages.list,
@@ -26,7 +28,7 @@ struct CustomerRoutes {
             return try JSONResponse.make(ListResponse(items: page.items.map(CustomerResponse.init),
                                                       nextCursor: page.nextCursor, total: page.total))
         }
-        routes.get("/api/v1/customers/:id", .readCustomers) { request, context in
+        readers.get("/api/v1/customers/:id") { request, context in
             let id = try context.parameters.id("id", of: "customer", as: CustomerID.self)
             let customer = try await clients[.customer].query(CustomerMessages.get, GetCustomer(id: id))
             try CustomerScope.check(customer, for: try context.requirePrincipal())

@@ -28,7 +28,8 @@ struct DeadLetterRoutes {
     }
 
     func register(in routes: Routes) {
-        routes.get("/api/v1/admin/dead-letters", .operateSystem) { _, context in
+        let operators = routes.group(.operateSystem)
+        operators.get("/api/v1/admin/dead-letters") { _, context in
             let actor = try context.requirePrincipal().actor
             let listing = await withTaskGroup(of: (ServiceName, DeadLetterList?).self) { group in
                 for service in ServiceName.allCases {
@@ -54,7 +55,7 @@ struct DeadLetterRoutes {
             }
             return try JSONResponse.make(listing)
         }
-        routes.post("/api/v1/admin/dead-letters/:service/:id/retry", .operateSystem) { _, context in
+        operators.post("/api/v1/admin/dead-letters/:service/:id/retry") { _, context in
             guard let service = context.parameters.get("service").flatMap(ServiceName.init(rawValue:)),
                   let id = context.parameters.get("id").flatMap(Int64.init) else {
                 throw ErrorBody.notFound("no such dead letter")

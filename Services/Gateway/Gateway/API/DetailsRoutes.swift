@@ -9,7 +9,8 @@ struct DetailsRoutes {
     let sectionTimeout: Duration
 
     func register(in routes: Routes) {
-        routes.get("/api/v1/customers/:id/details", .readCustomers) { request, context in
+        let readers = routes.group(.readCustomers)
+        readers.get("/api/v1/customers/:id/details") { request, context in
             let id = try context.parameters.id("id", of: "customer", as: CustomerID.self)
             return try JSONResponse.make(try await details(of: id, for: try context.requirePrincipal()))
         }

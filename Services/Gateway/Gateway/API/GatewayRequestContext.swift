@@ -1,25 +1,31 @@
 import Contracts
 import Hummingbird
+import HummingbirdAuth
 import Logging
 
 /// The request context of every gateway route: Hummingbird's core storage plus who is
-/// asking, once `AuthenticationMiddleware` has established it.
-public struct GatewayRequestContext: RequestContext {
+/// asking, once `TokenAuthenticator` has established it.
+public struct GatewayRequestContext: AuthRequestContext, RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// The authenticated caller; nil only on the public routes.
-    public var principal: Principal?
+    /// The authenticated caller; nil on the public routes (and before authentication).
+    public var identity: Principal?
+    /// Why the credentials were refused, for the 401's message.
+    var refusal: String?
     /// The connection's peer address as text (sign-in throttling counts per address).
     public let clientAddress: String
 
     public init(source: Source) {
         coreContext = .init(source: source)
-        principal = nil
+        identity = nil
         clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
-    /// The caller, on a route that requires one (the middleware guarantees it).
+    /// The caller, if any.
+    var principal: Principal? { identity }
+
+    /// The caller, on a route that requires one (`RequirePermission` guarantees it).
     func requirePrincipal() throws -> Principal {
-        guard let principal else { throw ErrorBody(.unauthenticated, "sign in first") }
-        return principal
+        guard let identity else { throw ErrorBody(.unauthenticated, "sign in first") }
+        return identity
     }
 }

@@ -22,7 +22,8 @@ struct HealthRoutes {
     }
 
     func register(in routes: Routes) {
-        routes.get("/health", .public) { _, _ in
+        let open = routes.group(.public)
+        open.get("/health") { _, _ in
             let report = await check()
             return try JSONResponse.make(report, status: report.status == "unavailable" ? .serviceUnavailable : .ok)
         }

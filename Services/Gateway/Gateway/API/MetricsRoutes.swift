@@ -7,7 +7,8 @@ struct MetricsRoutes {
     let registry: PrometheusCollectorRegistry
 
     func register(in routes: Routes) {
-        routes.get("/metrics", .signedIn) { _, _ in
+        let signedIn = routes.group(.signedIn)
+        signedIn.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }

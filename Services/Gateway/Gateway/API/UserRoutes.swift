@@ -7,24 +7,27 @@ struct UserRoutes {
     let clients: any GatewayServices
 
     func register(in routes: Routes) {
-        routes.get("/api/v1/users", .manageUsers) { _, context in
+        let principals = routes.principals
+        let userAdmins = routes.group(.manageUsers)
+        let tokenAdmins = routes.group(.manageAPITokens)
+        userAdmins.get("/api/v1/users") { _, context in
             let users = try await clients[.gateway].query(IdentityMessages.listUsers, Empty(),
                                                           actor: try context.requirePrincipal().actor)
             return try JSONResponse.make(ListResponse(items: users.items, nextCursor: nil, total: users.items.count))
         }
-        routes.post("/api/v1/users", .manageUsers) { request, context in
+        userAdmins.post("/api/v1/users") { request, context in
             let body = try await request.decodeJSON(CreateUser.self)
             let user = try await clients[.gateway].command(IdentityMessages.createUser, body,
                                                            actor: try context.requirePrincipal().actor,
                                                            idempotencyKey: request.headers[.idempotencyKey])
             return try JSONResponse.make(user, status: .created)
         }
-        routes.get("/api/v1/users/:id", .manageUsers) { _, context in
+        userAdmins.get("/api/v1/users/:id") { _, context in
             let id = try context.parameters.id("id", of: "user", as: UserID.self)
             return try JSONResponse.make(try await clients[.gateway].query(
                 IdentityMessages.getUser, GetUser(id: id), actor: try context.requirePrincipal().actor))
         }
-        routes.patch("/api/v1/users/:id", .manageUsers) { request, context in
+        userAdmins.patch("/api/v1/users/:id") { request, context in
             let id = try context.parameters.id("id", of: "user", as: UserID.self)
             let changes = try await request.decodeJSON(UserChangesBody.self)
             guard changes.email == nil else {
@@ -33,23 +36,25 @@ struct UserRoutes {
             let user = try await clients[.gateway].command(
                 IdentityMessages.updateUser, UpdateUser(id: id, changes: changes.changes),
                 actor: try context.requirePrincipal().actor, idempotencyKey: request.headers[.idempotencyKey])
+            principals.forget(user: id)  // a new role or a deactivation counts from the next request
             return try JSONResponse.make(user)
         }
-        routes.post("/api/v1/api-tokens", .manageAPITokens) { request, context in
+        tokenAdmins.post("/api/v1/api-tokens") { request, context in
             let body = try await request.decodeJSON(CreateAPIToken.self)
             let created = try await clients[.gateway].command(IdentityMessages.createToken, body,
                                                               actor: try context.requirePrincipal().actor)
             return try JSONResponse.make(created, status: .created)
         }
-        routes.get("/api/v1/api-tokens", .manageAPITokens) { _, context in
+        tokenAdmins.get("/api/v1/api-tokens") { _, context in
             let tokens = try await clients[.gateway].query(IdentityMessages.listTokens, Empty(),
                                                            actor: try context.requirePrincipal().actor)
             return try JSONResponse.make(ListResponse(items: tokens.items, nextCursor: nil, total: tokens.items.count))
         }
-        routes.delete("/api/v1/api-tokens/:id", .manageAPITokens) { _, context in
+        tokenAdmins.delete("/api/v1/api-tokens/:id") { _, context in
             let id = try context.parameters.id("id", of: "API token", as: APITokenID.self)
             _ = try await clients[.gateway].command(IdentityMessages.revokeToken, RevokeAPIToken(id: id),
                                                     actor: try context.requirePrincipal().actor)
+            principals.forget(apiToken: "\(id)")
             return Response(status: .noContent)
         }
     }

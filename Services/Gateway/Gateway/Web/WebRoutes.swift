@@ -13,12 +13,14 @@ struct WebRoutes {
     let secureCookies: Bool
 
     func register(in routes: Routes) {
+        let open = routes.group(.public)
+        let readers = routes.group(.readCustomers)
         let origin = routes.origin
-        routes.get("/", .public) { _, _ in Response(status: .seeOther, headers: [.location: "/customers"]) }
-        routes.get("/login", .public) { request, _ in
+        open.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/customers"]) }
+        open.get("/login") { request, _ in
             html(LoginPage.render(next: LocalPath.safe(request.uri.queryParameters.get("next"))))
         }
-        routes.post("/login", .public) { request, context in
+        open.post("/login") { request, context in
             try origin.check(request)  // no signing a browser in from another site
             let form = try await request.formFields()
             let next = LocalPath.safe(form["next"])
@@ -27,7 +29,7 @@ struct WebRoutes {
                                                          totpCode: form["totp_code"].flatMap { $0.isEmpty ? nil : $0 }),
                                                    from: context.clientAddress)
                 var response = Response(status: .seeOther, headers: [.location: next])
-                response.setCookie(Cookie(name: Routes.cookieName, value: result.token,
+                response.setCookie(Cookie(name: Credentials.cookieName, value: result.token,
                                           expires: result.expiresAt, path: "/", secure: secureCookies,
                                           httpOnly: true, sameSite: .strict))
                 return response
@@ -37,15 +39,15 @@ struct WebRoutes {
                 return response
             }
         }
-        routes.post("/logout", .public) { request, _ in
+        open.post("/logout") { request, _ in
             try origin.check(request)
-            if let token = Routes.token(in: request) { try? await auth.signOut(token) }
+            if let token = Credentials(request)?.token { try? await auth.signOut(token) }
             var response = Response(status: .seeOther, headers: [.location: "/login"])
-            response.setCookie(Cookie(name: Routes.cookieName, value: "", maxAge: 0, path: "/",
+            response.setCookie(Cookie(name: Credentials.cookieName, value: "", maxAge: 0, path: "/",
                                       secure: secureCookies, httpOnly: true, sameSite: .strict))
             return response
         }
-        routes.get("/customers", .readCustomers) { request, context in
+        readers.get("/customers") { request, context in
             let query = request.uri.queryParameters.get("q").flatMap { $0.isEmpty ? nil : $0 }
             let principal = try context.requirePrincipal()
             let page = try await clients[.customer].query(
@@ -54,11 +56,11 @@ struct WebRoutes {
             return html(CustomersPage.render(page: page, query: query,
                                              canAdd: PermissionTable.allows(principal.role, .editCustomers)))
         }
-        routes.get("/customers/:id", .readCustomers) { _, context in
+        readers.get("/customers/:id") { _, context in
             let id = try context.parameters.id("id", of: "customer", as: CustomerID.self)
             return html(DetailsPage.render(try await details.details(of: id, for: try context.requirePrincipal())))
         }
-        routes.get("/assets/:file", .public) { _, context in
+        open.get("/assets/:file") { _, context in
             guard let name = context.parameters.get("file"), let asset = Assets.shared[name] else {
                 throw ErrorBody.notFound("no such asset")
             }
