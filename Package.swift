@@ -120,7 +120,7 @@ let package = Package(
         .executableTarget(
             name: "MessagingBench",
             dependencies: [
-                "ZMQ", "Postgres", "PostgresContracts", "Messaging", "Contracts", "Threading",
+                "ZMQ", "Postgres", "PostgresContracts", "Messaging", "Contracts", "Threading", "Gateway",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/MessagingBench"),

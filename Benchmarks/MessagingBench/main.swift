@@ -2,6 +2,7 @@
 //   (a) no-op command round trip through CommandClient/CommandServer vs raw libzmq
 //   (b) events/s from outbox insert to subscriber-applied, and insert-to-applied latency at 500/s
 //   (c) the envelope's hand-written JSON against JSONEncoder/JSONDecoder
+//   (d) the gateway's Customer Details merge: decode+encode (before) against splicing (now)
 import Contracts
 import Foundation
 import Logging
@@ -54,6 +55,14 @@ report.add("envelope_decode_us", envelopes.handDecode, "us", "envelope from JSON
 report.add("envelope_decode_jsondecoder_us", envelopes.foundationDecode, "us", "envelope from JSON, JSONDecoder")
 report.add("envelope_encode_speedup", envelopes.foundationEncode / envelopes.handEncode, "x",
            "JSONEncoder / hand-written (the hand-written code stays only while > 1)")
+
+let details = try DetailsBenchmark(iterations: iterations).run()
+report.add("details_view_bytes", Double(details.bytes), "B", "Customer Details view of a heavy customer (JSON)")
+report.add("details_merge_decode_encode_us", details.decodeEncodeMicroseconds, "us",
+           "gateway merge before: decode the sections, encode the view")
+report.add("details_merge_splice_us", details.spliceMicroseconds, "us", "gateway merge now: splice the sections' bytes")
+report.add("details_merge_speedup", details.decodeEncodeMicroseconds / details.spliceMicroseconds, "x",
+           "decode+encode / splice")
 
 print(report.render())
 context.terminate()

@@ -28,13 +28,27 @@ extension ServiceCaller {
         return try await decode(try await send(envelope, body: ContractJSON.encode(request), timeout: timeout), as: Reply.self)
     }
 
-    private func decode<Reply: Decodable>(_ message: Message, as type: Reply.Type) async throws -> Reply {
+    /// Sends a query and returns its reply as the JSON the service wrote, undecoded — for
+    /// passing it on as it is. An error reply is thrown as `ErrorBody`.
+    public func queryJSON<Request, Reply>(
+        _ query: Query<Request, Reply>, _ request: Request, actor: Actor? = nil, timeout: Duration? = nil
+    ) async throws -> [UInt8] {
+        let envelope = Envelope(kind: .query, type: query.type, actor: actor)
+        return try successBody(try await send(envelope, body: ContractJSON.encode(request), timeout: timeout))
+    }
+
+    private func successBody(_ message: Message) throws -> [UInt8] {
         if message.envelope.status == .error {
             throw (try? ContractJSON.decode(ErrorBody.self, from: message.body))
                 ?? ErrorBody.internal("\(service) sent an unreadable error reply")
         }
+        return message.body
+    }
+
+    private func decode<Reply: Decodable>(_ message: Message, as type: Reply.Type) async throws -> Reply {
+        let body = try successBody(message)
         do {
-            return try ContractJSON.decode(type, from: message.body)
+            return try ContractJSON.decode(type, from: body)
         } catch {
             throw ErrorBody.internal("\(service) sent a reply that is not a \(Reply.self): \(ContractJSON.explain(error))")
         }

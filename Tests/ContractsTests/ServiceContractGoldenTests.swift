@@ -21,6 +21,25 @@ final class ServiceContractGoldenTests: XCTestCase {
         try assertMatchesGolden(CustomerCreated(customer: record), "customer_created")
     }
 
+    /// The Customer Details sections travel as the API shows them (the gateway splices them
+    /// without decoding): the customer flattened, `null` kept, payments' two sections.
+    func testDetailsSectionsAreInTheAPIShape() throws {
+        let instant = RFC3339.date(from: "2026-11-29T12:00:00Z")!
+        let customer = CustomerRecord(
+            id: CustomerID("7f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b")!, fields: CustomerFields(displayName: "Acme", email: "ap@acme.example", currency: .usd, paymentTermsDays: 30),
+            currency: .usd, paymentTermsDays: 30, isDeactivated: false, specialistId: nil, createdAt: instant, updatedAt: instant)
+        let contact = ContactRecord(id: ContactID("0b6a3a7c-1d2e-4f50-9a8b-7c6d5e4f3a2b")!, customerId: customer.id, name: "Pat Payer",
+                                    title: nil, email: "pat@acme.example", phone: nil, mobile: nil, role: "billing",
+                                    emailOptOut: false, smsOptOut: true, isActive: true)
+        try assertMatchesGolden(CustomerProfile(customer: customer, contacts: [contact], documents: []), "customer_profile")
+        try assertMatchesGolden(CustomerPaymentsSummary(
+            payment: PaymentSection(settings: PaymentSettings(cardAllowed: true, achAllowed: true,
+                                                              cardFee: ConvenienceFee(basisPoints: 300, fixedCents: 30, capCents: nil),
+                                                              achFee: nil, autopay: false, isCustomerSpecific: false),
+                                    link: nil, unappliedCreditCents: 2_500),
+            promises: []), "customer_payments_summary")
+    }
+
     func testMessagingContractsWireForm() throws {
         try assertMatchesGolden(EventsAck(appliedSeq: 1042), "events_ack")
         try assertMatchesGolden(DeadLetterList(items: [DeadLetter(

@@ -36,8 +36,10 @@ public struct CustomerWorkflowsRequest: Codable, Hashable, Sendable {
     public init(customerId: CustomerID) { self.customerId = customerId }
 }
 
-/// Reply to `communications.customer_workflows`.
+/// Reply to `communications.customer_workflows`: communications-service's section of the
+/// Customer Details view, `workflows` (each names its contact or invoice), in the API's
+/// shape (the gateway passes the bytes through).
 public struct CustomerWorkflows: Codable, Hashable, Sendable {
-    public var assignments: [WorkflowAssignmentSummary]
-    public init(assignments: [WorkflowAssignmentSummary]) { self.assignments = assignments }
+    public var workflows: [WorkflowAssignmentSummary]
+    public init(workflows: [WorkflowAssignmentSummary]) { self.workflows = workflows }
 }

@@ -115,10 +115,49 @@ public struct CustomerRecord: Codable, Hashable, Sendable {
     }
 }
 
-/// Body of `customer.get`.
+/// Body of `customer.get` and `customer.profile`.
 public struct GetCustomer: Codable, Hashable, Sendable {
     public var id: CustomerID
-    public init(id: CustomerID) { self.id = id }
+    /// Answer `not_found` unless the customer is assigned to this specialist (for
+    /// specialists who may not see all), exactly as if it did not exist.
+    public var assignedTo: UserID?
+
+    public init(id: CustomerID, assignedTo: UserID? = nil) {
+        self.id = id
+        self.assignedTo = assignedTo
+    }
+}
+
+/// A customer as the API shows it: its fields at the top level, plus id and state.
+public struct CustomerView: Codable, Hashable, Sendable {
+    public var record: CustomerRecord
+    public init(_ record: CustomerRecord) { self.record = record }
+
+    private enum CodingKeys: String, CodingKey { case id, currency, paymentTermsDays, isDeactivated, specialistId, createdAt, updatedAt }
+
+    public func encode(to encoder: any Encoder) throws {
+        try record.fields.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(record.id, forKey: .id)
+        try container.encode(record.currency, forKey: .currency)
+        try container.encode(record.paymentTermsDays, forKey: .paymentTermsDays)
+        try container.encode(record.isDeactivated, forKey: .isDeactivated)
+        try container.encode(record.specialistId, forKey: .specialistId)
+        try container.encode(record.createdAt, forKey: .createdAt)
+        try container.encode(record.updatedAt, forKey: .updatedAt)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        record = CustomerRecord(
+            id: try container.decode(CustomerID.self, forKey: .id), fields: try CustomerFields(from: decoder),
+            currency: try container.decode(Currency.self, forKey: .currency),
+            paymentTermsDays: try container.decode(Int.self, forKey: .paymentTermsDays),
+            isDeactivated: try container.decode(Bool.self, forKey: .isDeactivated),
+            specialistId: try container.decodeIfPresent(UserID.self, forKey: .specialistId),
+            createdAt: try container.decode(Date.self, forKey: .createdAt),
+            updatedAt: try container.decode(Date.self, forKey: .updatedAt))
+    }
 }
 
 /// Body of `customer.list`: a search over name, company, number, email and phone, newest first.
@@ -205,15 +244,36 @@ public struct DocumentRecord: Codable, Hashable, Sendable {
     }
 }
 
-/// Reply to `customer.profile`: what customer-service owns of the Customer Details screen.
+/// Reply to `customer.profile`: customer-service's sections of the Customer Details view —
+/// `customer`, `specialist`, `contacts`, `documents` — in the API's shape (the gateway
+/// passes the bytes through).
 public struct CustomerProfile: Codable, Hashable, Sendable {
-    public var customer: CustomerRecord
+    public var customer: CustomerView
+    public var specialist: SpecialistReference?
     public var contacts: [ContactRecord]
     public var documents: [DocumentRecord]
 
     public init(customer: CustomerRecord, contacts: [ContactRecord], documents: [DocumentRecord]) {
-        self.customer = customer
+        self.customer = CustomerView(customer)
+        self.specialist = customer.specialistId.map(SpecialistReference.init)
         self.contacts = contacts
         self.documents = documents
     }
+
+    private enum CodingKeys: String, CodingKey { case customer, specialist, contacts, documents }
+
+    /// `specialist` is written as `null` when there is none, never left out.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(customer, forKey: .customer)
+        try container.encode(specialist, forKey: .specialist)
+        try container.encode(contacts, forKey: .contacts)
+        try container.encode(documents, forKey: .documents)
+    }
+}
+
+/// The AR specialist assigned to a customer.
+public struct SpecialistReference: Codable, Hashable, Sendable {
+    public var id: UserID
+    public init(id: UserID) { self.id = id }
 }

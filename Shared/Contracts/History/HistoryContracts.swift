@@ -4,7 +4,7 @@ import Foundation
 public enum HistoryMessages {
     public static let list = Query<ListActivities, ActivityPage>("history.list")
     /// What history-service owns of the Customer Details screen.
-    public static let customerSummary = Query<CustomerHistoryRequest, CustomerHistorySummary>("history.customer_summary")
+    public static let customerSummary = Query<CustomerHistoryRequest, CustomerHistorySection>("history.customer_summary")
 
     public static let catalogue = MessageCatalogue(.history, [list, customerSummary])
 }
@@ -88,7 +88,14 @@ public struct CustomerHistoryRequest: Codable, Hashable, Sendable {
     }
 }
 
-/// Reply to `history.customer_summary`.
+/// Reply to `history.customer_summary`: history-service's section of the Customer Details
+/// view, `history`, in the API's shape (the gateway passes the bytes through).
+public struct CustomerHistorySection: Codable, Hashable, Sendable {
+    public var history: CustomerHistorySummary
+    public init(history: CustomerHistorySummary) { self.history = history }
+}
+
+/// The Customer Details view's `history`: the latest activities and the open tasks.
 public struct CustomerHistorySummary: Codable, Hashable, Sendable {
     public var items: [Activity]
     public var openTasks: [TaskSummary]

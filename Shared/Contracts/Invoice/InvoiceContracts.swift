@@ -113,7 +113,8 @@ public struct CustomerInvoicesRequest: Codable, Hashable, Sendable {
     }
 }
 
-/// Reply to `invoice.customer_summary`.
+/// Reply to `invoice.customer_summary`: invoice-service's sections of the Customer Details
+/// view, `invoices` and `totals`, in the API's shape (the gateway passes the bytes through).
 public struct CustomerInvoicesSummary: Codable, Hashable, Sendable {
     public var invoices: [InvoiceSummary]
     public var totals: InvoiceTotals

@@ -82,17 +82,39 @@ public struct CustomerPaymentsRequest: Codable, Hashable, Sendable {
     public init(customerId: CustomerID) { self.customerId = customerId }
 }
 
-/// Reply to `payments.customer_summary`.
-public struct CustomerPaymentsSummary: Codable, Hashable, Sendable {
+/// The Customer Details view's `payment` section.
+public struct PaymentSection: Codable, Hashable, Sendable {
     public var settings: PaymentSettings
     public var link: PaymentLinkSummary?
     public var unappliedCreditCents: Int64
-    public var openPromises: [PromiseSummary]
 
-    public init(settings: PaymentSettings, link: PaymentLinkSummary?, unappliedCreditCents: Int64, openPromises: [PromiseSummary]) {
+    public init(settings: PaymentSettings, link: PaymentLinkSummary?, unappliedCreditCents: Int64) {
         self.settings = settings
         self.link = link
         self.unappliedCreditCents = unappliedCreditCents
-        self.openPromises = openPromises
+    }
+
+    private enum CodingKeys: String, CodingKey { case settings, link, unappliedCreditCents }
+
+    /// `link` is written as `null` when there is none, never left out.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(settings, forKey: .settings)
+        try container.encode(link, forKey: .link)
+        try container.encode(unappliedCreditCents, forKey: .unappliedCreditCents)
+    }
+}
+
+/// Reply to `payments.customer_summary`: payments-service's sections of the Customer
+/// Details view, `payment` and `promises`, in the API's shape (the gateway passes the
+/// bytes through).
+public struct CustomerPaymentsSummary: Codable, Hashable, Sendable {
+    public var payment: PaymentSection
+    /// The open promises to pay.
+    public var promises: [PromiseSummary]
+
+    public init(payment: PaymentSection, promises: [PromiseSummary]) {
+        self.payment = payment
+        self.promises = promises
     }
 }

@@ -5,7 +5,7 @@ import Messaging
 enum CommunicationsHandlers {
     static func register(in registry: inout HandlerRegistry) {
         registry.query(CommunicationsMessages.customerWorkflows) { request, context in
-            CustomerWorkflows(assignments: try WorkflowStore(connection: context.connection).assignments(of: request.customerId))
+            CustomerWorkflows(workflows: try WorkflowStore(connection: context.connection).assignments(of: request.customerId))
         }
     }
 }

@@ -12,21 +12,26 @@ enum CustomerHandlers {
             return record
         }
         registry.query(CustomerMessages.get) { request, context in
-            guard let record = try CustomerStore(connection: context.connection).find(request.id) else {
-                throw ErrorBody.notFound("customer \(request.id) does not exist")
-            }
-            return record
+            try visible(request, in: CustomerStore(connection: context.connection))
         }
         registry.query(CustomerMessages.profile) { request, context in
             let store = CustomerStore(connection: context.connection)
-            guard let record = try store.find(request.id) else {
-                throw ErrorBody.notFound("customer \(request.id) does not exist")
-            }
+            let record = try visible(request, in: store)
             return CustomerProfile(customer: record, contacts: try store.contacts(of: record.id),
                                    documents: try store.documents(of: record.id))
         }
         registry.query(CustomerMessages.list) { request, context in
             try CustomerStore(connection: context.connection).list(request)
         }
+    }
+
+    /// The customer, if it exists and the caller may see it; otherwise `not_found` (a
+    /// customer outside a specialist's scope looks exactly like one that does not exist).
+    private static func visible(_ request: GetCustomer, in store: CustomerStore) throws -> CustomerRecord {
+        guard let record = try store.find(request.id),
+              request.assignedTo == nil || record.specialistId == request.assignedTo else {
+            throw ErrorBody.notFound("customer \(request.id) does not exist")
+        }
+        return record
     }
 }

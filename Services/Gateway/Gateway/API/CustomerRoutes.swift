@@ -16,7 +16,7 @@ struct CustomerRoutes {
             // A specialist who sees only their own customers keeps what they create.
             let customer = try await clients[.customer].command(
                 CustomerMessages.create, CreateCustomer(customer: fields, specialistId: CustomerScope.assignedOnly(principal)), actor: principal.actor, idempotencyKey: request.headers[.idempotencyKey])
-            return try JSONResponse.make(CustomerResponse(customer), status: .created)
+            return try JSONResponse.make(CustomerView(customer), status: .created)
         }
         readers.get("/api/v1/customers") { request, context in
             let limit = try request.uri.queryParameters.limit()
@@ -25,35 +25,15 @@ struct CustomerRoutes {
                 ListCustomers(query: request.uri.queryParameters.get("q"), limit: limit,
                               cursor: request.uri.queryParameters.get("cursor"),
                               assignedTo: CustomerScope.assignedOnly(try context.requirePrincipal())))
-            return try JSONResponse.make(ListResponse(items: page.items.map(CustomerResponse.init),
+            return try JSONResponse.make(ListResponse(items: page.items.map(CustomerView.init),
                                                       nextCursor: page.nextCursor, total: page.total))
         }
         readers.get("/api/v1/customers/:id") { request, context in
             let id = try context.parameters.id("id", of: "customer", as: CustomerID.self)
-            let customer = try await clients[.customer].query(CustomerMessages.get, GetCustomer(id: id))
-            try CustomerScope.check(customer, for: try context.requirePrincipal())
-            return try JSONResponse.make(CustomerResponse(customer))
+            let customer = try await clients[.customer].query(
+                CustomerMessages.get, GetCustomer(id: id, assignedTo: CustomerScope.assignedOnly(try context.requirePrincipal())))
+            return try JSONResponse.make(CustomerView(customer))
         }
-    }
-}
-
-/// A customer as the API shows it: its fields at the top level, plus id and state.
-struct CustomerResponse: Encodable {
-    let record: CustomerRecord
-    init(_ record: CustomerRecord) { self.record = record }
-
-    private enum CodingKeys: String, CodingKey { case id, currency, paymentTermsDays, isDeactivated, specialistId, createdAt, updatedAt }
-
-    func encode(to encoder: any Encoder) throws {
-        try record.fields.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(record.id, forKey: .id)
-        try container.encode(record.currency, forKey: .currency)
-        try container.encode(record.paymentTermsDays, forKey: .paymentTermsDays)
-        try container.encode(record.isDeactivated, forKey: .isDeactivated)
-        try container.encode(record.specialistId, forKey: .specialistId)
-        try container.encode(record.createdAt, forKey: .createdAt)
-        try container.encode(record.updatedAt, forKey: .updatedAt)
     }
 }
 

@@ -10,7 +10,8 @@ enum HistoryHandlers {
         registry.query(HistoryMessages.customerSummary) { request, context in
             let store = ActivityStore(connection: context.connection)
             let recent = try store.list(ListActivities(customerId: request.customerId, limit: request.recent))
-            return CustomerHistorySummary(items: recent.items, openTasks: try store.openTasks(of: request.customerId))
+            return CustomerHistorySection(history: CustomerHistorySummary(
+                items: recent.items, openTasks: try store.openTasks(of: request.customerId)))
         }
     }
 

@@ -9,10 +9,10 @@ enum PaymentsHandlers {
             let store = PaymentsStore(connection: context.connection)
             let today = BusinessDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400))
             return CustomerPaymentsSummary(
-                settings: try store.settings(of: request.customerId),
-                link: try store.activeLink(of: request.customerId, today: today),
-                unappliedCreditCents: try store.unappliedCredit(of: request.customerId),
-                openPromises: try store.openPromises(of: request.customerId))
+                payment: PaymentSection(settings: try store.settings(of: request.customerId),
+                                        link: try store.activeLink(of: request.customerId, today: today),
+                                        unappliedCreditCents: try store.unappliedCredit(of: request.customerId)),
+                promises: try store.openPromises(of: request.customerId))
         }
     }
 }

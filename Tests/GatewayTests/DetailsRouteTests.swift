@@ -1,0 +1,148 @@
+import Contracts
+import Foundation
+@testable import Gateway
+import Hummingbird
+import XCTest
+
+/// The Customer Details view in-process: sections spliced as the services wrote them,
+/// degradation when one is missing, scope, and the page.
+final class DetailsRouteTests: XCTestCase {
+    private let customerId = CustomerID()
+    private let contactId = ContactID()
+    private let invoiceId = InvoiceID()
+
+    private func record(name: String = "Acme Corp", specialist: UserID? = nil) -> CustomerRecord {
+        CustomerRecord(id: customerId, fields: CustomerFields(displayName: name), currency: .usd, paymentTermsDays: 30,
+                       isDeactivated: false, specialistId: specialist, createdAt: Date(), updatedAt: Date())
+    }
+
+    /// Every service answering for one customer (assigned to the specialist user).
+    private func mesh(name: String = "Acme Corp") -> FakeMesh {
+        let mesh = FakeMesh()
+        let customer = record(name: name, specialist: FakeMesh.users[.specialist])
+        let contactId = contactId, invoiceId = invoiceId
+        mesh.answer(CustomerMessages.profile) { request, _ in
+            guard request.id == customer.id, request.assignedTo == nil || request.assignedTo == customer.specialistId else {
+                throw ErrorBody.notFound("customer \(request.id) does not exist")
+            }
+            let contact = ContactRecord(id: contactId, customerId: customer.id, name: "Pat Payer", title: nil, email: "pat@acme.test",
+                                        phone: nil, mobile: nil, role: "billing", emailOptOut: false, smsOptOut: false, isActive: true)
+            return CustomerProfile(customer: customer, contacts: [contact], documents: [])
+        }
+        mesh.answer(InvoiceMessages.customerSummary) { request, _ in
+            let invoice = InvoiceSummary(id: invoiceId, number: "INV-000042", issueDate: BusinessDate("2026-10-01")!,
+                                         dueDate: BusinessDate("2026-10-31")!, currency: .usd, totalCents: 12_345,
+                                         balanceCents: 12_345, state: "open", collectionStatusId: nil)
+            return CustomerInvoicesSummary(invoices: [invoice], totals: InvoiceTotals(
+                openCents: 12_345, overdueCents: 12_345, aging: Aging(d1_30: 12_345)))
+        }
+        mesh.answer(PaymentsMessages.customerSummary) { _, _ in
+            CustomerPaymentsSummary(
+                payment: PaymentSection(settings: PaymentSettings(cardAllowed: true, achAllowed: false, cardFee: nil, achFee: nil,
+                                                                  autopay: false, isCustomerSpecific: false),
+                                        link: nil, unappliedCreditCents: 500),
+                promises: [])
+        }
+        mesh.answer(HistoryMessages.customerSummary) { request, _ in
+            CustomerHistorySection(history: CustomerHistorySummary(items: [Activity(
+                id: ActivityID(), customerId: request.customerId, category: "customer", type: "customer.created",
+                summary: "Customer created", occurredAt: Date(), actor: nil)], openTasks: []))
+        }
+        mesh.answer(CommunicationsMessages.customerWorkflows) { _, _ in
+            CustomerWorkflows(workflows: [WorkflowAssignmentSummary(
+                id: WorkflowAssignmentID(), workflowId: WorkflowID(), workflowName: "Friendly reminders", contactId: contactId,
+                invoiceId: nil, state: "running", nextStepOn: nil)])
+        }
+        return mesh
+    }
+
+    func testEverySectionArrivesAsItsServiceWroteIt() async throws {
+        let harness = try GatewayHarness(mesh: mesh())
+        let reply = try await harness.request(.get, "/api/v1/customers/\(customerId)/details")
+        XCTAssertEqual(reply.status, 200, reply.body)
+        XCTAssertEqual(Set(reply.json.keys), ["customer", "specialist", "contacts", "documents", "invoices", "totals", "payment",
+                                              "promises", "history", "workflows", "unavailable"])
+        XCTAssertEqual((reply.json["customer"] as? [String: Any])?["display_name"] as? String, "Acme Corp")
+        XCTAssertEqual((reply.json["specialist"] as? [String: Any])?["id"] as? String, FakeMesh.users[.specialist]?.description)
+        XCTAssertEqual((reply.json["totals"] as? [String: Any])?["overdue_cents"] as? Int, 12_345)
+        XCTAssertEqual((reply.json["payment"] as? [String: Any])?["unapplied_credit_cents"] as? Int, 500)
+        XCTAssertEqual(((reply.json["history"] as? [String: Any])?["items"] as? [Any])?.count, 1)
+        XCTAssertEqual(((reply.json["workflows"] as? [[String: Any]])?.first)?["contact_id"] as? String, contactId.description)
+        XCTAssertEqual(reply.json["unavailable"] as? [String], [])
+
+        // Spliced, not re-encoded: the invoice service's bytes appear in the response unchanged.
+        let mesh = harness.mesh
+        let written = try await mesh[.invoice].queryJSON(InvoiceMessages.customerSummary,
+                                                         CustomerInvoicesRequest(customerId: customerId, asOf: .today))
+        let members = try JSONObjectMembers.of(written)
+        XCTAssertTrue(reply.body.contains(String(decoding: members, as: UTF8.self)))
+    }
+
+    func testAMissingSectionIsNullAndNamedAndTheRestStays() async throws {
+        let mesh = mesh()
+        mesh.takeDown(.invoice)
+        mesh.takeDown(.history)
+        let harness = try GatewayHarness(mesh: mesh)
+        let reply = try await harness.request(.get, "/api/v1/customers/\(customerId)/details")
+        XCTAssertEqual(reply.status, 200, reply.body)
+        for section in ["invoices", "totals", "history"] {
+            XCTAssertTrue(reply.json[section] is NSNull, "\(section) should be null: \(reply.body)")
+        }
+        XCTAssertEqual(reply.json["unavailable"] as? [String], ["invoices", "totals", "history"])
+        XCTAssertNotNil(reply.json["payment"] as? [String: Any])
+    }
+
+    func testTheCustomerIsRequired() async throws {
+        let down = mesh()
+        down.takeDown(.customer)
+        let unavailable = try await GatewayHarness(mesh: down).request(.get, "/api/v1/customers/\(customerId)/details")
+        XCTAssertEqual(unavailable.status, 503)
+        XCTAssertEqual(unavailable.error.code, "unavailable")
+
+        let missing = try await GatewayHarness(mesh: mesh()).request(.get, "/api/v1/customers/\(CustomerID())/details")
+        XCTAssertEqual(missing.status, 404)
+        XCTAssertEqual(missing.error.code, "not_found")
+    }
+
+    func testASpecialistSeesOnlyTheirOwnCustomers() async throws {
+        let mesh = mesh()
+        let harness = try GatewayHarness(mesh: mesh)
+        let theirs = try await harness.request(.get, "/api/v1/customers/\(customerId)/details", as: .bearer(FakeMesh.token(.specialist)))
+        XCTAssertEqual(theirs.status, 200)
+        XCTAssertEqual(mesh.lastBody(CustomerMessages.profile)?.assignedTo, FakeMesh.users[.specialist])
+
+        let other = FakeMesh()
+        other.answer(CustomerMessages.profile) { request, _ in
+            guard request.assignedTo == nil else { throw ErrorBody.notFound("customer \(request.id) does not exist") }
+            return CustomerProfile(customer: CustomerRecord(
+                id: request.id, fields: CustomerFields(displayName: "Someone else's"), currency: .usd, paymentTermsDays: 30,
+                isDeactivated: false, specialistId: UserID(), createdAt: Date(), updatedAt: Date()), contacts: [], documents: [])
+        }
+        let otherHarness = try GatewayHarness(mesh: other)
+        let hidden = try await otherHarness.request(.get, "/api/v1/customers/\(customerId)/details", as: .bearer(FakeMesh.token(.specialist)))
+        XCTAssertEqual(hidden.status, 404)
+        let manager = try await otherHarness.request(.get, "/api/v1/customers/\(customerId)/details", as: .bearer(FakeMesh.token(.manager)))
+        XCTAssertEqual(manager.status, 200)
+        XCTAssertNil(other.lastBody(CustomerMessages.profile)?.assignedTo)
+    }
+
+    func testThePageEscapesWhatCustomersTypeAndJoinsWorkflowsToContacts() async throws {
+        let harness = try GatewayHarness(mesh: mesh(name: "<script>alert(1)</script> & Co"))
+        let page = try await harness.request(.get, "/customers/\(customerId)", as: .cookie(FakeMesh.token(.owner), origin: nil))
+        XCTAssertEqual(page.status, 200)
+        XCTAssertFalse(page.body.contains("<script>alert(1)"), "a customer's name became markup")
+        XCTAssertTrue(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co"))
+        XCTAssertTrue(page.body.contains("Workflow: Friendly reminders (running)"), "the contact's workflow is missing")
+        XCTAssertTrue(page.body.contains("INV-000042"))
+        XCTAssertFalse(page.body.contains(#"data-testid="unavailable""#))
+    }
+
+    func testThePageSaysWhichSectionsAreUnavailable() async throws {
+        let mesh = mesh()
+        mesh.takeDown(.invoice)
+        let page = try await GatewayHarness(mesh: mesh).request(.get, "/customers/\(customerId)")
+        XCTAssertEqual(page.status, 200)
+        XCTAssertTrue(page.body.contains("Some information is temporarily unavailable: invoices, totals."), page.body)
+        XCTAssertFalse(page.body.contains("INV-000042"))
+    }
+}
