@@ -12,6 +12,8 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case payloadTooLarge = "payload_too_large"
     /// Too many requests of this kind right now; try again shortly (HTTP 429).
     case tooManyRequests = "too_many_requests"
+    /// The path exists but not with this method; `Allow` lists the ones it has (HTTP 405).
+    case methodNotAllowed = "method_not_allowed"
     case `internal`
 
     /// The HTTP status the gateway answers with.
@@ -26,6 +28,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
         case .unavailable: return 503
         case .payloadTooLarge: return 413
         case .tooManyRequests: return 429
+        case .methodNotAllowed: return 405
         case .internal: return 500
         }
     }

@@ -128,3 +128,48 @@ final class AuthenticationRouteTests: XCTestCase {
         XCTAssertEqual(harness.mesh.sent(IdentityMessages.authenticate.type).count, 3)
     }
 }
+
+/// The router's own answers in the API's error body.
+final class RouterErrorTests: XCTestCase {
+    func testAnUnknownPathIs404AndAnUnknownMethodIs405WithAllow() async throws {
+        let harness = try GatewayHarness()
+        let missing = try await harness.request(.get, "/api/v1/not-a-resource")
+        XCTAssertEqual(missing.status, 404)
+        XCTAssertEqual(missing.error.code, "not_found")
+
+        let wrongMethod = try await harness.request(.put, "/api/v1/customers", json: "{}")
+        XCTAssertEqual(wrongMethod.status, 405)
+        XCTAssertEqual(wrongMethod.error.code, "method_not_allowed")
+        XCTAssertEqual(wrongMethod.headers[.allow], "GET, HEAD, POST")
+
+        let onAnId = try await harness.request(.delete, "/api/v1/users/\(UserID())")
+        XCTAssertEqual(onAnId.status, 405)
+        XCTAssertEqual(onAnId.headers[.allow], "GET, HEAD, PATCH")
+    }
+
+    func testABodyThatIsNotJSONNamesTheProblemAndReachesNoService() async throws {
+        let harness = try GatewayHarness()
+        let reply = try await harness.request(.post, "/api/v1/customers", json: #"{"display_name": }"#)
+        XCTAssertEqual(reply.status, 400)
+        XCTAssertEqual(reply.error.code, "invalid_argument")
+        XCTAssertEqual(harness.mesh.sent(CustomerMessages.create.type).count, 0)
+
+        let wrongType = try await harness.request(.post, "/api/v1/customers", json: #"{"display_name": 42}"#)
+        XCTAssertEqual(wrongType.status, 400)
+        XCTAssertEqual((wrongType.json["error"] as? [String: Any]).flatMap { $0["details"] as? [String: String] }?.keys.first,
+                       "display_name")
+    }
+
+    func testAServiceRefusalKeepsItsCodeAndMessage() async throws {
+        let harness = try GatewayHarness()
+        harness.mesh.answer(CustomerMessages.get) { request, _ in throw ErrorBody.notFound("customer \(request.id) does not exist") }
+        let id = CustomerID()
+        let reply = try await harness.request(.get, "/api/v1/customers/\(id)")
+        XCTAssertEqual(reply.status, 404)
+        XCTAssertEqual(reply.error.message, "customer \(id) does not exist")
+        harness.mesh.takeDown(.customer)
+        let down = try await harness.request(.get, "/api/v1/customers/\(id)")
+        XCTAssertEqual(down.status, 503)
+        XCTAssertEqual(down.error.code, "unavailable")
+    }
+}

@@ -25,7 +25,8 @@ public func buildGatewayRoutes(configuration: GatewayConfiguration, clients: any
     router.add(middleware: SecurityHeadersMiddleware(https: configuration.origin.scheme == "https"))
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: MetricsMiddleware())
-    router.add(middleware: ErrorBodyMiddleware())
+    let methods = RouteMethods()
+    router.add(middleware: ErrorBodyMiddleware(routes: methods))
     let details = DetailsRoutes(clients: clients,
                                 sectionTimeout: .milliseconds(configuration.sectionTimeoutMilliseconds))
     let principals = PrincipalCache(identity: clients[.gateway],
@@ -42,6 +43,7 @@ public func buildGatewayRoutes(configuration: GatewayConfiguration, clients: any
     MetricsRoutes(registry: metrics).register(in: routes)
     WebRoutes(clients: clients, details: details, auth: auth,
               secureCookies: configuration.origin.scheme == "https").register(in: routes)
+    methods.set(routes.catalogue)
     return routes
 }
 
