@@ -13,11 +13,13 @@ deps:
 
 # The browser test drives Debian's headless Chromium; the compose test validates
 # docker-compose.yml with Debian's docker-compose (no engine needed); gdb prints the
-# threads of a process that does not stop in time.
-TEST_PACKAGES := chromium chromium-driver python3-selenium fonts-dejavu-core docker-compose gdb
+# threads of a process that does not stop in time; python3-venv holds schemathesis
+# (scripts/install-schemathesis.sh), which fuzzes the API against docs/openapi.json.
+TEST_PACKAGES := chromium chromium-driver python3-selenium fonts-dejavu-core docker-compose gdb python3-venv
 
 test:
 	@scripts/install-deps.sh $(TEST_PACKAGES)
+	@scripts/install-schemathesis.sh
 	scripts/with-test-postgres.sh swift test --disable-swift-testing
 
 run:

@@ -155,7 +155,8 @@ let package = Package(
             path: "Tests/CommunicationsServiceTests"),
         .testTarget(name: "HistoryServiceTests", dependencies: ["HistoryService", "Contracts"], path: "Tests/HistoryServiceTests"),
         .testTarget(
-            name: "IdentityServiceTests", dependencies: ["IdentityService", "ServiceKit", "Contracts"],
+            name: "IdentityServiceTests",
+            dependencies: ["IdentityService", "ServiceKit", "Contracts", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")],
             path: "Tests/IdentityServiceTests"),
         .testTarget(
             name: "SystemTests",

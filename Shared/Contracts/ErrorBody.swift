@@ -52,6 +52,12 @@ public struct ErrorBody: Error, Codable, Hashable, Sendable, CustomStringConvert
     public static func invalidArgument(_ message: String, field: String? = nil) -> ErrorBody {
         ErrorBody(.invalidArgument, message, details: field.map { [$0: message] } ?? [:])
     }
+    /// A request the API document allows whose fields, together, break a rule (`start`
+    /// after `end`), or that names something unknown to this server (a time zone): 422,
+    /// naming the field. (400 is for what the document itself rules out.)
+    public static func unprocessable(_ message: String, field: String) -> ErrorBody {
+        ErrorBody(.failedPrecondition, message, details: [field: message])
+    }
     public static func notFound(_ message: String) -> ErrorBody { ErrorBody(.notFound, message) }
     public static func conflict(_ message: String) -> ErrorBody { ErrorBody(.conflict, message) }
     public static func failedPrecondition(_ message: String) -> ErrorBody { ErrorBody(.failedPrecondition, message) }

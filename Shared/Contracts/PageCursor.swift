@@ -42,7 +42,7 @@ public struct KeysetPage: Sendable {
 
     public init(limit: Int, cursor: String?) throws(ErrorBody) {
         self.limit = min(max(limit, 1), Self.maximumLimit)
-        guard let cursor else {
+        guard let cursor, !cursor.isEmpty else {  // `?cursor=` is the first page
             after = nil
             return
         }

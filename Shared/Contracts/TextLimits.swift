@@ -13,9 +13,10 @@ public enum TextLimit {
     public static let country = 56
     public static let customerNumber = 64
     public static let notes = 10_000
-    /// bcrypt reads at most 72 bytes; longer passwords are refused, never cut.
-    public static let passwordBytes = 72
-    public static let oneTimeCode = 10
+    /// A passphrase may be long; what bcrypt hashes is its SHA-256.
+    public static let password = 1_024
+    /// A one-time code: six digits.
+    public static let oneTimeCode = 6
 
     /// Refuses `value` when longer than `limit` characters, naming the field.
     public static func check(_ value: String?, _ limit: Int, field: String) throws(ErrorBody) {

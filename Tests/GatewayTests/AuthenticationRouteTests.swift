@@ -110,6 +110,36 @@ final class AuthenticationRouteTests: XCTestCase {
         XCTAssertEqual(harness.mesh.sent(IdentityMessages.authenticate.type).count, 2, "signed out, yet still remembered")
     }
 
+    func testAPrincipalIsNotRememberedPastItsSessionsEnd() async throws {
+        let harness = try GatewayHarness()
+        harness.mesh.answer(IdentityMessages.authenticate) { _, _ in
+            let user = FakeMesh.user(.viewer)
+            return Authentication(principal: Principal(user: user, apiTokenId: nil, role: .viewer, manageAllCustomers: false),
+                                  validUntil: Date().addingTimeInterval(-1), account: user.id)
+        }
+        for _ in 0..<2 { _ = try await harness.request(.get, "/api/v1/me", as: .bearer("ending")) }
+        XCTAssertEqual(harness.mesh.sent(IdentityMessages.authenticate.type).count, 2)
+    }
+
+    func testAChangedCreatorDropsTheirAPITokensToo() async throws {
+        let harness = try GatewayHarness()
+        let creator = FakeMesh.user(.admin)
+        harness.mesh.answer(IdentityMessages.authenticate) { request, _ in
+            if request.token == "art_ops" {
+                return Authentication(principal: Principal(user: nil, apiTokenId: "ops", role: .admin, manageAllCustomers: true),
+                                      validUntil: nil, account: creator.id)
+            }
+            let owner = FakeMesh.user(.owner)
+            return Authentication(principal: Principal(user: owner, apiTokenId: nil, role: .owner, manageAllCustomers: true),
+                                  validUntil: nil, account: owner.id)
+        }
+        harness.mesh.answer(IdentityMessages.updateUser) { _, _ in creator }
+        _ = try await harness.request(.get, "/api/v1/me", as: .bearer("art_ops"))
+        _ = try await harness.request(.patch, "/api/v1/users/\(creator.id)", json: #"{"role": "manager"}"#)
+        _ = try await harness.request(.get, "/api/v1/me", as: .bearer("art_ops"))
+        XCTAssertEqual(harness.mesh.sent(IdentityMessages.authenticate.type).count, 3, "the token outlived its creator's change")
+    }
+
     func testWithoutACacheEveryRequestAsks() async throws {
         let harness = try GatewayHarness(environment: ["AR_PRINCIPAL_CACHE_SECONDS": "0"])
         for _ in 0..<2 { _ = try await harness.request(.get, "/api/v1/me") }

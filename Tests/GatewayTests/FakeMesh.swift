@@ -94,7 +94,9 @@ final class FakeMesh: GatewayServices {
                 throw ErrorBody(.unauthenticated, "the session or token is not valid; sign in again")
             }
             let user = FakeMesh.user(role)
-            return Principal(user: user, apiTokenId: nil, role: role, manageAllCustomers: user.manageAllCustomers)
+            return Authentication(principal: Principal(user: user, apiTokenId: nil, role: role,
+                                                       manageAllCustomers: user.manageAllCustomers),
+                                  validUntil: Date().addingTimeInterval(3_600), account: user.id)
         }
     }
 }

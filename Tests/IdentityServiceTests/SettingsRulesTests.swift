@@ -1,4 +1,5 @@
 import Contracts
+import HummingbirdBcrypt
 import XCTest
 @testable import IdentityService
 
@@ -46,9 +47,28 @@ final class SettingsRulesTests: XCTestCase {
         XCTAssertEqual(try SettingsRules.apply(changes, to: .initial).sendWindow.weekdays, [1, 3, 5])
     }
 
-    func testPasswordsNeedTwelveCharactersAndFitBcrypt() {
+    /// 12 to 1,024 code points, as the API document's minLength/maxLength count them.
+    func testPasswordsAreCountedInCodePoints() {
         XCTAssertThrowsError(try PasswordPolicy.check("short-pass1"))
         XCTAssertNoThrow(try PasswordPolicy.check("twelve chars"))
-        XCTAssertThrowsError(try PasswordPolicy.check(String(repeating: "é", count: 40)))  // 80 bytes
+        XCTAssertNoThrow(try PasswordPolicy.check(String(repeating: "é", count: 40)), "80 bytes: bcrypt hashes the SHA-256")
+        XCTAssertNoThrow(try PasswordPolicy.check(String(repeating: "e\u{301}", count: 6)), "6 characters, 12 code points")
+        XCTAssertNoThrow(try PasswordPolicy.check(String(repeating: "x", count: TextLimit.password)))
+        XCTAssertThrowsError(try PasswordPolicy.check(String(repeating: "x", count: TextLimit.password + 1)))
+    }
+
+    /// A long passphrase is hashed whole: two that differ only after byte 72 differ.
+    func testEveryCharacterOfALongPassphraseCounts() {
+        let base = String(repeating: "correct horse battery staple ", count: 4)
+        let hash = Secrets.hashPassword(base + "one")
+        XCTAssertTrue(Secrets.verify(base + "one", against: hash))
+        XCTAssertFalse(Secrets.verify(base + "two", against: hash))
+    }
+
+    /// Hashes stored before prehashing (bcrypt of the password itself) still sign in.
+    func testAPasswordHashedBeforePrehashingStillVerifies() {
+        let legacy = Bcrypt.hash("an older password", cost: 4)
+        XCTAssertTrue(Secrets.verify("an older password", against: legacy))
+        XCTAssertFalse(Secrets.verify("another password", against: legacy))
     }
 }

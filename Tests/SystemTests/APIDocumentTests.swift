@@ -11,7 +11,7 @@ final class APIDocumentTests: XCTestCase {
         "customer_number": TextLimit.customerNumber, "email": TextLimit.email, "phone": TextLimit.phone,
         "mobile": TextLimit.phone, "website": TextLimit.url, "notes": TextLimit.notes, "line1": TextLimit.addressLine,
         "line2": TextLimit.addressLine, "city": TextLimit.city, "region": TextLimit.region, "postal_code": TextLimit.postalCode,
-        "country": TextLimit.country, "password": TextLimit.passwordBytes, "totp_code": TextLimit.oneTimeCode,
+        "country": TextLimit.country, "password": TextLimit.password, "totp_code": TextLimit.oneTimeCode,
         "code": TextLimit.oneTimeCode, "currency": 3,
     ]
 
@@ -37,6 +37,9 @@ final class APIDocumentTests: XCTestCase {
                 visit(value as? [String: Any] ?? [:], "\(path).\(key)", key)
             }
             if let items = schema["items"] as? [String: Any] { visit(items, "\(path)[]", name) }
+            for option in (schema["anyOf"] as? [[String: Any]] ?? []) + (schema["allOf"] as? [[String: Any]] ?? []) {
+                visit(option, path, name)
+            }
         }
         let paths = try XCTUnwrap(document["paths"] as? [String: [String: Any]])
         for (path, operations) in paths {

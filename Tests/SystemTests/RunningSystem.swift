@@ -35,7 +35,8 @@ final class RunningSystem {
     /// The mesh's CURVE keys, written the way `make run` writes them.
     let keyDirectory: URL
 
-    init() throws {
+    /// `overrides` are added to every process's environment.
+    init(environment overrides: [String: String] = [:]) throws {
         database = "ar_sys_\(UUID().uuidString.prefix(8).lowercased())"
         context = try ZMQContext()
         logDirectory = FileManager.default.temporaryDirectory.appendingPathComponent(database)
@@ -66,7 +67,7 @@ final class RunningSystem {
             environment["\(prefix)_EVENTS_ENDPOINT"] = "tcp://127.0.0.1:\(ports.removeFirst())"
             environment["\(prefix)_WORKERS"] = "2"
         }
-        self.environment = environment
+        self.environment = environment.merging(overrides) { $1 }
     }
 
     /// The environment the system's processes get.

@@ -7,7 +7,7 @@ public enum IdentityMessages {
     /// Refused attempts all look alike (`LoginOutcome.refused`). The reply carries the session token.
     public static let login = Command<LoginAttempt, LoginOutcome>("identity.login", keepsReply: false)
     /// `unauthenticated` for an unknown, expired or revoked token; records the use.
-    public static let authenticate = Command<TokenRequest, Principal>("identity.authenticate", keepsReply: false)
+    public static let authenticate = Command<TokenRequest, Authentication>("identity.authenticate", keepsReply: false)
     /// Revokes the session.
     public static let logout = Command<TokenRequest, Empty>("identity.logout", keepsReply: false)
     /// The reply carries the secret.
@@ -167,6 +167,22 @@ public struct Principal: Codable, Hashable, Sendable {
     public var actor: Actor {
         Actor(userId: user?.id, role: role.rawValue, name: user?.name ?? apiTokenId.map { "API token \($0)" },
               apiTokenId: apiTokenId)
+    }
+}
+
+/// Reply to `identity.authenticate`: who the token acts for, until when it stays valid
+/// at the latest (its expiry, or a session's idle limit), and whose account it hangs on
+/// (the session's user, or the token's creator), so the gateway can remember it for a
+/// while and forget it when that account changes.
+public struct Authentication: Codable, Hashable, Sendable {
+    public var principal: Principal
+    public var validUntil: Date?
+    public var account: UserID
+
+    public init(principal: Principal, validUntil: Date?, account: UserID) {
+        self.principal = principal
+        self.validUntil = validUntil
+        self.account = account
     }
 }
 

@@ -7,20 +7,8 @@ enum CustomerValidation {
 
     /// Trims text fields, drops empty ones, and checks the rest.
     static func normalised(_ fields: CustomerFields) throws(ErrorBody) -> CustomerFields {
-        var fields = fields
-        fields.displayName = fields.displayName.trimmed
-        guard !fields.displayName.isEmpty else {
-            throw .invalidArgument("display_name is required", field: "display_name")
-        }
+        // Limits apply to the text as sent (what the API document's maxLength says), then it is trimmed.
         try TextLimit.check(fields.displayName, TextLimit.name, field: "display_name")
-        fields.company = fields.company?.trimmedOrNil
-        fields.customerNumber = fields.customerNumber?.trimmedOrNil
-        fields.email = fields.email?.trimmedOrNil
-        fields.phone = fields.phone?.trimmedOrNil
-        fields.mobile = fields.mobile?.trimmedOrNil
-        fields.website = fields.website?.trimmedOrNil
-        fields.nameOnChecks = fields.nameOnChecks?.trimmedOrNil
-        fields.notes = fields.notes?.trimmedOrNil
         try TextLimit.check(fields.company, TextLimit.name, field: "company")
         try TextLimit.check(fields.customerNumber, TextLimit.customerNumber, field: "customer_number")
         try TextLimit.check(fields.email, TextLimit.email, field: "email")
@@ -31,6 +19,19 @@ enum CustomerValidation {
         try TextLimit.check(fields.notes, TextLimit.notes, field: "notes")
         try TextLimit.check(fields.billingAddress, field: "billing_address")
         try TextLimit.check(fields.shippingAddress, field: "shipping_address")
+        var fields = fields
+        fields.displayName = fields.displayName.trimmed
+        guard !fields.displayName.isEmpty else {
+            throw .invalidArgument("display_name is required", field: "display_name")
+        }
+        fields.company = fields.company?.trimmedOrNil
+        fields.customerNumber = fields.customerNumber?.trimmedOrNil
+        fields.email = fields.email?.trimmedOrNil
+        fields.phone = fields.phone?.trimmedOrNil
+        fields.mobile = fields.mobile?.trimmedOrNil
+        fields.website = fields.website?.trimmedOrNil
+        fields.nameOnChecks = fields.nameOnChecks?.trimmedOrNil
+        fields.notes = fields.notes?.trimmedOrNil
         if let email = fields.email, !EmailAddress.isPlausible(email) {
             throw .invalidArgument("email is not a valid email address", field: "email")
         }
@@ -38,18 +39,20 @@ enum CustomerValidation {
             throw .invalidArgument("payment_terms_days must be between 0 and 365", field: "payment_terms_days")
         }
         if fields.billedWithParent == true && fields.parentCustomerId == nil {
-            throw .invalidArgument("billed_with_parent needs a parent_customer_id", field: "billed_with_parent")
+            throw .unprocessable("billed_with_parent needs a parent_customer_id", field: "billed_with_parent")
         }
         return fields
     }
 }
 
 extension String {
+    /// Without leading and trailing white space (code points with the Unicode White_Space
+    /// property: the class the API document's patterns name).
     var trimmed: String {
-        var text = Substring(self)
-        while let first = text.first, first.isWhitespace { text.removeFirst() }
-        while let last = text.last, last.isWhitespace { text.removeLast() }
-        return String(text)
+        var scalars = Substring(self).unicodeScalars[...]
+        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+        return String(String.UnicodeScalarView(scalars))
     }
 
     var trimmedOrNil: String? {

@@ -21,7 +21,8 @@ enum CustomerHandlers {
                                    documents: try store.documents(of: record.id))
         }
         registry.query(CustomerMessages.list) { request, context in
-            try CustomerStore(connection: context.connection).list(request)
+            try TextLimit.check(request.query, TextLimit.name, field: "q")
+            return try CustomerStore(connection: context.connection).list(request)
         }
     }
 

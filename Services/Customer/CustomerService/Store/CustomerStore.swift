@@ -17,7 +17,7 @@ struct CustomerStore {
         let currency = fields.currency ?? CustomerValidation.defaultCurrency
         let terms = fields.paymentTermsDays ?? CustomerValidation.defaultPaymentTermsDays
         if let parent = fields.parentCustomerId, try find(parent) == nil {
-            throw ErrorBody.invalidArgument("parent_customer_id does not name a customer", field: "parent_customer_id")
+            throw ErrorBody.unprocessable("parent_customer_id does not name a customer", field: "parent_customer_id")
         }
         let rows = try connection.query("""
             INSERT INTO customers (id, display_name, company, customer_number, email, phone, mobile, website,

@@ -87,12 +87,14 @@ struct RequirePermission: RouterMiddleware {
 
 /// Who a token belongs to, remembered for a few seconds so that a request does not cost
 /// a round trip to the identity service each time. Entries are keyed by the token's
-/// SHA-256 (the cache holds no token), and dropped when the identity service says the
-/// session or the user changed (`forget`), or when they age out — the bound on how long
-/// a change can go unseen if that news is lost.
+/// SHA-256 (the cache holds no token), never outlive the session's or token's own end,
+/// and are dropped when the gateway changes the session or account (`forget`) — or when
+/// they age out: the bound on how long a change made elsewhere can go unseen.
 final class PrincipalCache: Sendable {
     private struct Entry: Sendable {
         let principal: Principal
+        /// The account it hangs on: the session's user, or the API token's creator.
+        let account: UserID
         let expires: ContinuousClock.Instant
     }
 
@@ -112,13 +114,20 @@ final class PrincipalCache: Sendable {
         let key = Self.key(token)
         let now = ContinuousClock.now
         if let entry = entries.withLock({ $0[key] }), entry.expires > now { return entry.principal }
-        let principal = try await identity.command(IdentityMessages.authenticate, TokenRequest(token: token))
-        guard lifetime > .zero else { return principal }
+        let authentication = try await identity.command(IdentityMessages.authenticate, TokenRequest(token: token))
+        // Never past the session's or token's own end.
+        var expires = now + lifetime
+        if let validUntil = authentication.validUntil {
+            expires = min(expires, now + .milliseconds(Int64(max(0, validUntil.timeIntervalSinceNow) * 1_000)))
+        }
+        guard expires > now else { return authentication.principal }
         entries.withLock { entries in
             if entries.count >= capacity { entries = entries.filter { $0.value.expires > now } }
-            if entries.count < capacity { entries[key] = Entry(principal: principal, expires: now + lifetime) }
+            if entries.count < capacity {
+                entries[key] = Entry(principal: authentication.principal, account: authentication.account, expires: expires)
+            }
         }
-        return principal
+        return authentication.principal
     }
 
     /// Forgets one token (signed out).
@@ -127,9 +136,10 @@ final class PrincipalCache: Sendable {
         _ = entries.withLock { $0.removeValue(forKey: key) }
     }
 
-    /// Forgets every token of a user (their role, state or sessions changed).
+    /// Forgets every session of a user and every API token they created (their role,
+    /// state or sessions changed; a token never outranks its creator).
     func forget(user: UserID) {
-        entries.withLock { entries in entries = entries.filter { $0.value.principal.user?.id != user } }
+        entries.withLock { entries in entries = entries.filter { $0.value.account != user } }
     }
 
     /// Forgets an API token (revoked).

@@ -15,7 +15,7 @@ struct CustomerRoutes {
             let principal = try context.requirePrincipal()
             // A specialist who sees only their own customers keeps what they create.
             let customer = try await clients[.customer].command(
-                CustomerMessages.create, CreateCustomer(customer: fields, specialistId: CustomerScope.assignedOnly(principal)), actor: principal.actor, idempotencyKey: request.headers[.idempotencyKey])
+                CustomerMessages.create, CreateCustomer(customer: fields, specialistId: CustomerScope.assignedOnly(principal)), actor: principal.actor, idempotencyKey: try request.idempotencyKey())
             return try JSONResponse.make(CustomerView(customer), status: .created)
         }
         readers.get("/api/v1/customers") { request, context in
@@ -55,6 +55,18 @@ struct ListResponse<Item: Encodable>: Encodable {
 
 extension HTTPField.Name {
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+}
+
+extension Request {
+    /// The `Idempotency-Key` header: 1 to 255 visible ASCII characters or spaces inside
+    /// (as the API document says; HTTP drops surrounding spaces); absent means none.
+    func idempotencyKey() throws -> String? {
+        guard let key = headers[.idempotencyKey] else { return nil }
+        guard !key.isEmpty, key.utf8.count <= 255, key.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else {
+            throw ErrorBody.invalidArgument("Idempotency-Key must be 1 to 255 visible ASCII characters", field: "Idempotency-Key")
+        }
+        return key
+    }
 }
 
 extension Hummingbird.Parameters {

@@ -17,7 +17,7 @@ struct SettingsRoutes {
             let changes = try await request.decodeJSON(BusinessSettingsChanges.self)
             return try JSONResponse.make(try await clients[.gateway].command(
                 IdentityMessages.updateSettings, changes,
-                actor: try context.requirePrincipal().actor, idempotencyKey: request.headers[.idempotencyKey]))
+                actor: try context.requirePrincipal().actor, idempotencyKey: try request.idempotencyKey()))
         }
     }
 }

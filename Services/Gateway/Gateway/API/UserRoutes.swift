@@ -19,7 +19,7 @@ struct UserRoutes {
             let body = try await request.decodeJSON(CreateUser.self)
             let user = try await clients[.gateway].command(IdentityMessages.createUser, body,
                                                            actor: try context.requirePrincipal().actor,
-                                                           idempotencyKey: request.headers[.idempotencyKey])
+                                                           idempotencyKey: try request.idempotencyKey())
             return try JSONResponse.make(user, status: .created)
         }
         userAdmins.get("/api/v1/users/:id") { _, context in
@@ -35,7 +35,7 @@ struct UserRoutes {
             }
             let user = try await clients[.gateway].command(
                 IdentityMessages.updateUser, UpdateUser(id: id, changes: changes.changes),
-                actor: try context.requirePrincipal().actor, idempotencyKey: request.headers[.idempotencyKey])
+                actor: try context.requirePrincipal().actor, idempotencyKey: try request.idempotencyKey())
             principals.forget(user: id)  // a new role or a deactivation counts from the next request
             return try JSONResponse.make(user)
         }

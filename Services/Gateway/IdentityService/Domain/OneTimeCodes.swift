@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import HummingbirdOTP
 
@@ -6,6 +7,20 @@ enum OneTimeCodes {
     static let issuer = "Ledgerline AR"
 
     /// A new secret: 20 random characters from an unambiguous alphabet.
+    /// A code as a person types it: six digits; anything else is `invalid_argument`.
+    static func wellFormed(_ code: String?) throws(ErrorBody) -> String {
+        guard let code, code.utf8.count == 6, code.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+            throw .invalidArgument("code must be the six digits the authenticator app shows", field: "code")
+        }
+        return code
+    }
+
+    /// A well-formed code that is not the current one: the request was fine, the state
+    /// of the authenticator (or its clock) is not (`failed_precondition`, 422).
+    static func mismatch(_ message: String) -> ErrorBody {
+        ErrorBody(.failedPrecondition, message, details: ["code": message])
+    }
+
     static func newSecret() -> String {
         let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
         var generator = SystemRandomNumberGenerator()

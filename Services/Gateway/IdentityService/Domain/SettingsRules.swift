@@ -6,9 +6,9 @@ enum SettingsRules {
     static func apply(_ changes: BusinessSettingsChanges, to current: BusinessSettings) throws(ErrorBody) -> BusinessSettings {
         var settings = current
         if let name = changes.name {
+            try TextLimit.check(name, TextLimit.name, field: "name")  // as sent, before trimming
             let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmed.isEmpty else { throw .invalidArgument("name is required", field: "name") }
-            try TextLimit.check(trimmed, TextLimit.name, field: "name")
             settings.name = trimmed
         }
         if let email = changes.email {
@@ -18,13 +18,13 @@ enum SettingsRules {
         }
         if let timeZone = changes.timeZone {
             guard TimeZone(identifier: timeZone) != nil else {
-                throw .invalidArgument("time_zone must be an IANA time zone such as America/New_York", field: "time_zone")
+                throw .unprocessable("time_zone must be an IANA time zone such as America/New_York", field: "time_zone")
             }
             settings.timeZone = timeZone
         }
         if let window = changes.sendWindow {
             guard let start = minutes(window.start), let end = minutes(window.end), start < end else {
-                throw .invalidArgument("send_window needs start before end, as HH:MM", field: "send_window")
+                throw .unprocessable("send_window needs start before end, as HH:MM", field: "send_window")
             }
             guard !window.weekdays.isEmpty, window.weekdays.allSatisfy({ (1...7).contains($0) }) else {
                 throw .invalidArgument("send_window.weekdays are 1 (Monday) to 7 (Sunday)", field: "send_window.weekdays")

@@ -41,8 +41,8 @@ struct IdentityHandlers {
             let request = attempt.login
             let address = String(attempt.clientAddress.prefix(64))
             try TextLimit.check(request.email, TextLimit.email, field: "email")
-            guard request.password.utf8.count <= TextLimit.passwordBytes else {
-                throw ErrorBody.invalidArgument("password must be at most \(TextLimit.passwordBytes) bytes", field: "password")
+            guard request.password.unicodeScalars.count <= TextLimit.password else {
+                throw ErrorBody.invalidArgument("password must be at most \(TextLimit.password) characters", field: "password")
             }
             try TextLimit.check(request.totpCode, TextLimit.oneTimeCode, field: "totp_code")
             let store = IdentityStore(connection: context.connection)
@@ -93,26 +93,26 @@ struct IdentityHandlers {
         }
 
         registry.command(IdentityMessages.confirmTOTP) { request, context in
+            let code = try OneTimeCodes.wellFormed(request.code)
             let store = IdentityStore(connection: context.connection)
             guard let state = try store.totpState(of: request.userId, box: box), let pending = state.pending else {
                 throw ErrorBody.failedPrecondition("start the one-time code set-up first")
             }
-            try TextLimit.check(request.code, TextLimit.oneTimeCode, field: "code")
-            guard let code = request.code, let step = OneTimeCodes.acceptedStep(code, secret: pending, lastUsedStep: nil) else {
-                throw ErrorBody.invalidArgument("the code does not match; check the authenticator app's clock", field: "code")
+            guard let step = OneTimeCodes.acceptedStep(code, secret: pending, lastUsedStep: nil) else {
+                throw OneTimeCodes.mismatch("the code does not match; check the authenticator app's clock")
             }
             try store.setTOTP(of: request.userId, secret: pending, pending: nil, lastStep: step, box: box)
             return Empty()
         }
 
         registry.command(IdentityMessages.disableTOTP) { request, context in
+            let code = try OneTimeCodes.wellFormed(request.code)
             let store = IdentityStore(connection: context.connection)
             guard let state = try store.totpState(of: request.userId, box: box), let secret = state.secret else {
                 throw ErrorBody.failedPrecondition("the one-time code is not on")
             }
-            try TextLimit.check(request.code, TextLimit.oneTimeCode, field: "code")
-            guard let code = request.code, OneTimeCodes.acceptedStep(code, secret: secret, lastUsedStep: state.lastStep) != nil else {
-                throw ErrorBody.invalidArgument("the code does not match", field: "code")
+            guard OneTimeCodes.acceptedStep(code, secret: secret, lastUsedStep: state.lastStep) != nil else {
+                throw OneTimeCodes.mismatch("the code does not match")
             }
             try store.setTOTP(of: request.userId, secret: nil, pending: nil, lastStep: nil, box: box)
             return Empty()

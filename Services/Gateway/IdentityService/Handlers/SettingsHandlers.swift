@@ -13,7 +13,7 @@ enum SettingsHandlers {
             let settings = try SettingsRules.apply(changes, to: try current(on: context.connection, lock: true))
             if let specialist = settings.defaultSpecialistId, changes.defaultSpecialistId != nil,
                try IdentityStore(connection: context.connection).user(specialist) == nil {
-                throw ErrorBody.invalidArgument("default_specialist_id does not name a user", field: "default_specialist_id")
+                throw ErrorBody.unprocessable("default_specialist_id does not name a user", field: "default_specialist_id")
             }
             try context.connection.execute("""
                 INSERT INTO business_settings (settings, updated_by) VALUES (\(try PostgresJSON(settings)), \(context.envelope.actor?.userId))

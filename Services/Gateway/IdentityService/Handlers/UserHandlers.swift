@@ -12,9 +12,9 @@ enum UserHandlers {
         // Both hash passwords (bcrypt): the slow lane.
         registry.command(IdentityMessages.createUser, lane: .slow) { request, context in
             try requireAdministrator(context.envelope.actor)
+            try TextLimit.check(request.name, TextLimit.name, field: "name")  // as sent, before trimming
             let name = request.name.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !name.isEmpty else { throw ErrorBody.invalidArgument("name is required", field: "name") }
-            try TextLimit.check(name, TextLimit.name, field: "name")
             try TextLimit.check(request.email, TextLimit.email, field: "email")
             guard EmailAddress.isPlausible(request.email) else { throw ErrorBody.invalidArgument("email is not valid", field: "email") }
             try PasswordPolicy.check(request.password)
@@ -55,9 +55,9 @@ enum UserHandlers {
                try store.otherActiveOwners(excluding: current.id) == 0 {
                 throw ErrorBody.failedPrecondition("there must always be an active owner; make someone else owner first")
             }
+            try TextLimit.check(changes.name, TextLimit.name, field: "name")  // as sent, before trimming
             let name = changes.name?.trimmingCharacters(in: .whitespacesAndNewlines) ?? current.name
             guard !name.isEmpty else { throw ErrorBody.invalidArgument("name is required", field: "name") }
-            try TextLimit.check(name, TextLimit.name, field: "name")
             var passwordHash: String?
             if let password = changes.password {
                 try PasswordPolicy.check(password)
@@ -90,9 +90,9 @@ enum UserHandlers {
             guard let creator = actor.userId, actor.apiTokenId == nil else {
                 throw ErrorBody(.permissionDenied, "API tokens are created by a signed-in person, not by another token")
             }
+            try TextLimit.check(request.name, TextLimit.name, field: "name")  // as sent, before trimming
             let name = request.name.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !name.isEmpty else { throw ErrorBody.invalidArgument("name is required", field: "name") }
-            try TextLimit.check(name, TextLimit.name, field: "name")
             guard request.role != .owner else {
                 throw ErrorBody.invalidArgument("an API token cannot act as owner; choose admin or below", field: "role")
             }
@@ -100,7 +100,8 @@ enum UserHandlers {
                 throw ErrorBody.invalidArgument("an API token cannot outrank its creator (\(actor.role))", field: "role")
             }
             if let expiresAt = request.expiresAt, expiresAt <= Date() {
-                throw ErrorBody.invalidArgument("expires_at must be in the future", field: "expires_at")
+                // Well-formed, but already past: a precondition of now, not of the request's form.
+                throw ErrorBody(.failedPrecondition, "expires_at must be in the future", details: ["expires_at": "must be in the future"])
             }
             let token = Secrets.newToken(prefix: "art_")
             let record = try IdentityStore(connection: context.connection).insertToken(

@@ -82,9 +82,12 @@ struct IdentityStore {
 
     /// The session's user when the session is live (not revoked, not past either expiry);
     /// marks it seen (to the minute).
-    func sessionPrincipal(tokenHash: String, idleSeconds: Int) throws -> Principal? {
+    func sessionPrincipal(tokenHash: String, idleSeconds: Int) throws -> Authentication? {
         let rows = try connection.query("""
             SELECT s.id, s.last_seen_at < now() - make_interval(secs => \(Self.touchIntervalSeconds)),
+                   least(s.expires_at,
+                         CASE WHEN s.last_seen_at < now() - make_interval(secs => \(Self.touchIntervalSeconds))
+                              THEN now() ELSE s.last_seen_at END + make_interval(secs => \(idleSeconds))),
                    u.id, u.name, u.email, u.role, u.manage_all_customers, u.is_default_specialist, u.active, u.created_at
             FROM sessions s JOIN users u ON u.id = s.user_id
             WHERE s.token_hash = \(tokenHash) AND u.active AND s.revoked_at IS NULL
@@ -92,28 +95,35 @@ struct IdentityStore {
             """)
         guard let row = rows.first else { return nil }
         let (session, stale) = try row.decode((UUID, Bool).self)
+        // Valid until the earlier of its expiry and its idle limit counted from now (this
+        // use is a use; it is recorded to the minute).
+        let validUntil = try row.decode(Date.self, at: 2)
         if stale { try connection.execute("UPDATE sessions SET last_seen_at = now() WHERE id = \(session)") }
-        let user = try Self.user(row, offset: 2)
-        return Principal(user: user, apiTokenId: nil, role: user.role, manageAllCustomers: user.manageAllCustomers)
+        let user = try Self.user(row, offset: 3)
+        return Authentication(principal: Principal(user: user, apiTokenId: nil, role: user.role,
+                                                   manageAllCustomers: user.manageAllCustomers),
+                              validUntil: validUntil, account: user.id)
     }
 
     /// The API token's principal when it is live: not revoked, not expired, and its creator
     /// still active and holding at least the token's role. Records its use (to the minute).
-    func apiTokenPrincipal(tokenHash: String) throws -> Principal? {
+    func apiTokenPrincipal(tokenHash: String) throws -> Authentication? {
         let rows = try connection.query("""
             SELECT t.id, t.role,
-                   t.last_used_at IS NULL OR t.last_used_at < now() - make_interval(secs => \(Self.touchIntervalSeconds))
+                   t.last_used_at IS NULL OR t.last_used_at < now() - make_interval(secs => \(Self.touchIntervalSeconds)),
+                   t.expires_at, t.created_by
             FROM api_tokens t JOIN users creator ON creator.id = t.created_by
             WHERE t.token_hash = \(tokenHash) AND t.revoked_at IS NULL
               AND (t.expires_at IS NULL OR t.expires_at > now())
               AND creator.active AND role_rank(creator.role) >= role_rank(t.role)
             """)
         guard let row = rows.first else { return nil }
-        let (id, role, stale) = try row.decode((APITokenID, String, Bool).self)
+        let (id, role, stale, expiresAt, creator) = try row.decode((APITokenID, String, Bool, Date?, UserID).self)
         if stale { try connection.execute("UPDATE api_tokens SET last_used_at = now() WHERE id = \(id)") }
         let scoped = Role(rawValue: role) ?? .viewer
-        return Principal(user: nil, apiTokenId: id.description, role: scoped,
-                         manageAllCustomers: scoped != .specialist)
+        return Authentication(principal: Principal(user: nil, apiTokenId: id.description, role: scoped,
+                                                   manageAllCustomers: scoped != .specialist),
+                              validUntil: expiresAt, account: creator)
     }
 
     func revokeSession(tokenHash: String) throws {
