@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // System libraries (Debian: libzmq3-dev, libpq-dev).
@@ -112,8 +113,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
-            path: "Services/Gateway/Gateway", resources: [.copy("Web/Assets")]),
+            path: "Services/Gateway/Gateway", resources: [.copy("Web/Assets"), .copy("Web/Templates")]),
         .executableTarget(name: "gateway", dependencies: ["Gateway", "ServiceKit"], path: "Services/Gateway/gateway"),
 
         // Benchmarks (`make bench`), not part of `make test`.

@@ -14,6 +14,40 @@ public struct Currency: Hashable, Sendable, Codable, CustomStringConvertible {
 
     public var description: String { code }
 
+    /// How many digits its minor unit has (ISO 4217): 2 for most, 0 for the yen and the
+    /// won, 3 for the Gulf dinars. An amount is always an integer count of minor units.
+    public var minorUnitDigits: Int {
+        switch code {
+        case "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF",
+             "XOF", "XPF":
+            return 0
+        case "BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND": return 3
+        case "CLF", "UYW": return 4
+        default: return 2
+        }
+    }
+
+    /// `minorUnits` written out: `1234567` USD → `$12,345.67`, `1234567` JPY →
+    /// `1,234,567 JPY`, `1234` BHD → `1.234 BHD`. Exact: integer arithmetic only.
+    public func format(_ minorUnits: Int64) -> String {
+        let sign = minorUnits < 0 ? "-" : ""
+        var divisor: UInt64 = 1
+        for _ in 0..<minorUnitDigits { divisor *= 10 }
+        let magnitude = minorUnits.magnitude
+        var whole = String(magnitude / divisor)
+        var grouped = ""
+        while whole.count > 3 {
+            grouped = "," + whole.suffix(3) + grouped
+            whole = String(whole.dropLast(3))
+        }
+        var amount = whole + grouped
+        if minorUnitDigits > 0 {
+            let fraction = String(magnitude % divisor)
+            amount += "." + String(repeating: "0", count: minorUnitDigits - fraction.count) + fraction
+        }
+        return self == .usd ? "\(sign)$\(amount)" : "\(sign)\(amount) \(code)"
+    }
+
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let currency = Currency(text) else {

@@ -34,3 +34,15 @@ final class MoneyTests: XCTestCase {
         XCTAssertThrowsError(try ContractJSON.decode(Money.self, from: Array(#"{"minor_units":1,"currency":"dollars"}"#.utf8)))
     }
 }
+
+final class CurrencyFormatTests: XCTestCase {
+    func testAmountsAreWrittenWithTheCurrencysOwnMinorUnits() {
+        XCTAssertEqual(Currency.usd.format(1_234_567), "$12,345.67")
+        XCTAssertEqual(Currency.usd.format(-5), "-$0.05")
+        XCTAssertEqual(Currency("JPY")!.format(1_234_567), "1,234,567 JPY", "the yen has no minor unit")
+        XCTAssertEqual(Currency("BHD")!.format(1_234), "1.234 BHD", "the Bahraini dinar has three digits")
+        XCTAssertEqual(Currency.eur.format(100), "1.00 EUR")
+        XCTAssertEqual(Currency.usd.format(0), "$0.00")
+        XCTAssertEqual(Currency.usd.format(Int64.min), "-$92,233,720,368,547,758.08", "the extreme does not trap")
+    }
+}

@@ -27,6 +27,11 @@ public func buildGatewayRoutes(configuration: GatewayConfiguration, clients: any
     router.add(middleware: MetricsMiddleware())
     let methods = RouteMethods()
     router.add(middleware: ErrorBodyMiddleware(routes: methods))
+    // `/assets/app.css`, `/assets/app.js`: files, served before a 404 is answered.
+    if let assets = Bundle.module.url(forResource: "Assets", withExtension: nil) {
+        router.add(middleware: FileMiddleware(assets.path, urlBasePath: "/assets",
+                                              cacheControl: .init([(MediaType(type: .any), [.maxAge(300)])])))
+    }
     let details = DetailsRoutes(clients: clients,
                                 sectionTimeout: .milliseconds(configuration.sectionTimeoutMilliseconds))
     let principals = PrincipalCache(identity: clients[.gateway],

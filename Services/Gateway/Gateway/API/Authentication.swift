@@ -76,7 +76,7 @@ struct RequirePermission: RouterMiddleware {
             let message = context.refusal ?? "sign in first"
             if request.uri.path.hasPrefix("/api/") || request.method != .get { throw ErrorBody(.unauthenticated, message) }
             return Response(status: .unauthorized, headers: [.contentType: "text/html; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(string: LoginPage.render(next: request.uri.path))))
+                            body: .init(byteBuffer: ByteBuffer(string: try LoginPage.render(next: request.uri.path))))
         }
         guard PermissionTable.allows(principal.role, permission) else {
             throw ErrorBody(.permissionDenied, "a \(principal.role.rawValue) may not \(permission.action)")

@@ -3,8 +3,9 @@ import Foundation
 import Hummingbird
 import Messaging
 
-/// The web UI: server-rendered pages over the same service calls as the API, plus the
-/// stylesheet and script.
+/// The web UI: pages rendered from templates (`Pages`) over the same service calls as the
+/// API. The stylesheet and script under `/assets` are served by Hummingbird's
+/// `FileMiddleware` (see `buildGatewayRoutes`).
 struct WebRoutes {
     let clients: any GatewayServices
     let details: DetailsRoutes
@@ -18,15 +19,15 @@ struct WebRoutes {
         let origin = routes.origin
         open.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/customers"]) }
         open.get("/login") { request, _ in
-            html(LoginPage.render(next: LocalPath.safe(request.uri.queryParameters.get("next"))))
+            html(try LoginPage.render(next: LocalPath.safe(request.uri.queryParameters.get("next"))))
         }
         open.post("/login") { request, context in
             try origin.check(request)  // no signing a browser in from another site
-            let form = try await request.formFields()
-            let next = LocalPath.safe(form["next"])
+            let form = try await request.decodeForm(SignInForm.self)
+            let next = LocalPath.safe(form.next)
             do {
-                let result = try await auth.signIn(Login(email: form["email"] ?? "", password: form["password"] ?? "",
-                                                         totpCode: form["totp_code"].flatMap { $0.isEmpty ? nil : $0 }),
+                let result = try await auth.signIn(Login(email: form.email ?? "", password: form.password ?? "",
+                                                         totpCode: form.totpCode.flatMap { $0.isEmpty ? nil : $0 }),
                                                    from: context.clientAddress)
                 var response = Response(status: .seeOther, headers: [.location: next])
                 response.setCookie(Cookie(name: Credentials.cookieName, value: result.token,
@@ -34,7 +35,7 @@ struct WebRoutes {
                                           httpOnly: true, sameSite: .strict))
                 return response
             } catch let error as ErrorBody where error.code == .unauthenticated || error.code == .tooManyRequests {
-                var response = html(LoginPage.render(next: next, error: error.message, email: form["email"] ?? ""))
+                var response = html(try LoginPage.render(next: next, error: error.message, email: form.email ?? ""))
                 response.status = error.code == .tooManyRequests ? .tooManyRequests : .unauthorized
                 return response
             }
@@ -53,19 +54,12 @@ struct WebRoutes {
             let page = try await clients[.customer].query(
                 CustomerMessages.list,
                 ListCustomers(query: query, limit: 100, assignedTo: CustomerScope.assignedOnly(principal)))
-            return html(CustomersPage.render(page: page, query: query,
+            return html(try CustomersPage.render(page: page, query: query,
                                              canAdd: PermissionTable.allows(principal.role, .editCustomers)))
         }
         readers.get("/customers/:id") { _, context in
             let id = try context.parameters.id("id", of: "customer", as: CustomerID.self)
-            return html(DetailsPage.render(try await details.details(of: id, for: try context.requirePrincipal())))
-        }
-        open.get("/assets/:file") { _, context in
-            guard let name = context.parameters.get("file"), let asset = Assets.shared[name] else {
-                throw ErrorBody.notFound("no such asset")
-            }
-            return Response(status: .ok, headers: [.contentType: asset.contentType, .cacheControl: "max-age=300"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: asset.bytes)))
+            return html(try DetailsPage.render(try await details.details(of: id, for: try context.requirePrincipal())))
         }
     }
 
@@ -75,46 +69,32 @@ struct WebRoutes {
     }
 }
 
-/// The files under `Web/Assets`, read once.
-struct Assets: Sendable {
-    struct Asset: Sendable {
-        let bytes: [UInt8]
-        let contentType: String
+/// The sign-in form's fields (`application/x-www-form-urlencoded`).
+struct SignInForm: Decodable {
+    var email: String?
+    var password: String?
+    var totpCode: String?
+    var next: String?
+
+    private enum CodingKeys: String, CodingKey {
+        case email, password, next
+        case totpCode = "totp_code"
     }
-
-    static let shared = Assets()
-    private let files: [String: Asset]
-
-    private init() {
-        var files: [String: Asset] = [:]
-        if let directory = Bundle.module.url(forResource: "Assets", withExtension: nil),
-           let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) {
-            for name in names {
-                guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path) else { continue }
-                let type = name.hasSuffix(".css") ? "text/css; charset=utf-8"
-                    : name.hasSuffix(".js") ? "text/javascript; charset=utf-8" : "application/octet-stream"
-                files[name] = Asset(bytes: Array(data), contentType: type)
-            }
-        }
-        self.files = files
-    }
-
-    subscript(name: String) -> Asset? { files[name] }
 }
 
 extension Request {
-    /// An `application/x-www-form-urlencoded` body as fields.
-    func formFields(limit: Int = 64 * 1024) async throws -> [String: String] {
-        let buffer = try await body.collect(upTo: limit)
-        let text = String(decoding: buffer.readableBytesView, as: UTF8.self)
-        var fields: [String: String] = [:]
-        for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ part: Substring) -> String {
-                String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part)
-            }
-            fields[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
+    /// Decodes a form body (Hummingbird's `URLEncodedFormDecoder`); a malformed one is 400.
+    func decodeForm<Form: Decodable>(_ type: Form.Type, limit: Int = 64 * 1024) async throws -> Form {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: limit)
+        } catch {
+            throw ErrorBody(.payloadTooLarge, "the form is larger than \(limit) bytes")
         }
-        return fields
+        do {
+            return try URLEncodedFormDecoder().decode(type, from: String(decoding: buffer.readableBytesView, as: UTF8.self))
+        } catch {
+            throw ErrorBody.invalidArgument("the form could not be read")
+        }
     }
 }
