@@ -47,6 +47,8 @@ final class ContractFuzzTests: XCTestCase {
         let configuration = directory.appendingPathComponent("schemathesis.toml")
         try """
             seed = 42
+            # Every run starts fresh: no crash cache replayed from an earlier run.
+            cache = { enabled = false }
             warnings = { fail-on = ["unsupported_regex", "unresolvable_reference", "unmatched_filter", "method_not_allowed"] }
 
             [checks.positive_data_acceptance]
@@ -71,7 +73,7 @@ final class ContractFuzzTests: XCTestCase {
                 "--config-file", configuration.path, "run", document,
                 "--url", "http://127.0.0.1:\(system.gatewayPort)", "-H", "Authorization: Bearer \(token)",
                 "--checks", "all", "--max-examples", "25", "--workers", "1", "--no-color",
-                "--output-truncate", "false", "--output-sanitize", "false",
+                "--output-truncate", "false", "--output-sanitize", "false", "--generation-database", "none",
             ] + selection, environment: ["PATH": "/usr/bin:/bin", "HOME": directory.path], seconds: 420)
         }
         // Every operation but the two that end the run's own credentials (signing out;
