@@ -7,6 +7,7 @@ final class CustomerCatalogueTests: XCTestCase {
     func testHandlersAreExactlyTheCatalogue() throws {
         let definition = try CustomerService.definition()
         XCTAssertEqual(Set(definition.handlers.registered.keys), Set(CustomerMessages.catalogue.requests.map(\.type)))
-        XCTAssertEqual(CustomerMessages.catalogue.events.map(\.type), ["customer.created"])
+        XCTAssertEqual(CustomerMessages.catalogue.events.map(\.type),
+                       ["customer.created", "customer.updated", "customer.deactivated", "customer.reactivated"])
     }
 }

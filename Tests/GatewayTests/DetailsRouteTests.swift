@@ -146,3 +146,35 @@ final class DetailsRouteTests: XCTestCase {
         XCTAssertFalse(page.body.contains("INV-000042"))
     }
 }
+
+/// `PATCH /customers/{id}` and the state changes, in-process.
+final class CustomerChangeRouteTests: XCTestCase {
+    func testChangesTravelByNameWithTheSpecialistsScope() async throws {
+        let mesh = FakeMesh()
+        let id = CustomerID()
+        mesh.answer(CustomerMessages.update) { request, _ in
+            CustomerRecord(id: request.id, fields: CustomerFields(displayName: "Acme", phone: "+1 555 0100"), currency: .usd,
+                           paymentTermsDays: 30, isDeactivated: false, specialistId: request.assignedTo, createdAt: Date(), updatedAt: Date())
+        }
+        let harness = try GatewayHarness(mesh: mesh)
+        let reply = try await harness.request(.patch, "/api/v1/customers/\(id)", json: #"{"phone": "+1 555 0100", "notes": null}"#,
+                                              as: .bearer(FakeMesh.token(.specialist)))
+        XCTAssertEqual(reply.status, 200, reply.body)
+        XCTAssertEqual(reply.json["phone"] as? String, "+1 555 0100")
+        let sent = try XCTUnwrap(mesh.lastBody(CustomerMessages.update))
+        XCTAssertEqual(sent.changes, ["phone": .string("+1 555 0100"), "notes": .null])
+        XCTAssertEqual(sent.assignedTo, FakeMesh.users[.specialist], "a specialist changes only their own customers")
+
+        let notAnObject = try await harness.request(.patch, "/api/v1/customers/\(id)", json: #"["phone"]"#)
+        XCTAssertEqual(notAnObject.status, 400)
+        let viewer = try await harness.request(.post, "/api/v1/customers/\(id)/deactivate", as: .bearer(FakeMesh.token(.viewer)))
+        XCTAssertEqual(viewer.status, 403)
+    }
+}
+
+extension FakeMesh {
+    /// The body of the last request of `command`.
+    func lastBody<Request: Decodable, Reply>(_ command: Command<Request, Reply>) -> Request? {
+        lastBody(Query<Request, Reply>(command.type))
+    }
+}

@@ -74,3 +74,59 @@ final class CustomerHistoryFlowTests: XCTestCase {
         }
     }
 }
+
+extension CustomerHistoryFlowTests {
+    func testAChangeIsRecordedFieldByFieldAndACycleOfParentsIsRefused() async throws {
+        let parent = try await createCustomer("Parent")
+        let child = try await system.client("customer").command(
+            CustomerMessages.create, CreateCustomer(customer: CustomerFields(displayName: "Child", parentCustomerId: parent.id)),
+            actor: Actor(userId: UserID(), role: "specialist", name: "Dana Reyes"))
+        let customer = try system.client("customer")
+        let dana = Actor(userId: UserID(), role: "specialist", name: "Dana Reyes")
+
+        // Parent → child → parent would be a loop: refused, nothing changed.
+        do {
+            _ = try await customer.command(CustomerMessages.update,
+                                           UpdateCustomer(id: parent.id, changes: ["parent_customer_id": .string(child.id.description)]),
+                                           actor: dana)
+            XCTFail("a customer became its own ancestor")
+        } catch let error as ErrorBody {
+            XCTAssertEqual(error.code, .failedPrecondition)
+            XCTAssertEqual(error.details.keys.first, "parent_customer_id")
+        }
+        do {
+            _ = try await customer.command(CustomerMessages.update,
+                                           UpdateCustomer(id: parent.id, changes: ["parent_customer_id": .string(parent.id.description)]),
+                                           actor: dana)
+            XCTFail("a customer became its own parent")
+        } catch let error as ErrorBody {
+            XCTAssertEqual(error.message, "a customer cannot be its own parent or ancestor")
+        }
+
+        let updated = try await customer.command(
+            CustomerMessages.update, UpdateCustomer(id: parent.id, changes: ["phone": .string("+1 555 0100"), "email": .null]), actor: dana)
+        XCTAssertEqual(updated.fields.phone, "+1 555 0100")
+        XCTAssertNil(updated.fields.email)
+        let again = try await customer.command(
+            CustomerMessages.update, UpdateCustomer(id: parent.id, changes: ["phone": .string("+1 555 0100")]), actor: dana)
+        XCTAssertEqual(again, updated, "nothing changed, nothing written")
+
+        let off = try await customer.command(CustomerMessages.deactivate, GetCustomer(id: parent.id), actor: dana)
+        XCTAssertTrue(off.isDeactivated)
+        _ = try await customer.command(CustomerMessages.deactivate, GetCustomer(id: parent.id), actor: dana)
+
+        let admin = try PostgresConnection(url: system.superuserURL)
+        let published = try admin.query("""
+            SELECT type FROM customer.outbox WHERE body::jsonb -> 'customer' ->> 'id' = \(parent.id.description) ORDER BY seq
+            """).map { try $0.decode(String.self, at: 0) }
+        XCTAssertEqual(published, ["customer.created", "customer.updated", "customer.deactivated"],
+                       "one event per real change; none for the refusals or the repeats")
+
+        let arrived = try await system.eventually { try await timeline(parent.id).count == 3 }
+        XCTAssertTrue(arrived, system.log("history"))
+        let summaries = try await timeline(parent.id).map(\.summary)
+        XCTAssertTrue(summaries.contains("Dana Reyes updated email from “ap@parent.example” to nothing; phone from nothing to “+1 555 0100”"),
+                      "\(summaries)")
+        XCTAssertTrue(summaries.contains("Dana Reyes deactivated the customer"), "\(summaries)")
+    }
+}

@@ -69,6 +69,14 @@ final class OpenAPIConformanceTests: XCTestCase {
         let customerID = try XCTUnwrap(customer?["id"] as? String)
         try await succeed("GET", "/api/v1/customers", "/api/v1/customers?q=Spec&limit=10")
         try await succeed("GET", "/api/v1/customers/{id}", "/api/v1/customers/\(customerID)")
+        let changed = try await succeed("PATCH", "/api/v1/customers/{id}", "/api/v1/customers/\(customerID)",
+                                        json: #"{"phone": "+1 555 0199", "notes": null, "payment_terms_days": 60}"#)
+        XCTAssertEqual(changed?["phone"] as? String, "+1 555 0199")
+        XCTAssertNil(changed?["notes"], "cleared")
+        let inactive = try await succeed("POST", "/api/v1/customers/{id}/deactivate", "/api/v1/customers/\(customerID)/deactivate")
+        XCTAssertEqual(inactive?["is_deactivated"] as? Bool, true)
+        let active = try await succeed("POST", "/api/v1/customers/{id}/reactivate", "/api/v1/customers/\(customerID)/reactivate")
+        XCTAssertEqual(active?["is_deactivated"] as? Bool, false)
         let details = try await succeed("GET", "/api/v1/customers/{id}/details", "/api/v1/customers/\(customerID)/details")
         XCTAssertEqual(details?["unavailable"] as? [String], [])
 

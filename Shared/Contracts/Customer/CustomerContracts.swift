@@ -9,9 +9,20 @@ public enum CustomerMessages {
     public static let list = Query<ListCustomers, CustomerPage>("customer.list")
     /// What customer-service owns of the Customer Details screen (customer, contacts, documents).
     public static let profile = Query<GetCustomer, CustomerProfile>("customer.profile")
+    /// A partial update; publishes `customer.updated` when something changed.
+    public static let update = Command<UpdateCustomer, CustomerRecord>("customer.update")
+    /// Publishes `customer.deactivated` (nothing when it already was).
+    public static let deactivate = Command<GetCustomer, CustomerRecord>("customer.deactivate")
+    /// Publishes `customer.reactivated` (nothing when it already was active).
+    public static let reactivate = Command<GetCustomer, CustomerRecord>("customer.reactivate")
     public static let created = Event<CustomerCreated>("customer.created")
+    public static let updated = Event<CustomerUpdated>("customer.updated")
+    public static let deactivated = Event<CustomerStateChanged>("customer.deactivated")
+    public static let reactivated = Event<CustomerStateChanged>("customer.reactivated")
 
-    public static let catalogue = MessageCatalogue(.customer, [create, get, list, profile, created])
+    public static let catalogue = MessageCatalogue(.customer, [
+        create, get, list, profile, update, deactivate, reactivate, created, updated, deactivated, reactivated,
+    ])
 }
 
 /// A postal address.
@@ -188,6 +199,54 @@ public struct CustomerPage: Codable, Hashable, Sendable {
         self.nextCursor = nextCursor
         self.total = total
     }
+}
+
+/// Body of `customer.update` (`PATCH /customers/{id}`): the members of `CustomerFields` to
+/// change, by their API names. A member left out stays as it is; `null` clears it (not
+/// `display_name`, `currency` or `payment_terms_days`, which a customer always has). A name
+/// that is not a member is refused.
+public struct UpdateCustomer: Codable, Hashable, Sendable {
+    public var id: CustomerID
+    public var changes: [String: JSONValue]
+    /// Only a customer assigned to this specialist may be changed (for specialists who may
+    /// not act on all); any other answers `not_found`.
+    public var assignedTo: UserID?
+
+    public init(id: CustomerID, changes: [String: JSONValue], assignedTo: UserID? = nil) {
+        self.id = id
+        self.changes = changes
+        self.assignedTo = assignedTo
+    }
+}
+
+/// One field of a change: its API name, and its value before and after.
+public struct FieldChange: Codable, Hashable, Sendable {
+    public var field: String
+    public var old: JSONValue
+    public var new: JSONValue
+
+    public init(field: String, old: JSONValue, new: JSONValue) {
+        self.field = field
+        self.old = old
+        self.new = new
+    }
+}
+
+/// Event `customer.updated`: what changed (fields in API order), and the customer after.
+public struct CustomerUpdated: Codable, Hashable, Sendable {
+    public var customer: CustomerRecord
+    public var changes: [FieldChange]
+
+    public init(customer: CustomerRecord, changes: [FieldChange]) {
+        self.customer = customer
+        self.changes = changes
+    }
+}
+
+/// Events `customer.deactivated` and `customer.reactivated`: the customer after.
+public struct CustomerStateChanged: Codable, Hashable, Sendable {
+    public var customer: CustomerRecord
+    public init(customer: CustomerRecord) { self.customer = customer }
 }
 
 /// Event `customer.created`: the customer as created.

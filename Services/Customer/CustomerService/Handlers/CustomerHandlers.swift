@@ -20,6 +20,21 @@ enum CustomerHandlers {
             return CustomerProfile(customer: record, contacts: try store.contacts(of: record.id),
                                    documents: try store.documents(of: record.id))
         }
+        registry.command(CustomerMessages.update) { request, context in
+            let store = CustomerStore(connection: context.connection)
+            let current = try visible(GetCustomer(id: request.id, assignedTo: request.assignedTo), in: store, lock: true)
+            let (fields, changes) = try CustomerPatch.apply(request.changes, to: current.fields)
+            guard !changes.isEmpty else { return current }
+            let record = try store.update(current.id, fields)
+            try context.publish(CustomerMessages.updated, CustomerUpdated(customer: record, changes: changes))
+            return record
+        }
+        registry.command(CustomerMessages.deactivate) { request, context in
+            try setDeactivated(true, request, context)
+        }
+        registry.command(CustomerMessages.reactivate) { request, context in
+            try setDeactivated(false, request, context)
+        }
         registry.query(CustomerMessages.list) { request, context in
             try TextLimit.check(request.query, TextLimit.name, field: "q")
             return try CustomerStore(connection: context.connection).list(request)
@@ -28,11 +43,21 @@ enum CustomerHandlers {
 
     /// The customer, if it exists and the caller may see it; otherwise `not_found` (a
     /// customer outside a specialist's scope looks exactly like one that does not exist).
-    private static func visible(_ request: GetCustomer, in store: CustomerStore) throws -> CustomerRecord {
-        guard let record = try store.find(request.id),
+    private static func visible(_ request: GetCustomer, in store: CustomerStore, lock: Bool = false) throws -> CustomerRecord {
+        guard let record = try store.find(request.id, lock: lock),
               request.assignedTo == nil || record.specialistId == request.assignedTo else {
             throw ErrorBody.notFound("customer \(request.id) does not exist")
         }
+        return record
+    }
+
+    /// Deactivates or reactivates, publishing the event only when the state changed.
+    private static func setDeactivated(_ deactivated: Bool, _ request: GetCustomer, _ context: HandlerContext) throws -> CustomerRecord {
+        let store = CustomerStore(connection: context.connection)
+        let current = try visible(request, in: store, lock: true)
+        guard let record = try store.setDeactivated(current.id, deactivated) else { return current }
+        try context.publish(deactivated ? CustomerMessages.deactivated : CustomerMessages.reactivated,
+                            CustomerStateChanged(customer: record))
         return record
     }
 }

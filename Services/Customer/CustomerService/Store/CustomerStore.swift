@@ -33,8 +33,55 @@ struct CustomerStore {
         return try Self.record(rows[0])
     }
 
-    func find(_ id: CustomerID) throws -> CustomerRecord? {
-        try connection.query("SELECT \(sql: Self.columns) FROM customers WHERE id = \(id)").first.map(Self.record)
+    /// The customer; `lock` holds its row until the transaction ends (a change reads, then writes).
+    func find(_ id: CustomerID, lock: Bool = false) throws -> CustomerRecord? {
+        let forUpdate: StaticString = " FOR UPDATE"
+        let plain: StaticString = ""
+        return try connection.query("SELECT \(sql: Self.columns) FROM customers WHERE id = \(id)\(sql: lock ? forUpdate : plain)")
+            .first.map(Self.record)
+    }
+
+    /// Writes every field of `fields`; the parent must exist and not descend from the customer.
+    func update(_ id: CustomerID, _ fields: CustomerFields) throws -> CustomerRecord {
+        if let parent = fields.parentCustomerId {
+            guard try find(parent) != nil else {
+                throw ErrorBody.unprocessable("parent_customer_id does not name a customer", field: "parent_customer_id")
+            }
+            let cycle = try connection.query("""
+                WITH RECURSIVE ancestors(id, parent) AS (
+                    SELECT id, parent_customer_id FROM customers WHERE id = \(parent)
+                    UNION
+                    SELECT c.id, c.parent_customer_id FROM customers c JOIN ancestors a ON c.id = a.parent)
+                SELECT EXISTS (SELECT 1 FROM ancestors WHERE id = \(id))
+                """).single(Bool.self)
+            guard !cycle else {
+                throw ErrorBody.unprocessable("a customer cannot be its own parent or ancestor", field: "parent_customer_id")
+            }
+        }
+        let rows = try connection.query("""
+            UPDATE customers SET display_name = \(fields.displayName), company = \(fields.company),
+                customer_number = \(fields.customerNumber), email = \(fields.email), phone = \(fields.phone),
+                mobile = \(fields.mobile), website = \(fields.website), name_on_checks = \(fields.nameOnChecks),
+                billing_address = \(try fields.billingAddress.map(PostgresJSON.init)),
+                shipping_address = \(try fields.shippingAddress.map(PostgresJSON.init)),
+                shipping_same_as_billing = \(fields.shippingSameAsBilling ?? true), parent_customer_id = \(fields.parentCustomerId),
+                billed_with_parent = \(fields.billedWithParent ?? false),
+                currency = \((fields.currency ?? CustomerValidation.defaultCurrency).code),
+                payment_terms_days = \(fields.paymentTermsDays ?? CustomerValidation.defaultPaymentTermsDays),
+                notes = \(fields.notes), updated_at = now()
+            WHERE id = \(id)
+            RETURNING \(sql: Self.columns)
+            """)
+        return try Self.record(rows[0])
+    }
+
+    /// Deactivates or reactivates; nil when it already was in that state.
+    func setDeactivated(_ id: CustomerID, _ deactivated: Bool) throws -> CustomerRecord? {
+        try connection.query("""
+            UPDATE customers SET deactivated_at = CASE WHEN \(deactivated) THEN now() END, updated_at = now()
+            WHERE id = \(id) AND (deactivated_at IS NOT NULL) <> \(deactivated)
+            RETURNING \(sql: Self.columns)
+            """).first.map(Self.record)
     }
 
     /// Newest first; `query` matches name, company, number, email or phone.

@@ -3,7 +3,8 @@ import HTTPTypes
 import Hummingbird
 import Messaging
 
-/// `POST /customers`, `GET /customers`, `GET /customers/{id}`.
+/// `POST /customers`, `GET /customers`, `GET|PATCH /customers/{id}`,
+/// `POST /customers/{id}/deactivate`, `POST /customers/{id}/reactivate`.
 struct CustomerRoutes {
     let clients: any GatewayServices
 
@@ -33,6 +34,24 @@ struct CustomerRoutes {
             let customer = try await clients[.customer].query(
                 CustomerMessages.get, GetCustomer(id: id, assignedTo: CustomerScope.assignedOnly(try context.requirePrincipal())))
             return try JSONResponse.make(CustomerView(customer))
+        }
+        editors.patch("/api/v1/customers/:id") { request, context in
+            let id = try context.parameters.id("id", of: "customer", as: CustomerID.self)
+            let changes = try await request.decodeJSON([String: JSONValue].self)
+            let principal = try context.requirePrincipal()
+            let customer = try await clients[.customer].command(
+                CustomerMessages.update, UpdateCustomer(id: id, changes: changes, assignedTo: CustomerScope.assignedOnly(principal)),
+                actor: principal.actor, idempotencyKey: try request.idempotencyKey())
+            return try JSONResponse.make(CustomerView(customer))
+        }
+        for (path, command) in [("deactivate", CustomerMessages.deactivate), ("reactivate", CustomerMessages.reactivate)] {
+            editors.post("/api/v1/customers/:id/\(path)") { _, context in
+                let id = try context.parameters.id("id", of: "customer", as: CustomerID.self)
+                let principal = try context.requirePrincipal()
+                let customer = try await clients[.customer].command(
+                    command, GetCustomer(id: id, assignedTo: CustomerScope.assignedOnly(principal)), actor: principal.actor)
+                return try JSONResponse.make(CustomerView(customer))
+            }
         }
     }
 }

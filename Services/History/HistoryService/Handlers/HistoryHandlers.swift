@@ -19,6 +19,16 @@ enum HistoryHandlers {
     /// fails five times becomes a dead letter (listed and retryable) and the rest go on.
     static func customerEvents() -> EventHandlerRegistry {
         var events = EventHandlerRegistry(poisonPolicy: .deadLetter(afterAttempts: 5))
+        events.on(CustomerMessages.updated) { event, context in
+            try ActivityStore(connection: context.connection)
+                .record(ActivityFactory.customerUpdated(event, envelope: context.envelope), from: context.envelope)
+        }
+        for stateChange in [CustomerMessages.deactivated, CustomerMessages.reactivated] {
+            events.on(stateChange) { event, context in
+                try ActivityStore(connection: context.connection)
+                    .record(ActivityFactory.customerStateChanged(event, envelope: context.envelope), from: context.envelope)
+            }
+        }
         events.on(CustomerMessages.created) { event, context in
             try ActivityStore(connection: context.connection)
                 .record(ActivityFactory.customerCreated(event, envelope: context.envelope), from: context.envelope)
