@@ -31,7 +31,9 @@ final class ServiceContractGoldenTests: XCTestCase {
         let contact = ContactRecord(id: ContactID("0b6a3a7c-1d2e-4f50-9a8b-7c6d5e4f3a2b")!, customerId: customer.id, name: "Pat Payer",
                                     title: nil, email: "pat@acme.example", phone: nil, mobile: nil, role: "billing",
                                     emailOptOut: false, smsOptOut: true, isActive: true)
-        try assertMatchesGolden(CustomerProfile(customer: customer, contacts: [contact], documents: []), "customer_profile")
+        let west = SubCustomer(id: CustomerID("3c2b1a09-8f7e-4d6c-9b5a-4f3e2d1c0b9a")!, displayName: "Acme West", isDeactivated: false)
+        try assertMatchesGolden(CustomerProfile(customer: customer, contacts: [contact], documents: [], subCustomers: [west]),
+                                "customer_profile")
         try assertMatchesGolden(CustomerPaymentsSummary(
             payment: PaymentSection(settings: PaymentSettings(cardAllowed: true, achAllowed: true,
                                                               cardFee: ConvenienceFee(basisPoints: 300, fixedCents: 30, capCents: nil),

@@ -10,6 +10,7 @@ final class DetailsRouteTests: XCTestCase {
     private let customerId = CustomerID()
     private let contactId = ContactID()
     private let invoiceId = InvoiceID()
+    private let westId = CustomerID()
 
     private func record(name: String = "Acme Corp", specialist: UserID? = nil) -> CustomerRecord {
         CustomerRecord(id: customerId, fields: CustomerFields(displayName: name), currency: .usd, paymentTermsDays: 30,
@@ -20,14 +21,15 @@ final class DetailsRouteTests: XCTestCase {
     private func mesh(name: String = "Acme Corp") -> FakeMesh {
         let mesh = FakeMesh()
         let customer = record(name: name, specialist: FakeMesh.users[.specialist])
-        let contactId = contactId, invoiceId = invoiceId
+        let contactId = contactId, invoiceId = invoiceId, westId = westId
         mesh.answer(CustomerMessages.profile) { request, _ in
             guard request.id == customer.id, request.assignedTo == nil || request.assignedTo == customer.specialistId else {
                 throw ErrorBody.notFound("customer \(request.id) does not exist")
             }
             let contact = ContactRecord(id: contactId, customerId: customer.id, name: "Pat Payer", title: nil, email: "pat@acme.test",
                                         phone: nil, mobile: nil, role: "billing", emailOptOut: false, smsOptOut: false, isActive: true)
-            return CustomerProfile(customer: customer, contacts: [contact], documents: [])
+            return CustomerProfile(customer: customer, contacts: [contact], documents: [],
+                                   subCustomers: [SubCustomer(id: westId, displayName: "Acme West", isDeactivated: true)])
         }
         mesh.answer(InvoiceMessages.customerSummary) { request, _ in
             let invoice = InvoiceSummary(id: invoiceId, number: "INV-000042", issueDate: BusinessDate("2026-10-01")!,
@@ -60,8 +62,9 @@ final class DetailsRouteTests: XCTestCase {
         let harness = try GatewayHarness(mesh: mesh())
         let reply = try await harness.request(.get, "/api/v1/customers/\(customerId)/details")
         XCTAssertEqual(reply.status, 200, reply.body)
-        XCTAssertEqual(Set(reply.json.keys), ["customer", "specialist", "contacts", "documents", "invoices", "totals", "payment",
-                                              "promises", "history", "workflows", "unavailable"])
+        XCTAssertEqual(Set(reply.json.keys), ["customer", "specialist", "contacts", "documents", "sub_customers", "invoices", "totals",
+                                              "payment", "promises", "history", "workflows", "unavailable"])
+        XCTAssertEqual((reply.json["sub_customers"] as? [[String: Any]])?.first?["display_name"] as? String, "Acme West")
         XCTAssertEqual((reply.json["customer"] as? [String: Any])?["display_name"] as? String, "Acme Corp")
         XCTAssertEqual((reply.json["specialist"] as? [String: Any])?["id"] as? String, FakeMesh.users[.specialist]?.description)
         XCTAssertEqual((reply.json["totals"] as? [String: Any])?["overdue_cents"] as? Int, 12_345)
@@ -135,6 +138,8 @@ final class DetailsRouteTests: XCTestCase {
         XCTAssertTrue(page.body.contains("Workflow: Friendly reminders (running)"), "the contact's workflow is missing")
         XCTAssertTrue(page.body.contains("INV-000042"))
         XCTAssertFalse(page.body.contains(#"data-testid="unavailable""#))
+        XCTAssertTrue(page.body.contains(#"<a href="/customers/\#(westId)">Acme West</a> <span class="badge badge-muted">Inactive</span>"#),
+                      "the sub-customer is listed on its parent")
     }
 
     func testThePageSaysWhichSectionsAreUnavailable() async throws {

@@ -64,7 +64,7 @@ final class CustomerHistoryFlowTests: XCTestCase {
         let health = try await system.health("customer")
         XCTAssertEqual(health.service, "customer")
         XCTAssertEqual(health.schemaVersions["messaging"], 3)
-        XCTAssertEqual(health.schemaVersions["customer"], 2)
+        XCTAssertEqual(health.schemaVersions["customer"], 3)
     }
 
     func testAServiceRoleCannotReadAnotherServicesSchema() throws {
@@ -83,6 +83,8 @@ extension CustomerHistoryFlowTests {
             actor: Actor(userId: UserID(), role: "specialist", name: "Dana Reyes"))
         let customer = try system.client("customer")
         let dana = Actor(userId: UserID(), role: "specialist", name: "Dana Reyes")
+        let profile = try await customer.query(CustomerMessages.profile, GetCustomer(id: parent.id))
+        XCTAssertEqual(profile.subCustomers, [SubCustomer(id: child.id, displayName: "Child", isDeactivated: false)])
 
         // Parent → child → parent would be a loop: refused, nothing changed.
         do {

@@ -304,22 +304,25 @@ public struct DocumentRecord: Codable, Hashable, Sendable {
 }
 
 /// Reply to `customer.profile`: customer-service's sections of the Customer Details view —
-/// `customer`, `specialist`, `contacts`, `documents` — in the API's shape (the gateway
-/// passes the bytes through).
+/// `customer`, `specialist`, `contacts`, `documents`, `sub_customers` — in the API's shape
+/// (the gateway passes the bytes through).
 public struct CustomerProfile: Codable, Hashable, Sendable {
     public var customer: CustomerView
     public var specialist: SpecialistReference?
     public var contacts: [ContactRecord]
     public var documents: [DocumentRecord]
+    /// The customers whose parent this one is, by name.
+    public var subCustomers: [SubCustomer]
 
-    public init(customer: CustomerRecord, contacts: [ContactRecord], documents: [DocumentRecord]) {
+    public init(customer: CustomerRecord, contacts: [ContactRecord], documents: [DocumentRecord], subCustomers: [SubCustomer] = []) {
         self.customer = CustomerView(customer)
         self.specialist = customer.specialistId.map(SpecialistReference.init)
         self.contacts = contacts
         self.documents = documents
+        self.subCustomers = subCustomers
     }
 
-    private enum CodingKeys: String, CodingKey { case customer, specialist, contacts, documents }
+    private enum CodingKeys: String, CodingKey { case customer, specialist, contacts, documents, subCustomers }
 
     /// `specialist` is written as `null` when there is none, never left out.
     public func encode(to encoder: any Encoder) throws {
@@ -328,6 +331,20 @@ public struct CustomerProfile: Codable, Hashable, Sendable {
         try container.encode(specialist, forKey: .specialist)
         try container.encode(contacts, forKey: .contacts)
         try container.encode(documents, forKey: .documents)
+        try container.encode(subCustomers, forKey: .subCustomers)
+    }
+}
+
+/// A customer listed under its parent.
+public struct SubCustomer: Codable, Hashable, Sendable {
+    public var id: CustomerID
+    public var displayName: String
+    public var isDeactivated: Bool
+
+    public init(id: CustomerID, displayName: String, isDeactivated: Bool) {
+        self.id = id
+        self.displayName = displayName
+        self.isDeactivated = isDeactivated
     }
 }
 

@@ -18,7 +18,7 @@ enum CustomerHandlers {
             let store = CustomerStore(connection: context.connection)
             let record = try visible(request, in: store)
             return CustomerProfile(customer: record, contacts: try store.contacts(of: record.id),
-                                   documents: try store.documents(of: record.id))
+                                   documents: try store.documents(of: record.id), subCustomers: try store.subCustomers(of: record.id))
         }
         registry.command(CustomerMessages.update) { request, context in
             let store = CustomerStore(connection: context.connection)

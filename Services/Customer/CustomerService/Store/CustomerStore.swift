@@ -159,6 +159,17 @@ extension CustomerStore {
         }
     }
 
+    /// The customers whose parent this one is, by name.
+    func subCustomers(of parent: CustomerID) throws -> [SubCustomer] {
+        try connection.query("""
+            SELECT id, display_name, deactivated_at IS NOT NULL FROM customers
+            WHERE parent_customer_id = \(parent) ORDER BY display_name, id LIMIT 500
+            """).map { row in
+            let (id, name, deactivated) = try row.decode((CustomerID, String, Bool).self)
+            return SubCustomer(id: id, displayName: name, isDeactivated: deactivated)
+        }
+    }
+
     /// The customer's documents, newest first (metadata only).
     func documents(of customer: CustomerID) throws -> [DocumentRecord] {
         try connection.query("""

@@ -15,6 +15,7 @@ struct DetailsPage {
     struct Entry { let when: String; let what: String }
     struct Task { let title: String; let due: String }
     struct Document { let name: String; let size: String }
+    struct Sub { let id: String; let name: String; let inactive: Bool }
 
     let title: String
     let signedIn = true
@@ -44,6 +45,8 @@ struct DetailsPage {
     let hasTasks: Bool
     let documents: [Document]
     let hasDocuments: Bool
+    let subCustomers: [Sub]
+    let hasSubCustomers: Bool
 
     static func render(_ details: CustomerDetails) throws -> String {
         try Pages.render("details", DetailsPage(details))
@@ -105,6 +108,8 @@ struct DetailsPage {
         hasTasks = !tasks.isEmpty
         documents = details.documents.map { Document(name: $0.filename, size: "\($0.sizeBytes / 1024) KB") }
         hasDocuments = !documents.isEmpty
+        subCustomers = details.profile.subCustomers.map { Sub(id: $0.id.description, name: $0.displayName, inactive: $0.isDeactivated) }
+        hasSubCustomers = !subCustomers.isEmpty
     }
 
     private static func badge(_ details: CustomerDetails) -> Badge? {
