@@ -44,15 +44,21 @@ struct CustomerRoutes {
                 actor: principal.actor, idempotencyKey: try request.idempotencyKey())
             return try JSONResponse.make(CustomerView(customer))
         }
-        for (path, command) in [("deactivate", CustomerMessages.deactivate), ("reactivate", CustomerMessages.reactivate)] {
-            editors.post("/api/v1/customers/:id/\(path)") { _, context in
-                let id = try context.parameters.id("id", of: "customer", as: CustomerID.self)
-                let principal = try context.requirePrincipal()
-                let customer = try await clients[.customer].command(
-                    command, GetCustomer(id: id, assignedTo: CustomerScope.assignedOnly(principal)), actor: principal.actor)
-                return try JSONResponse.make(CustomerView(customer))
-            }
+        editors.post("/api/v1/customers/:id/deactivate") { _, context in
+            try await setState(CustomerMessages.deactivate, context)
         }
+        editors.post("/api/v1/customers/:id/reactivate") { _, context in
+            try await setState(CustomerMessages.reactivate, context)
+        }
+    }
+
+    /// Deactivates or reactivates the customer of the path (a specialist: only their own).
+    private func setState(_ command: Command<GetCustomer, CustomerRecord>, _ context: GatewayRequestContext) async throws -> Response {
+        let id = try context.parameters.id("id", of: "customer", as: CustomerID.self)
+        let principal = try context.requirePrincipal()
+        let customer = try await clients[.customer].command(
+            command, GetCustomer(id: id, assignedTo: CustomerScope.assignedOnly(principal)), actor: principal.actor)
+        return try JSONResponse.make(CustomerView(customer))
     }
 }
 
