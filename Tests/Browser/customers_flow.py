@@ -49,11 +49,25 @@ def main(base, email, password):
         form.find_element(By.NAME, "display_name").send_keys("Browser Test Co")
         form.find_element(By.NAME, "company").send_keys("Browser Test Company Ltd")
         form.find_element(By.NAME, "email").send_keys("ap@browser-test.example")
+        form.find_element(By.NAME, "billing_address.line1").send_keys("1 Main St")
+        form.find_element(By.NAME, "billing_address.city").send_keys("Springfield")
+        form.find_element(By.NAME, "billing_address.postal_code").send_keys("01101")
+        form.find_element(By.NAME, "billing_address.country").send_keys("US")
+        # The shipping address appears only when it differs from billing.
+        shipping = form.find_element(By.ID, "shipping-address")
+        assert not shipping.is_displayed()
+        form.find_element(By.NAME, "shipping_same_as_billing").click()
+        wait.until(lambda d: shipping.is_displayed())
+        form.find_element(By.NAME, "shipping_address.line1").send_keys("9 Dock Rd")
+        form.find_element(By.NAME, "shipping_address.city").send_keys("Portland")
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
 
         wait.until(ec.url_matches(r"/customers/[0-9a-f-]{36}$"))
         name = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-testid='customer-name']")))
         assert "Browser Test Co" in name.text, name.text
+        profile = driver.find_element(By.ID, "profile").text
+        assert "1 Main St, Springfield 01101, US" in profile, profile
+        assert "9 Dock Rd, Portland" in profile, profile
 
         # The history entry arrives through the event pipeline: reload until it shows.
         deadline = time.time() + 15

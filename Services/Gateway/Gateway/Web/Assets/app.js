@@ -15,6 +15,12 @@
     }
   });
 
+  // A checkbox with data-toggles hides the element it names while checked ("same as billing").
+  document.addEventListener("change", function (event) {
+    var target = event.target.getAttribute && event.target.getAttribute("data-toggles");
+    if (target) { var element = document.getElementById(target); if (element) element.hidden = event.target.checked; }
+  });
+
   var form = document.getElementById("add-customer-form");
   if (!form) return;
 
@@ -22,11 +28,22 @@
     event.preventDefault();
     form.querySelectorAll(".field-error, .form-error").forEach(function (node) { node.textContent = ""; });
     var body = {};
+    var same = form.querySelector("[name=shipping_same_as_billing]");
     new FormData(form).forEach(function (value, key) {
+      if (key === "shipping_same_as_billing") return;
       value = String(value).trim();
       if (value === "") return;
+      var dot = key.indexOf(".");
+      if (dot > 0) {  // billing_address.city → {billing_address: {city: …}}
+        var group = key.slice(0, dot);
+        if (group === "shipping_address" && same.checked) return;
+        body[group] = body[group] || {};
+        body[group][key.slice(dot + 1)] = value;
+        return;
+      }
       body[key] = key === "payment_terms_days" ? Number(value) : value;
     });
+    body.shipping_same_as_billing = same.checked;
     var submit = form.querySelector("button[type=submit]");
     submit.disabled = true;
     fetch("/api/v1/customers", {
@@ -40,7 +57,9 @@
       var error = result.json.error || { message: "Something went wrong." };
       var shown = false;
       Object.keys(error.details || {}).forEach(function (field) {
-        var slot = form.querySelector('[data-error-for="' + field + '"]');
+        // billing_address.city is shown under its address
+        var slot = form.querySelector('[data-error-for="' + field + '"]') ||
+          form.querySelector('[data-error-for="' + field.split(".")[0] + '"]');
         if (slot) { slot.textContent = error.details[field]; shown = true; }
       });
       if (!shown) form.querySelector(".form-error").textContent = error.message;
