@@ -32,14 +32,16 @@ enum CustomerPatch {
         } catch {
             // Foundation does not always say which member it could not read (an integer
             // sent as 1.5): then the culprit is the first change that fails on its own.
-            let field = ContractJSON.field(of: error) ?? changes.keys.sorted().first { name in
+            if let field = ContractJSON.field(of: error) {
+                throw ErrorBody.invalidArgument(ContractJSON.explain(error), field: field)
+            }
+            let culprit = changes.keys.sorted().first { name in
                 var alone = before
                 alone[name] = changes[name]
                 return (try? ContractJSON.decode(CustomerFields.self, from: ContractJSON.encode(alone))) == nil
             }
-            let message = field.map { "\($0) has the wrong type or form" } ?? ContractJSON.explain(error)
-            throw ErrorBody(.invalidArgument, ContractJSON.field(of: error) == nil ? message : ContractJSON.explain(error),
-                            details: field.map { [$0: message] } ?? [:])
+            guard let culprit else { throw ErrorBody.invalidArgument(ContractJSON.explain(error)) }
+            throw ErrorBody.invalidArgument("\(culprit) has the wrong type or form", field: culprit)
         }
         let fields = try CustomerValidation.normalised(decoded)
         let after = try members(of: fields)

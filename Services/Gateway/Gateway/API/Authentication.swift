@@ -147,13 +147,6 @@ final class PrincipalCache: Sendable {
         entries.withLock { entries in entries = entries.filter { $0.value.principal.apiTokenId != id } }
     }
 
-    /// Forgets everything (news may have been missed).
-    func forgetAll() {
-        entries.withLock { $0.removeAll() }
-    }
-
-    var count: Int { entries.withLock { $0.count } }
-
     private static func key(_ token: String) -> String {
         SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
