@@ -128,7 +128,11 @@ let package = Package(
             path: "Benchmarks/MessagingBench"),
 
         // Tests.
-        .target(name: "TestSupport", dependencies: ["Postgres", "ZMQ"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: ["Postgres", "PostgresContracts", "ZMQ", "Contracts", "Messaging", "ServiceKit",
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport"),
         .testTarget(name: "ZMQTests", dependencies: ["ZMQ"], path: "Tests/ZMQTests"),
         .testTarget(
             name: "PostgresTests", dependencies: ["Postgres", "PostgresContracts", "Contracts", "Threading", "TestSupport"],
@@ -149,11 +153,14 @@ let package = Package(
             ],
             path: "Tests/GatewayTests"),
         // Each service's domain rules and catalogue, in-process.
-        .testTarget(name: "CustomerServiceTests", dependencies: ["CustomerService", "Contracts"], path: "Tests/CustomerServiceTests"),
+        // customer-service's commands also against a real PostgreSQL (`ServiceHarness`).
+        .testTarget(
+            name: "CustomerServiceTests", dependencies: ["CustomerService", "Contracts", "Messaging", "Postgres", "TestSupport"],
+            path: "Tests/CustomerServiceTests"),
         .testTarget(name: "InvoiceServiceTests", dependencies: ["InvoiceService", "Contracts"], path: "Tests/InvoiceServiceTests"),
         .testTarget(name: "PaymentsServiceTests", dependencies: ["PaymentsService", "Contracts"], path: "Tests/PaymentsServiceTests"),
         .testTarget(
-            name: "CommunicationsServiceTests", dependencies: ["CommunicationsService", "Contracts"],
+            name: "CommunicationsServiceTests", dependencies: ["CommunicationsService", "Contracts", "Postgres", "TestSupport"],
             path: "Tests/CommunicationsServiceTests"),
         .testTarget(name: "HistoryServiceTests", dependencies: ["HistoryService", "Contracts"], path: "Tests/HistoryServiceTests"),
         .testTarget(

@@ -54,9 +54,10 @@ struct DetailsBenchmark {
                 currency: .usd, paymentTermsDays: 30, notes: "Pays by check; escalate to the controller after 60 days."),
             currency: .usd, paymentTermsDays: 30, isDeactivated: false, specialistId: UserID(), createdAt: now, updatedAt: now)
         let contacts = (0..<5).map { index in
-            ContactRecord(id: ContactID(), customerId: customer.id, name: "Contact \(index) Billing", title: "Accounts payable",
-                          email: "ap\(index)@northwind.example", phone: "+1 555 010\(index)", mobile: nil,
-                          role: index == 0 ? "primary" : "billing", emailOptOut: false, smsOptOut: index == 3, isActive: true)
+            ContactRecord(id: ContactID(), customerId: customer.id, fields: ContactFields(
+                firstName: "Contact \(index)", lastName: "Billing", title: "Accounts payable", email: "ap\(index)@northwind.example",
+                phone: "+1 555 010\(index)", role: index == 0 ? .primary : .billing, smsOptOut: index == 3),
+                          createdAt: now, updatedAt: now)
         }
         let documents = (0..<3).map { DocumentRecord(id: DocumentID(), filename: "contract-\($0).pdf", contentType: "application/pdf",
                                                      sizeBytes: 184_223, uploadedAt: now) }

@@ -166,3 +166,33 @@ public struct PostgresBytes: Hashable, Sendable, PostgresEncodable, PostgresDeco
     }
 }
 
+
+/// A value that can be bound inside an array parameter (`= ANY($1)`).
+public protocol PostgresArrayElement: PostgresEncodable {
+    /// The OID of the array type (`uuid[]`, `text[]`).
+    static var postgresArrayType: PostgresType { get }
+}
+
+extension UUID: PostgresArrayElement {
+    public static var postgresArrayType: PostgresType { PostgresType(rawValue: 2951) }
+}
+
+extension String: PostgresArrayElement {
+    public static var postgresArrayType: PostgresType { PostgresType(rawValue: 1009) }
+}
+
+/// An array parameter, in PostgreSQL's array input format: every element double-quoted,
+/// `"` and `\` escaped, so no element is read as NULL or splits in two.
+extension Array: PostgresEncodable where Element: PostgresArrayElement {
+    public static var postgresType: PostgresType { Element.postgresArrayType }
+    public var postgresText: String {
+        "{" + map { element in
+            var quoted = "\""
+            for character in element.postgresText.unicodeScalars {
+                if character == "\"" || character == "\\" { quoted.unicodeScalars.append("\\") }
+                quoted.unicodeScalars.append(character)
+            }
+            return quoted + "\""
+        }.joined(separator: ",") + "}"
+    }
+}

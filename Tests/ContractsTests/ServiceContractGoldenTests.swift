@@ -28,9 +28,9 @@ final class ServiceContractGoldenTests: XCTestCase {
         let customer = CustomerRecord(
             id: CustomerID("7f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b")!, fields: CustomerFields(displayName: "Acme", email: "ap@acme.example", currency: .usd, paymentTermsDays: 30),
             currency: .usd, paymentTermsDays: 30, isDeactivated: false, specialistId: nil, createdAt: instant, updatedAt: instant)
-        let contact = ContactRecord(id: ContactID("0b6a3a7c-1d2e-4f50-9a8b-7c6d5e4f3a2b")!, customerId: customer.id, name: "Pat Payer",
-                                    title: nil, email: "pat@acme.example", phone: nil, mobile: nil, role: "billing",
-                                    emailOptOut: false, smsOptOut: true, isActive: true)
+        let contact = ContactRecord(id: ContactID("0b6a3a7c-1d2e-4f50-9a8b-7c6d5e4f3a2b")!, customerId: customer.id,
+                                    fields: ContactFields(firstName: "Pat", lastName: "Payer", email: "pat@acme.example", smsOptOut: true),
+                                    createdAt: instant, updatedAt: instant)
         let west = SubCustomer(id: CustomerID("3c2b1a09-8f7e-4d6c-9b5a-4f3e2d1c0b9a")!, displayName: "Acme West", isDeactivated: false)
         try assertMatchesGolden(CustomerProfile(customer: customer, contacts: [contact], documents: [], subCustomers: [west]),
                                 "customer_profile")
@@ -40,6 +40,23 @@ final class ServiceContractGoldenTests: XCTestCase {
                                                               achFee: nil, autopay: false, isCustomerSpecific: false),
                                     link: nil, unappliedCreditCents: 2_500),
             promises: []), "customer_payments_summary")
+    }
+
+    /// `contact.merged` tells other services which contacts now answer to the master.
+    func testContactMergedWireForm() throws {
+        let instant = RFC3339.date(from: "2026-11-29T12:00:00Z")!
+        let customer = CustomerID("7f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b")!
+        let master = ContactRecord(
+            id: ContactID("0b6a3a7c-1d2e-4f50-9a8b-7c6d5e4f3a2b")!, customerId: customer,
+            fields: ContactFields(firstName: "Pat", lastName: "Payer", title: "AP lead", email: "pat@acme.example",
+                                  phone: "+1 555 0100", role: .primary, callOptOut: true),
+            createdAt: instant, updatedAt: instant)
+        try assertMatchesGolden(ContactsMerged(
+            customerId: customer, masterId: master.id,
+            mergedIds: [ContactID("1c7b4b8d-2e3f-4a61-8b9c-8d7e6f5a4b3c")!, ContactID("2d8c5c9e-3f4a-4b72-9cad-9e8f7a6b5c4d")!],
+            contact: master, mergedNames: ["Pat P.", "P. Payer"],
+            changes: [FieldChange(field: "email", old: .string("pp@acme.example"), new: .string("pat@acme.example"))]),
+            "contact_merged")
     }
 
     func testMessagingContractsWireForm() throws {

@@ -8,6 +8,7 @@ final class CustomerCatalogueTests: XCTestCase {
         let definition = try CustomerService.definition()
         XCTAssertEqual(Set(definition.handlers.registered.keys), Set(CustomerMessages.catalogue.requests.map(\.type)))
         XCTAssertEqual(CustomerMessages.catalogue.events.map(\.type),
-                       ["customer.created", "customer.updated", "customer.deactivated", "customer.reactivated"])
+                       ["customer.created", "customer.updated", "customer.deactivated", "customer.reactivated",
+                        "contact.created", "contact.updated", "contact.deactivated", "contact.reactivated", "contact.merged"])
     }
 }

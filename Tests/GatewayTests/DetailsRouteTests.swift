@@ -26,8 +26,9 @@ final class DetailsRouteTests: XCTestCase {
             guard request.id == customer.id, request.assignedTo == nil || request.assignedTo == customer.specialistId else {
                 throw ErrorBody.notFound("customer \(request.id) does not exist")
             }
-            let contact = ContactRecord(id: contactId, customerId: customer.id, name: "Pat Payer", title: nil, email: "pat@acme.test",
-                                        phone: nil, mobile: nil, role: "billing", emailOptOut: false, smsOptOut: false, isActive: true)
+            let contact = ContactRecord(id: contactId, customerId: customer.id,
+                                        fields: ContactFields(firstName: "Pat", lastName: "Payer", email: "pat@acme.test"),
+                                        createdAt: Date(), updatedAt: Date())
             return CustomerProfile(customer: customer, contacts: [contact], documents: [],
                                    subCustomers: [SubCustomer(id: westId, displayName: "Acme West", isDeactivated: true)])
         }

@@ -13,6 +13,6 @@ public enum CommunicationsService {
         CommunicationsHandlers.register(in: &handlers)
         return try ServiceDefinition(
             name: .communications, migrations: try MigrationSet.bundled(.communications, in: .module), catalogue: CommunicationsMessages.catalogue,
-            handlers: handlers)
+            handlers: handlers, subscriptions: [.customer: CommunicationsHandlers.customerEvents()])
     }
 }

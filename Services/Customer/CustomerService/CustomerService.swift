@@ -11,6 +11,7 @@ public enum CustomerService {
     public static func definition() throws -> ServiceDefinition {
         var handlers = HandlerRegistry()
         CustomerHandlers.register(in: &handlers)
+        ContactHandlers.register(in: &handlers)
         return try ServiceDefinition(
             name: .customer, migrations: try migrations(), catalogue: CustomerMessages.catalogue,
             handlers: handlers)

@@ -22,7 +22,7 @@ public enum CustomerMessages {
 
     public static let catalogue = MessageCatalogue(.customer, [
         create, get, list, profile, update, deactivate, reactivate, created, updated, deactivated, reactivated,
-    ])
+    ] + ContactMessages.all)
 }
 
 /// A postal address.
@@ -253,37 +253,6 @@ public struct CustomerStateChanged: Codable, Hashable, Sendable {
 public struct CustomerCreated: Codable, Hashable, Sendable {
     public var customer: CustomerRecord
     public init(customer: CustomerRecord) { self.customer = customer }
-}
-
-/// A billing contact (SPEC §2).
-public struct ContactRecord: Codable, Hashable, Sendable {
-    public var id: ContactID
-    public var customerId: CustomerID
-    public var name: String
-    public var title: String?
-    public var email: String?
-    public var phone: String?
-    public var mobile: String?
-    /// primary, billing, escalation
-    public var role: String
-    public var emailOptOut: Bool
-    public var smsOptOut: Bool
-    public var isActive: Bool
-
-    public init(id: ContactID, customerId: CustomerID, name: String, title: String?, email: String?, phone: String?,
-                mobile: String?, role: String, emailOptOut: Bool, smsOptOut: Bool, isActive: Bool) {
-        self.id = id
-        self.customerId = customerId
-        self.name = name
-        self.title = title
-        self.email = email
-        self.phone = phone
-        self.mobile = mobile
-        self.role = role
-        self.emailOptOut = emailOptOut
-        self.smsOptOut = smsOptOut
-        self.isActive = isActive
-    }
 }
 
 /// A document kept on a customer (SPEC §12).

@@ -21,4 +21,21 @@ struct WorkflowStore {
                                              invoiceId: invoice, state: state, nextStepOn: next)
         }
     }
+
+    /// Moves the merged contacts' assignments to the master. A workflow that would then
+    /// run twice for the master keeps one assignment — the master's own, else the oldest —
+    /// and the others finish.
+    func moveAssignments(from merged: [ContactID], to master: ContactID) throws {
+        let mergedIds = merged.map(\.uuid)
+        try connection.execute("""
+            WITH ranked AS (
+                SELECT id, row_number() OVER (PARTITION BY workflow_id ORDER BY contact_id = \(master) DESC, created_at, id) AS n
+                FROM workflow_assignments
+                WHERE (contact_id = \(master) OR contact_id = ANY(\(mergedIds))) AND state <> 'finished')
+            UPDATE workflow_assignments SET state = 'finished' WHERE id IN (SELECT id FROM ranked WHERE n > 1)
+            """)
+        try connection.execute("""
+            UPDATE workflow_assignments SET contact_id = \(master) WHERE contact_id = ANY(\(mergedIds))
+            """)
+    }
 }

@@ -17,7 +17,7 @@ enum CustomerHandlers {
         registry.query(CustomerMessages.profile) { request, context in
             let store = CustomerStore(connection: context.connection)
             let record = try visible(request, in: store)
-            return CustomerProfile(customer: record, contacts: try store.contacts(of: record.id),
+            return CustomerProfile(customer: record, contacts: try ContactStore(connection: context.connection).contacts(of: record.id),
                                    documents: try store.documents(of: record.id), subCustomers: try store.subCustomers(of: record.id))
         }
         registry.command(CustomerMessages.update) { request, context in
@@ -43,7 +43,7 @@ enum CustomerHandlers {
 
     /// The customer, if it exists and the caller may see it; otherwise `not_found` (a
     /// customer outside a specialist's scope looks exactly like one that does not exist).
-    private static func visible(_ request: GetCustomer, in store: CustomerStore, lock: Bool = false) throws -> CustomerRecord {
+    static func visible(_ request: GetCustomer, in store: CustomerStore, lock: Bool = false) throws -> CustomerRecord {
         guard let record = try store.find(request.id, lock: lock),
               request.assignedTo == nil || record.specialistId == request.assignedTo else {
             throw ErrorBody.notFound("customer \(request.id) does not exist")

@@ -145,20 +145,6 @@ func escapeLike(_ text: String) -> String {
 }
 
 extension CustomerStore {
-    /// The customer's contacts, master records only (merged ones are folded into theirs).
-    func contacts(of customer: CustomerID) throws -> [ContactRecord] {
-        try connection.query("""
-            SELECT id, customer_id, name, title, email, phone, mobile, role, email_opt_out, sms_opt_out, is_active
-            FROM contacts WHERE customer_id = \(customer) AND merged_into IS NULL
-            ORDER BY role = 'primary' DESC, name
-            """).map { row in
-            let (id, customer, name, title, email, phone, mobile, role, emailOptOut, smsOptOut, isActive) =
-                try row.decode((ContactID, CustomerID, String, String?, String?, String?, String?, String, Bool, Bool, Bool).self)
-            return ContactRecord(id: id, customerId: customer, name: name, title: title, email: email, phone: phone,
-                                 mobile: mobile, role: role, emailOptOut: emailOptOut, smsOptOut: smsOptOut, isActive: isActive)
-        }
-    }
-
     /// The customers whose parent this one is, by name.
     func subCustomers(of parent: CustomerID) throws -> [SubCustomer] {
         try connection.query("""

@@ -72,7 +72,7 @@ struct DetailsPage {
         }
         facts = Self.facts(record)
         contacts = details.contacts.map { entry in
-            Contact(name: entry.contact.name, role: entry.contact.role,
+            Contact(name: entry.contact.fullName, role: entry.contact.role.rawValue,
                     reach: [entry.contact.email, entry.contact.phone].compactMap { $0 }.joined(separator: " · "),
                     workflow: entry.workflow.map { "Workflow: \($0.workflowName) (\($0.state))" } ?? "No workflow")
         }

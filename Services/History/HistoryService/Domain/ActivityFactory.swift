@@ -13,12 +13,41 @@ enum ActivityFactory {
 
     /// "Dana Reyes updated phone from nothing to +1 555 0100; notes from “Pays on Fridays” to nothing".
     static func customerUpdated(_ event: CustomerUpdated, envelope: Envelope) -> Activity {
-        let changes = event.changes.map { change in
-            "\(change.field.replacingOccurrences(of: "_", with: " ")) from \(quoted(change.old)) to \(quoted(change.new))"
+        Activity(id: ActivityID(), customerId: event.customer.id, category: "customer", type: CustomerMessages.updated.type,
+                 summary: "\(who(envelope)) updated \(described(event.changes))",
+                 occurredAt: envelope.sentAt, actor: envelope.actor)
+    }
+
+    /// "Dana Reyes added billing contact Pat Payer", "… updated contact Pat Payer: email from …",
+    /// "… deactivated contact Pat Payer", "… reactivated contact Pat Payer".
+    static func contactChanged(_ event: ContactChanged, envelope: Envelope) -> Activity {
+        let contact = event.contact
+        let what: String
+        switch envelope.type {
+        case ContactMessages.created.type: what = "added \(contact.role.rawValue) contact \(contact.fullName)"
+        case ContactMessages.updated.type: what = "updated contact \(contact.fullName): \(described(event.changes))"
+        case ContactMessages.deactivated.type: what = "deactivated contact \(contact.fullName)"
+        default: what = "reactivated contact \(contact.fullName)"
         }
-        return Activity(id: ActivityID(), customerId: event.customer.id, category: "customer", type: CustomerMessages.updated.type,
-                        summary: "\(who(envelope)) updated \(changes.joined(separator: "; "))",
+        return Activity(id: ActivityID(), customerId: contact.customerId, category: "contact", type: envelope.type,
+                        summary: "\(who(envelope)) \(what)", occurredAt: envelope.sentAt, actor: envelope.actor)
+    }
+
+    /// "Dana Reyes merged contacts Pat P. and P. Payer into Pat Payer (email from … to …)".
+    static func contactsMerged(_ event: ContactsMerged, envelope: Envelope) -> Activity {
+        let names = event.mergedNames
+        let list = names.count > 1 ? names.dropLast().joined(separator: ", ") + " and " + (names.last ?? "") : names.joined()
+        let changes = event.changes.isEmpty ? "" : " (\(described(event.changes)))"
+        return Activity(id: ActivityID(), customerId: event.customerId, category: "contact", type: ContactMessages.merged.type,
+                        summary: "\(who(envelope)) merged contact\(names.count == 1 ? "" : "s") \(list) into \(event.contact.fullName)\(changes)",
                         occurredAt: envelope.sentAt, actor: envelope.actor)
+    }
+
+    /// "phone from nothing to “+1 555 0100”; notes from “…” to nothing".
+    private static func described(_ changes: [FieldChange]) -> String {
+        changes.map { change in
+            "\(change.field.replacingOccurrences(of: "_", with: " ")) from \(quoted(change.old)) to \(quoted(change.new))"
+        }.joined(separator: "; ")
     }
 
     static func customerStateChanged(_ event: CustomerStateChanged, envelope: Envelope) -> Activity {

@@ -29,6 +29,17 @@ enum HistoryHandlers {
                     .record(ActivityFactory.customerStateChanged(event, envelope: context.envelope), from: context.envelope)
             }
         }
+        for contactChange in [ContactMessages.created, ContactMessages.updated, ContactMessages.deactivated,
+                              ContactMessages.reactivated] {
+            events.on(contactChange) { event, context in
+                try ActivityStore(connection: context.connection)
+                    .record(ActivityFactory.contactChanged(event, envelope: context.envelope), from: context.envelope)
+            }
+        }
+        events.on(ContactMessages.merged) { event, context in
+            try ActivityStore(connection: context.connection)
+                .record(ActivityFactory.contactsMerged(event, envelope: context.envelope), from: context.envelope)
+        }
         events.on(CustomerMessages.created) { event, context in
             try ActivityStore(connection: context.connection)
                 .record(ActivityFactory.customerCreated(event, envelope: context.envelope), from: context.envelope)

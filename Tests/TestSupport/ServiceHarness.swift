@@ -1,0 +1,76 @@
+import Contracts
+import Foundation
+import Logging
+import Messaging
+import Postgres
+import PostgresContracts
+import ServiceKit
+import ZMQ
+
+/// One service's real handlers on a real PostgreSQL schema of their own (migrated as the
+/// service migrates it), served by a real `CommandServer` on loopback and called through a
+/// real `CommandClient` — everything but the other processes. For testing a service's
+/// commands, queries, stored rows and outbox in seconds.
+public final class ServiceHarness: Sendable {
+    public let schema: String
+    public let client: CommandClient
+    private let context: ZMQContext
+    private let server: CommandServer
+    private let url: String
+    private let definition: ServiceDefinition
+
+    public init(_ definition: ServiceDefinition) throws {
+        self.definition = definition
+        schema = "\(definition.name.rawValue)_\(UUID().uuidString.prefix(8).lowercased())"
+        url = try TestDatabase.url(searchPath: schema)
+        try Migrator(schema: schema).migrate(try PostgresConnection(url: try TestDatabase.url),
+                                             [try MessagingMigrations.load(), definition.migrations])
+        context = try ZMQContext()
+        server = try CommandServer(
+            context: context,
+            configuration: .init(endpoint: "tcp://127.0.0.1:*", databaseURL: url, workerCount: 2,
+                                 outbox: Outbox(publisher: definition.name.rawValue)),
+            handlers: definition.handlers)
+        client = try CommandClient(context: context, service: definition.name.rawValue, endpoint: server.endpoint)
+    }
+
+    /// A connection whose tables default to the service's schema.
+    public func connection() throws -> PostgresConnection { try PostgresConnection(url: url) }
+
+    /// The bodies of the events of `event`'s type in the outbox, oldest first.
+    public func published<Body>(_ event: Event<Body>) throws -> [Body] {
+        try connection().query("SELECT body FROM outbox WHERE type = \(event.type) ORDER BY id").map { row in
+            try ContractJSON.decode(Body.self, from: Array(try row.decode(String.self).utf8))
+        }
+    }
+
+    /// Applies `body` as an event from `publisher` with the service's own handlers for that
+    /// subscription, in one transaction — as its subscriber would.
+    public func apply<Body>(_ event: Event<Body>, _ body: Body, from publisher: ServiceName, actor: Actor? = nil) throws {
+        guard let handlers = definition.subscriptions[publisher] else {
+            throw ErrorBody.internal("\(definition.name.rawValue) does not subscribe to \(publisher.rawValue)")
+        }
+        var envelope = Envelope(kind: .event, type: event.type, actor: actor)
+        envelope.publisher = publisher.rawValue
+        let stored = StoredEvent(envelope: envelope, body: String(decoding: try ContractJSON.encode(body), as: UTF8.self))
+        let connection = try connection()
+        try connection.withTransaction { try handlers.apply(stored, on: connection, logger: Logger(label: "harness")) }
+    }
+
+    /// Stops the server and the client, then drops the schema.
+    public func shutdown() {
+        client.shutdown()
+        server.stop()
+        context.terminate()
+        if let admin = try? PostgresConnection(url: try TestDatabase.url) {
+            try? admin.execute("DROP SCHEMA \(identifier: schema) CASCADE")
+        }
+    }
+}
+
+/// A person acting through the gateway, as the envelope names them.
+public extension Actor {
+    static func person(_ name: String, role: String = "manager") -> Actor {
+        Actor(userId: UserID(), role: role, name: name)
+    }
+}
