@@ -172,10 +172,10 @@ final class ContactCommandTests: XCTestCase {
 
         let cases: [(MergeContacts, ErrorCode, String?)] = [
             (MergeContacts(masterId: pat.id, mergeIds: []), .invalidArgument, "merge_ids"),
-            (MergeContacts(masterId: pat.id, mergeIds: [pat.id]), .invalidArgument, "merge_ids"),
+            (MergeContacts(masterId: pat.id, mergeIds: [pat.id]), .failedPrecondition, "merge_ids"),
             (MergeContacts(masterId: pat.id, mergeIds: [sam.id, sam.id]), .invalidArgument, "merge_ids"),
             (MergeContacts(masterId: pat.id, mergeIds: [sam.id], fields: ["nickname": sam.id]), .invalidArgument, "fields.nickname"),
-            (MergeContacts(masterId: pat.id, mergeIds: [sam.id], fields: ["email": other.id]), .invalidArgument, "fields.email"),
+            (MergeContacts(masterId: pat.id, mergeIds: [sam.id], fields: ["email": other.id]), .failedPrecondition, "fields.email"),
             (MergeContacts(masterId: pat.id, mergeIds: [other.id]), .failedPrecondition, "merge_ids"),
             (MergeContacts(masterId: pat.id, mergeIds: [lee.id]), .failedPrecondition, "merge_ids"),
             (MergeContacts(masterId: lee.id, mergeIds: [sam.id]), .notFound, nil),

@@ -77,6 +77,25 @@ final class OpenAPIConformanceTests: XCTestCase {
         XCTAssertEqual(inactive?["is_deactivated"] as? Bool, true)
         let active = try await succeed("POST", "/api/v1/customers/{id}/reactivate", "/api/v1/customers/\(customerID)/reactivate")
         XCTAssertEqual(active?["is_deactivated"] as? Bool, false)
+        let pat = try await succeed("POST", "/api/v1/customers/{id}/contacts", "/api/v1/customers/\(customerID)/contacts", json: """
+            {"first_name": "Pat", "last_name": "Payer", "email": "pat@spec.example", "phone": "+1 555 0101", "role": "primary"}
+            """)
+        let patID = try XCTUnwrap(pat?["id"] as? String)
+        let sam = try await succeed("POST", "/api/v1/customers/{id}/contacts", "/api/v1/customers/\(customerID)/contacts",
+                                    json: #"{"first_name": "Sam", "title": "AP clerk", "sms_opt_out": true}"#)
+        let samID = try XCTUnwrap(sam?["id"] as? String)
+        try await succeed("GET", "/api/v1/contacts/{id}", "/api/v1/contacts/\(patID)")
+        try await succeed("PATCH", "/api/v1/contacts/{id}", "/api/v1/contacts/\(samID)", json: #"{"mobile": "+1 555 0199", "title": null}"#)
+        let off = try await succeed("POST", "/api/v1/contacts/{id}/deactivate", "/api/v1/contacts/\(samID)/deactivate")
+        XCTAssertEqual(off?["is_active"] as? Bool, false)
+        try await succeed("POST", "/api/v1/contacts/{id}/reactivate", "/api/v1/contacts/\(samID)/reactivate")
+        let master = try await succeed("POST", "/api/v1/contacts/merge", json: """
+            {"master_id": "\(patID)", "merge_ids": ["\(samID)"], "fields": {"mobile": "\(samID)"}}
+            """)
+        XCTAssertEqual(master?["mobile"] as? String, "+1 555 0199")
+        XCTAssertEqual(master?["sms_opt_out"] as? Bool, true)
+        let contacts = try await succeed("GET", "/api/v1/customers/{id}/contacts", "/api/v1/customers/\(customerID)/contacts")
+        XCTAssertEqual((contacts?["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, [patID])
         let details = try await succeed("GET", "/api/v1/customers/{id}/details", "/api/v1/customers/\(customerID)/details")
         XCTAssertEqual(details?["unavailable"] as? [String], [])
 

@@ -40,6 +40,7 @@ public func buildGatewayRoutes(configuration: GatewayConfiguration, clients: any
     let auth = AuthRoutes(clients: clients, principals: principals)
     auth.register(in: routes)
     CustomerRoutes(clients: clients).register(in: routes)
+    ContactRoutes(clients: clients).register(in: routes)
     UserRoutes(clients: clients).register(in: routes)
     SettingsRoutes(clients: clients).register(in: routes)
     details.register(in: routes)

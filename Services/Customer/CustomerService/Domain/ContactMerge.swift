@@ -7,7 +7,8 @@ import Contracts
 enum ContactMerge {
     static let optOuts = ["email_opt_out", "sms_opt_out", "call_opt_out"]
 
-    /// Refuses a request that cannot be carried out as asked, before anything is read.
+    /// Refuses a request that cannot be carried out as asked, before anything is read: 400
+    /// for what the API document rules out, 422 for rules across members.
     static func check(_ request: MergeContacts) throws(ErrorBody) {
         guard !request.mergeIds.isEmpty else {
             throw .invalidArgument("merge_ids names no contact to merge", field: "merge_ids")
@@ -19,7 +20,7 @@ enum ContactMerge {
             throw .invalidArgument("merge_ids names a contact twice", field: "merge_ids")
         }
         guard !request.mergeIds.contains(request.masterId) else {
-            throw .invalidArgument("the master cannot be merged into itself", field: "merge_ids")
+            throw .unprocessable("the master cannot be merged into itself", field: "merge_ids")
         }
         let involved = Set(request.mergeIds + [request.masterId])
         for (field, source) in request.fields.sorted(by: { $0.key < $1.key }) {
@@ -27,7 +28,7 @@ enum ContactMerge {
                 throw .invalidArgument("\(field) is not a contact field", field: "fields.\(field)")
             }
             guard involved.contains(source) else {
-                throw .invalidArgument("fields.\(field) must name the master or one of merge_ids", field: "fields.\(field)")
+                throw .unprocessable("fields.\(field) must name the master or one of merge_ids", field: "fields.\(field)")
             }
         }
     }

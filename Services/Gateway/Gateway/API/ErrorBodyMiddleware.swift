@@ -43,7 +43,9 @@ final class RouteMethods: Sendable {
         patterns.withLock { $0 = table }
     }
 
-    /// The methods of the patterns `path` matches (`{name}` matches any one segment).
+    /// The methods of the patterns `path` matches (`{name}` matches any one segment). As in
+    /// the router, a literal segment wins over a parameter: `/contacts/merge` is not a
+    /// `/contacts/{id}`, so only the most literal of the matching patterns count.
     func methods(for path: String) -> [String] {
         let segments = path.split(separator: "/")
         let matching = patterns.withLock { patterns in
@@ -52,6 +54,8 @@ final class RouteMethods: Sendable {
                     && zip(pattern.segments, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
             }
         }
-        return Set(matching.flatMap(\.methods)).sorted()
+        let literals = { (pattern: (segments: [Substring], methods: [String])) in pattern.segments.filter { !$0.hasPrefix("{") }.count }
+        let most = matching.map(literals).max() ?? 0
+        return Set(matching.filter { literals($0) == most }.flatMap(\.methods)).sorted()
     }
 }
