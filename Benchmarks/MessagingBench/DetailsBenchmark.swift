@@ -91,7 +91,7 @@ struct DetailsBenchmark {
                                              nextStepOn: BusinessDate(daysSinceEpoch: 20_510))
         }
         return DetailsSections(
-            profile: try ContractJSON.encode(CustomerProfile(customer: customer, contacts: contacts, documents: documents)),
+            profile: try ContractJSON.encode(CustomerProfile(customer: customer, specialist: SpecialistReference(id: customer.specialistId ?? UserID(), name: "Sam Lee"), contacts: contacts, documents: documents)),
             invoices: try ContractJSON.encode(CustomerInvoicesSummary(
                 invoices: invoices, totals: InvoiceTotals(openCents: 4_200_000, overdueCents: 3_100_000, aging: Aging(current: 1_100_000)))),
             payments: try ContractJSON.encode(CustomerPaymentsSummary(

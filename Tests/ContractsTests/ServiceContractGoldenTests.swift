@@ -32,7 +32,7 @@ final class ServiceContractGoldenTests: XCTestCase {
                                     fields: ContactFields(firstName: "Pat", lastName: "Payer", email: "pat@acme.example", smsOptOut: true),
                                     createdAt: instant, updatedAt: instant)
         let west = SubCustomer(id: CustomerID("3c2b1a09-8f7e-4d6c-9b5a-4f3e2d1c0b9a")!, displayName: "Acme West", isDeactivated: false)
-        try assertMatchesGolden(CustomerProfile(customer: customer, contacts: [contact], documents: [], subCustomers: [west]),
+        try assertMatchesGolden(CustomerProfile(customer: customer, specialist: nil, contacts: [contact], documents: [], subCustomers: [west]),
                                 "customer_profile")
         try assertMatchesGolden(CustomerPaymentsSummary(
             payment: PaymentSection(settings: PaymentSettings(cardAllowed: true, achAllowed: true,
@@ -57,6 +57,15 @@ final class ServiceContractGoldenTests: XCTestCase {
             contact: master, mergedNames: ["Pat P.", "P. Payer"],
             changes: [FieldChange(field: "email", old: .string("pp@acme.example"), new: .string("pat@acme.example"))]),
             "contact_merged")
+    }
+
+    func testSpecialistAssignedWireForm() throws {
+        try assertMatchesGolden(SpecialistAssigned(
+            customerId: CustomerID("7f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b")!, customerName: "Acme",
+            from: SpecialistReference(id: UserID("5e4d3c2b-1a09-4f8e-9d7c-6b5a49382716")!, name: "Pat Kim", email: "pat@ar.example",
+                                      isActive: false),
+            to: SpecialistReference(id: UserID("6f5e4d3c-2b1a-4098-8e7d-5c4b3a291807")!, name: "Sam Lee", email: "sam@ar.example")),
+            "specialist_assigned")
     }
 
     func testMessagingContractsWireForm() throws {

@@ -9,6 +9,7 @@ final class CustomerCatalogueTests: XCTestCase {
         XCTAssertEqual(Set(definition.handlers.registered.keys), Set(CustomerMessages.catalogue.requests.map(\.type)))
         XCTAssertEqual(CustomerMessages.catalogue.events.map(\.type),
                        ["customer.created", "customer.updated", "customer.deactivated", "customer.reactivated",
-                        "contact.created", "contact.updated", "contact.deactivated", "contact.reactivated", "contact.merged"])
+                        "contact.created", "contact.updated", "contact.deactivated", "contact.reactivated", "contact.merged",
+                        "customer.specialist_assigned"])
     }
 }

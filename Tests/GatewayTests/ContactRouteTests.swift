@@ -102,3 +102,38 @@ final class ContactRouteTests: XCTestCase {
         XCTAssertEqual(notAnId.status, 404)
     }
 }
+
+/// `PUT /customers/{id}/specialist` and the bulk form, in-process.
+final class SpecialistRouteTests: XCTestCase {
+    func testAManagerAssignsOneOrManyAndASpecialistMayNot() async throws {
+        let mesh = FakeMesh()
+        let customer = CustomerID(), other = CustomerID(), sam = UserID()
+        mesh.answer(SpecialistMessages.assign) { request, _ in
+            CustomerRecord(id: request.customerId, fields: CustomerFields(displayName: "Acme"), currency: .usd, paymentTermsDays: 30,
+                           isDeactivated: false, specialistId: request.userId, createdAt: Date(), updatedAt: Date())
+        }
+        mesh.answer(SpecialistMessages.bulkAssign) { request, _ in
+            BulkAssignment(specialist: SpecialistReference(id: request.userId, name: "Sam Lee"), customerIds: request.customerIds,
+                           changedIds: [request.customerIds[0]])
+        }
+        let harness = try GatewayHarness(mesh: mesh)
+        let one = try await harness.request(.put, "/api/v1/customers/\(customer)/specialist", json: #"{"user_id": "\#(sam)"}"#,
+                                            as: .bearer(FakeMesh.token(.manager)))
+        XCTAssertEqual(one.status, 200, one.body)
+        XCTAssertEqual(one.json["specialist_id"] as? String, sam.description)
+        XCTAssertEqual(mesh.lastBody(SpecialistMessages.assign), AssignSpecialist(customerId: customer, userId: sam))
+
+        let many = try await harness.request(.post, "/api/v1/customers/bulk/specialist",
+                                             json: #"{"customer_ids": ["\#(customer)", "\#(other)"], "user_id": "\#(sam)"}"#)
+        XCTAssertEqual(many.status, 200, many.body)
+        XCTAssertEqual(many.json["changed_ids"] as? [String], [customer.description])
+        XCTAssertEqual(mesh.lastBody(SpecialistMessages.bulkAssign)?.customerIds, [customer, other])
+
+        let specialist = try await harness.request(.put, "/api/v1/customers/\(customer)/specialist", json: #"{"user_id": "\#(sam)"}"#,
+                                                   as: .bearer(FakeMesh.token(.specialist)))
+        XCTAssertEqual(specialist.status, 403)
+        XCTAssertEqual(specialist.error.message, "a specialist may not assign AR specialists")
+        let wrongMethod = try await harness.request(.put, "/api/v1/customers/bulk/specialist", json: "{}")
+        XCTAssertEqual(wrongMethod.headers[.allow], "POST")
+    }
+}

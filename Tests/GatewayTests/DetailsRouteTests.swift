@@ -29,7 +29,8 @@ final class DetailsRouteTests: XCTestCase {
             let contact = ContactRecord(id: contactId, customerId: customer.id,
                                         fields: ContactFields(firstName: "Pat", lastName: "Payer", email: "pat@acme.test"),
                                         createdAt: Date(), updatedAt: Date())
-            return CustomerProfile(customer: customer, contacts: [contact], documents: [],
+            return CustomerProfile(customer: customer, specialist: SpecialistReference(id: FakeMesh.users[.specialist] ?? UserID(), name: "Sam Lee"),
+                                   contacts: [contact], documents: [],
                                    subCustomers: [SubCustomer(id: westId, displayName: "Acme West", isDeactivated: true)])
         }
         mesh.answer(InvoiceMessages.customerSummary) { request, _ in
@@ -120,7 +121,7 @@ final class DetailsRouteTests: XCTestCase {
             guard request.assignedTo == nil else { throw ErrorBody.notFound("customer \(request.id) does not exist") }
             return CustomerProfile(customer: CustomerRecord(
                 id: request.id, fields: CustomerFields(displayName: "Someone else's"), currency: .usd, paymentTermsDays: 30,
-                isDeactivated: false, specialistId: UserID(), createdAt: Date(), updatedAt: Date()), contacts: [], documents: [])
+                isDeactivated: false, specialistId: UserID(), createdAt: Date(), updatedAt: Date()), specialist: nil, contacts: [], documents: [])
         }
         let otherHarness = try GatewayHarness(mesh: other)
         let hidden = try await otherHarness.request(.get, "/api/v1/customers/\(customerId)/details", as: .bearer(FakeMesh.token(.specialist)))

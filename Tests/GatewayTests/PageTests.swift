@@ -49,7 +49,7 @@ final class PageTests: XCTestCase {
             CustomerProfile(customer: CustomerRecord(id: id, fields: CustomerFields(displayName: "Tokyo KK", currency: yen), currency: yen,
                                                      paymentTermsDays: 30, isDeactivated: false, specialistId: nil,
                                                      createdAt: Date(), updatedAt: Date()),
-                            contacts: [], documents: [])
+                            specialist: nil, contacts: [], documents: [])
         }
         mesh.answer(InvoiceMessages.customerSummary) { _, _ in
             CustomerInvoicesSummary(invoices: [InvoiceSummary(

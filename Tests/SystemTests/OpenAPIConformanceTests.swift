@@ -96,8 +96,24 @@ final class OpenAPIConformanceTests: XCTestCase {
         XCTAssertEqual(master?["sms_opt_out"] as? Bool, true)
         let contacts = try await succeed("GET", "/api/v1/customers/{id}/contacts", "/api/v1/customers/\(customerID)/contacts")
         XCTAssertEqual((contacts?["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, [patID])
+        // customer-service learns of a new user from `user.upserted`: assignable once it has.
+        let collector = try system.json(try await system.http("POST", "/api/v1/users", json: """
+            {"name": "Spec Collector", "email": "spec.collector@example.com", "password": "a long enough password", "role": "specialist"}
+            """).body)
+        let collectorID = try XCTUnwrap(collector["id"] as? String)
+        let assignable = try await system.eventually {
+            try await system.http("PUT", "/api/v1/customers/\(customerID)/specialist", json: #"{"user_id": "\#(collectorID)"}"#).status == 200
+        }
+        XCTAssertTrue(assignable, system.log("customer"))
+        let assigned = try await succeed("PUT", "/api/v1/customers/{id}/specialist", "/api/v1/customers/\(customerID)/specialist",
+                                         json: #"{"user_id": "\#(collectorID)"}"#)
+        XCTAssertEqual(assigned?["specialist_id"] as? String, collectorID)
+        let bulk = try await succeed("POST", "/api/v1/customers/bulk/specialist",
+                                     json: #"{"customer_ids": ["\#(customerID)"], "user_id": "\#(collectorID)"}"#)
+        XCTAssertEqual(bulk?["changed_ids"] as? [String], [], "it already had this specialist")
         let details = try await succeed("GET", "/api/v1/customers/{id}/details", "/api/v1/customers/\(customerID)/details")
         XCTAssertEqual(details?["unavailable"] as? [String], [])
+        XCTAssertEqual((details?["specialist"] as? [String: Any])?["name"] as? String, "Spec Collector")
 
         let session = try await succeed("POST", "/api/v1/auth/login", json: """
             {"email": "\(RunningSystem.ownerEmail)", "password": "\(RunningSystem.ownerPassword)"}

@@ -12,9 +12,10 @@ public enum CustomerService {
         var handlers = HandlerRegistry()
         CustomerHandlers.register(in: &handlers)
         ContactHandlers.register(in: &handlers)
+        SpecialistHandlers.register(in: &handlers)
         return try ServiceDefinition(
             name: .customer, migrations: try migrations(), catalogue: CustomerMessages.catalogue,
-            handlers: handlers)
+            handlers: handlers, subscriptions: [.gateway: SpecialistHandlers.identityEvents()])
     }
 
     public static func migrations() throws -> MigrationSet {

@@ -41,6 +41,7 @@ public func buildGatewayRoutes(configuration: GatewayConfiguration, clients: any
     auth.register(in: routes)
     CustomerRoutes(clients: clients).register(in: routes)
     ContactRoutes(clients: clients).register(in: routes)
+    SpecialistRoutes(clients: clients).register(in: routes)
     UserRoutes(clients: clients).register(in: routes)
     SettingsRoutes(clients: clients).register(in: routes)
     details.register(in: routes)

@@ -22,7 +22,7 @@ public enum CustomerMessages {
 
     public static let catalogue = MessageCatalogue(.customer, [
         create, get, list, profile, update, deactivate, reactivate, created, updated, deactivated, reactivated,
-    ] + ContactMessages.all)
+    ] + ContactMessages.all + SpecialistMessages.all)
 }
 
 /// A postal address.
@@ -283,9 +283,10 @@ public struct CustomerProfile: Codable, Hashable, Sendable {
     /// The customers whose parent this one is, by name.
     public var subCustomers: [SubCustomer]
 
-    public init(customer: CustomerRecord, contacts: [ContactRecord], documents: [DocumentRecord], subCustomers: [SubCustomer] = []) {
+    public init(customer: CustomerRecord, specialist: SpecialistReference?, contacts: [ContactRecord], documents: [DocumentRecord],
+                subCustomers: [SubCustomer] = []) {
         self.customer = CustomerView(customer)
-        self.specialist = customer.specialistId.map(SpecialistReference.init)
+        self.specialist = specialist
         self.contacts = contacts
         self.documents = documents
         self.subCustomers = subCustomers
@@ -317,8 +318,3 @@ public struct SubCustomer: Codable, Hashable, Sendable {
     }
 }
 
-/// The AR specialist assigned to a customer.
-public struct SpecialistReference: Codable, Hashable, Sendable {
-    public var id: UserID
-    public init(id: UserID) { self.id = id }
-}

@@ -17,7 +17,8 @@ public struct SendWindow: Codable, Hashable, Sendable {
     public static let businessHours = SendWindow(start: "08:00", end: "18:00", weekdays: [1, 2, 3, 4, 5])
 }
 
-/// The business's settings (SPEC §11, API.md "Identity and settings").
+/// The business's settings (SPEC §11, API.md "Identity and settings"). The default AR
+/// specialist is not one of them: it is the user marked `is_default_specialist`.
 public struct BusinessSettings: Codable, Hashable, Sendable {
     public var name: String
     public var address: Address?
@@ -27,12 +28,11 @@ public struct BusinessSettings: Codable, Hashable, Sendable {
     public var timeZone: String
     public var currency: Currency
     public var sendWindow: SendWindow
-    public var defaultSpecialistId: UserID?
     public var defaultCollectionStatusId: CollectionStatusID?
     public var defaultWorkflowId: WorkflowID?
 
     public init(name: String, address: Address? = nil, email: String? = nil, phone: String? = nil, timeZone: String,
-                currency: Currency, sendWindow: SendWindow, defaultSpecialistId: UserID? = nil,
+                currency: Currency, sendWindow: SendWindow,
                 defaultCollectionStatusId: CollectionStatusID? = nil, defaultWorkflowId: WorkflowID? = nil) {
         self.name = name
         self.address = address
@@ -41,7 +41,6 @@ public struct BusinessSettings: Codable, Hashable, Sendable {
         self.timeZone = timeZone
         self.currency = currency
         self.sendWindow = sendWindow
-        self.defaultSpecialistId = defaultSpecialistId
         self.defaultCollectionStatusId = defaultCollectionStatusId
         self.defaultWorkflowId = defaultWorkflowId
     }
@@ -58,13 +57,12 @@ public struct BusinessSettingsChanges: Codable, Hashable, Sendable {
     public var timeZone: String?
     public var currency: Currency?
     public var sendWindow: SendWindow?
-    public var defaultSpecialistId: UserID?
     public var defaultCollectionStatusId: CollectionStatusID?
     public var defaultWorkflowId: WorkflowID?
 
     public init(name: String? = nil, address: Address? = nil, email: String? = nil, phone: String? = nil,
                 timeZone: String? = nil, currency: Currency? = nil, sendWindow: SendWindow? = nil,
-                defaultSpecialistId: UserID? = nil, defaultCollectionStatusId: CollectionStatusID? = nil,
+                defaultCollectionStatusId: CollectionStatusID? = nil,
                 defaultWorkflowId: WorkflowID? = nil) {
         self.name = name
         self.address = address
@@ -73,7 +71,6 @@ public struct BusinessSettingsChanges: Codable, Hashable, Sendable {
         self.timeZone = timeZone
         self.currency = currency
         self.sendWindow = sendWindow
-        self.defaultSpecialistId = defaultSpecialistId
         self.defaultCollectionStatusId = defaultCollectionStatusId
         self.defaultWorkflowId = defaultWorkflowId
     }

@@ -6,8 +6,10 @@ enum CustomerHandlers {
     static func register(in registry: inout HandlerRegistry) {
         registry.command(CustomerMessages.create) { request, context in
             let fields = try CustomerValidation.normalised(request.customer)
+            // Nobody named: the business default specialist (the user marked as such), if any.
+            let specialist = try request.specialistId ?? UserStore(connection: context.connection).defaultSpecialist()
             let record = try CustomerStore(connection: context.connection)
-                .insert(CustomerID(), fields, specialist: request.specialistId, createdBy: context.envelope.actor)
+                .insert(CustomerID(), fields, specialist: specialist, createdBy: context.envelope.actor)
             try context.publish(CustomerMessages.created, CustomerCreated(customer: record))
             return record
         }
@@ -17,7 +19,8 @@ enum CustomerHandlers {
         registry.query(CustomerMessages.profile) { request, context in
             let store = CustomerStore(connection: context.connection)
             let record = try visible(request, in: store)
-            return CustomerProfile(customer: record, contacts: try ContactStore(connection: context.connection).contacts(of: record.id),
+            return CustomerProfile(customer: record, specialist: try UserStore(connection: context.connection).reference(of: record),
+                                   contacts: try ContactStore(connection: context.connection).contacts(of: record.id),
                                    documents: try store.documents(of: record.id), subCustomers: try store.subCustomers(of: record.id))
         }
         registry.command(CustomerMessages.update) { request, context in

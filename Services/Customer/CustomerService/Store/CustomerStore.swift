@@ -13,6 +13,13 @@ struct CustomerStore {
         currency, payment_terms_days, notes, specialist_id, deactivated_at IS NOT NULL, created_at, updated_at
         """
 
+    /// `columns` qualified by the table alias `c` (for statements that join).
+    private static let prefixedColumns: StaticString = """
+        c.id, c.display_name, c.company, c.customer_number, c.email, c.phone, c.mobile, c.website, c.name_on_checks,
+        c.billing_address, c.shipping_address, c.shipping_same_as_billing, c.parent_customer_id, c.billed_with_parent,
+        c.currency, c.payment_terms_days, c.notes, c.specialist_id, c.deactivated_at IS NOT NULL, c.created_at, c.updated_at
+        """
+
     func insert(_ id: CustomerID, _ fields: CustomerFields, specialist: UserID?, createdBy: Actor?) throws -> CustomerRecord {
         let currency = fields.currency ?? CustomerValidation.defaultCurrency
         let terms = fields.paymentTermsDays ?? CustomerValidation.defaultPaymentTermsDays
@@ -73,6 +80,25 @@ struct CustomerStore {
             RETURNING \(sql: Self.columns)
             """)
         return try Self.record(rows[0])
+    }
+
+    /// Assigns `specialist` to each customer that has another; returns those changed, with
+    /// the specialist each had. Every named customer must exist (`lockAll` first).
+    func assign(_ specialist: UserID, to ids: [CustomerID]) throws -> [(record: CustomerRecord, previous: UserID?)] {
+        try connection.query("""
+            WITH before AS (SELECT id, specialist_id FROM customers WHERE id = ANY(\(ids.map(\.uuid))))
+            UPDATE customers c SET specialist_id = \(specialist), updated_at = now()
+            FROM before b WHERE c.id = b.id AND c.specialist_id IS DISTINCT FROM \(specialist)
+            RETURNING \(sql: Self.prefixedColumns), b.specialist_id
+            """).map { row in (try Self.record(row), try row.decode(UserID?.self, at: 21)) }
+    }
+
+    /// Locks the named customers in id order; returns the ids that do not exist.
+    func lockAll(_ ids: [CustomerID]) throws -> [CustomerID] {
+        let found = Set(try connection.query("""
+            SELECT id FROM customers WHERE id = ANY(\(ids.map(\.uuid))) ORDER BY id FOR UPDATE
+            """).map { try $0.decode(CustomerID.self, at: 0) })
+        return ids.filter { !found.contains($0) }
     }
 
     /// Deactivates or reactivates; nil when it already was in that state.

@@ -8,6 +8,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case signedIn
     case readCustomers
     case editCustomers
+    /// Choose a customer's AR specialist (one or many at once): managers and above.
+    case assignSpecialists
     case manageUsers
     case manageAPITokens
     case readSettings
@@ -21,6 +23,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .public, .signedIn: return "use this"
         case .readCustomers: return "view customers"
         case .editCustomers: return "change customers"
+        case .assignSpecialists: return "assign AR specialists"
         case .manageUsers: return "manage users"
         case .manageAPITokens: return "manage API tokens"
         case .readSettings: return "view business settings"
@@ -39,6 +42,8 @@ public enum PermissionTable {
             return true
         case .editCustomers:
             return role != .viewer
+        case .assignSpecialists:
+            return role == .owner || role == .admin || role == .manager
         case .manageUsers, .manageAPITokens, .manageSettings, .operateSystem:
             return role == .owner || role == .admin
         }

@@ -92,7 +92,9 @@ struct DetailsPage {
         }
         hasPromises = !promises.isEmpty
         noPromises = details.promises?.isEmpty == true
-        specialist = details.specialist?.id.description
+        specialist = details.specialist.map { specialist in
+            (specialist.name ?? "A user not known yet") + (specialist.isActive ? "" : " (deactivated)")
+        }
         payment = details.payment.map { payment in
             let methods = [payment.settings.cardAllowed ? "Card" : nil, payment.settings.achAllowed ? "ACH" : nil].compactMap { $0 }
             return Payment(methods: methods.isEmpty ? "Offline payments only" : methods.joined(separator: ", "),

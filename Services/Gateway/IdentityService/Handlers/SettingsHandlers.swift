@@ -11,10 +11,6 @@ enum SettingsHandlers {
         }
         registry.command(IdentityMessages.updateSettings) { changes, context in
             let settings = try SettingsRules.apply(changes, to: try current(on: context.connection, lock: true))
-            if let specialist = settings.defaultSpecialistId, changes.defaultSpecialistId != nil,
-               try IdentityStore(connection: context.connection).user(specialist) == nil {
-                throw ErrorBody.unprocessable("default_specialist_id does not name a user", field: "default_specialist_id")
-            }
             try context.connection.execute("""
                 INSERT INTO business_settings (settings, updated_by) VALUES (\(try PostgresJSON(settings)), \(context.envelope.actor?.userId))
                 ON CONFLICT (singleton) DO UPDATE SET settings = excluded.settings, updated_at = now(), updated_by = excluded.updated_by

@@ -43,6 +43,15 @@ enum ActivityFactory {
                         occurredAt: envelope.sentAt, actor: envelope.actor)
     }
 
+    /// "Dana Reyes assigned AR specialist Sam Lee (was Pat Kim)".
+    static func specialistAssigned(_ event: SpecialistAssigned, envelope: Envelope) -> Activity {
+        let name = { (reference: SpecialistReference) in reference.name ?? "a user not known yet" }
+        let was = event.from.map { " (was \(name($0)))" } ?? ""
+        return Activity(id: ActivityID(), customerId: event.customerId, category: "customer", type: SpecialistMessages.assigned.type,
+                        summary: "\(who(envelope)) assigned AR specialist \(name(event.to))\(was)",
+                        occurredAt: envelope.sentAt, actor: envelope.actor)
+    }
+
     /// "phone from nothing to “+1 555 0100”; notes from “…” to nothing".
     private static func described(_ changes: [FieldChange]) -> String {
         changes.map { change in

@@ -36,6 +36,10 @@ enum HistoryHandlers {
                     .record(ActivityFactory.contactChanged(event, envelope: context.envelope), from: context.envelope)
             }
         }
+        events.on(SpecialistMessages.assigned) { event, context in
+            try ActivityStore(connection: context.connection)
+                .record(ActivityFactory.specialistAssigned(event, envelope: context.envelope), from: context.envelope)
+        }
         events.on(ContactMessages.merged) { event, context in
             try ActivityStore(connection: context.connection)
                 .record(ActivityFactory.contactsMerged(event, envelope: context.envelope), from: context.envelope)
