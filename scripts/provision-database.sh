@@ -35,5 +35,12 @@ SELECT format('CREATE SCHEMA %I AUTHORIZATION %I', :'schema', :'role')
 SELECT format('ALTER ROLE %I SET search_path = %I', :'role', :'schema') \gexec
 SQL
 done
+# Extensions the services use but may not create: pg_trgm (customer search), in a schema
+# of its own whose functions and operators every role may use (it holds no data).
+psql "$db_url" -v ON_ERROR_STOP=1 -qtA <<'SQL'
+CREATE SCHEMA IF NOT EXISTS extensions;
+CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA extensions;
+GRANT USAGE ON SCHEMA extensions TO PUBLIC;
+SQL
 # Nobody but the owner gets into the public schema or the database's other schemas.
 psql "$db_url" -v ON_ERROR_STOP=1 -qtA -c "REVOKE ALL ON SCHEMA public FROM PUBLIC"

@@ -48,6 +48,18 @@ public struct Currency: Hashable, Sendable, Codable, CustomStringConvertible {
         return self == .usd ? "\(sign)$\(amount)" : "\(sign)\(amount) \(code)"
     }
 
+    /// `minorUnits` as a plain decimal in major units, for spreadsheets and files:
+    /// `1234567` USD → `12345.67`, `-5` USD → `-0.05`, `1234` JPY → `1234`. Exact.
+    public func decimal(_ minorUnits: Int64) -> String {
+        let sign = minorUnits < 0 ? "-" : ""
+        var divisor: UInt64 = 1
+        for _ in 0..<minorUnitDigits { divisor *= 10 }
+        let magnitude = minorUnits.magnitude
+        guard minorUnitDigits > 0 else { return sign + String(magnitude) }
+        let fraction = String(magnitude % divisor)
+        return sign + String(magnitude / divisor) + "." + String(repeating: "0", count: minorUnitDigits - fraction.count) + fraction
+    }
+
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let currency = Currency(text) else {

@@ -54,6 +54,30 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomS
             sql += fragment.description
         }
 
+        /// Splices another query built the same way (a filter shared by a page and its
+        /// count), its parameters bound after the ones already here (`$1` becomes `$n+1`;
+        /// a `$` inside a quoted literal is text and stays).
+        public mutating func appendInterpolation(_ fragment: PostgresQuery) {
+            let offset = bindings.count
+            var scalars = fragment.sql.unicodeScalars[...]
+            var inLiteral = false
+            while let first = scalars.first {
+                scalars.removeFirst()
+                if first == "'" { inLiteral.toggle() }
+                guard !inLiteral, first == "$", let digit = scalars.first, ("0"..."9").contains(digit) else {
+                    sql.unicodeScalars.append(first)
+                    continue
+                }
+                var number = 0
+                while let digit = scalars.first, let value = Int(String(digit)), ("0"..."9").contains(digit) {
+                    number = number * 10 + value
+                    scalars.removeFirst()
+                }
+                sql += "$\(number + offset)"
+            }
+            bindings += fragment.bindings
+        }
+
         /// Splices a quoted identifier (schema, table or channel name).
         public mutating func appendInterpolation(identifier: String) {
             sql += quoteIdentifier(identifier)

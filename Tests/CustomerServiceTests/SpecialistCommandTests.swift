@@ -138,7 +138,7 @@ final class SpecialistCommandTests: XCTestCase {
 
         // Pat now sees all three, and only those, in the list, its search, and one by one.
         let mine = try await harness.client.query(CustomerMessages.list, ListCustomers(assignedTo: pat.id))
-        XCTAssertEqual(Set(mine.items.map(\.id)), [acme.id, globex.id, initech.id])
+        XCTAssertEqual(Set(mine.items.map(\.record.id)), [acme.id, globex.id, initech.id])
         XCTAssertEqual(mine.total, 3)
         let theirs = try await harness.client.query(CustomerMessages.list, ListCustomers(assignedTo: sam.id))
         XCTAssertEqual(theirs.total, 0)

@@ -64,7 +64,7 @@ final class DetailsRouteTests: XCTestCase {
         let harness = try GatewayHarness(mesh: mesh())
         let reply = try await harness.request(.get, "/api/v1/customers/\(customerId)/details")
         XCTAssertEqual(reply.status, 200, reply.body)
-        XCTAssertEqual(Set(reply.json.keys), ["customer", "specialist", "contacts", "documents", "sub_customers", "invoices", "totals",
+        XCTAssertEqual(Set(reply.json.keys), ["customer", "status", "specialist", "contacts", "documents", "sub_customers", "invoices", "totals",
                                               "payment", "promises", "history", "workflows", "unavailable"])
         XCTAssertEqual((reply.json["sub_customers"] as? [[String: Any]])?.first?["display_name"] as? String, "Acme West")
         XCTAssertEqual((reply.json["customer"] as? [String: Any])?["display_name"] as? String, "Acme Corp")

@@ -67,10 +67,12 @@ final class PageTests: XCTestCase {
     func testTheCustomersPageListsEscapedAndOffersAddOnlyToThoseWhoMay() async throws {
         let mesh = FakeMesh()
         mesh.answer(CustomerMessages.list) { _, _ in
-            CustomerPage(items: [CustomerRecord(id: CustomerID(), fields: CustomerFields(displayName: "<b>Bold</b> Co"), currency: .usd,
-                                                paymentTermsDays: 30, isDeactivated: false, specialistId: nil,
-                                                createdAt: Date(), updatedAt: Date())], nextCursor: nil, total: 1)
+            CustomerPage(items: [CustomerListItem(
+                record: CustomerRecord(id: CustomerID(), fields: CustomerFields(displayName: "<b>Bold</b> Co"), currency: .usd,
+                                       paymentTermsDays: 30, isDeactivated: false, specialistId: nil, createdAt: Date(), updatedAt: Date()),
+                status: .new)], nextCursor: nil, total: 1)
         }
+        mesh.answer(SpecialistMessages.candidates) { _, _ in SpecialistList(items: [], defaultId: nil) }
         let harness = try GatewayHarness(mesh: mesh)
         let owner = try await harness.request(.get, "/customers")
         XCTAssertEqual(owner.status, 200)
@@ -79,5 +81,35 @@ final class PageTests: XCTestCase {
         XCTAssertTrue(owner.body.contains("+ Add Customer"))
         let viewer = try await harness.request(.get, "/customers", as: .bearer(FakeMesh.token(.viewer)))
         XCTAssertFalse(viewer.body.contains("+ Add Customer"))
+    }
+
+    func testTheCustomersPageKeepsItsFiltersInTheExportAndTheNextPageAndShowsBalances() async throws {
+        let mesh = FakeMesh()
+        let sam = SpecialistReference(id: UserID(), name: "Sam Lee")
+        mesh.answer(CustomerMessages.list) { _, _ in
+            CustomerPage(items: [CustomerListItem(
+                record: CustomerRecord(id: CustomerID(), fields: CustomerFields(displayName: "Acme"), currency: .usd,
+                                       paymentTermsDays: 30, isDeactivated: false, specialistId: sam.id, createdAt: Date(), updatedAt: Date()),
+                status: .active, openBalanceCents: 1_234_500, overdueBalanceCents: 34_500, specialist: sam)],
+                nextCursor: "next-one", total: 51)
+        }
+        mesh.answer(SpecialistMessages.candidates) { _, _ in SpecialistList(items: [sam], defaultId: nil) }
+        let harness = try GatewayHarness(mesh: mesh)
+        let page = try await harness.request(.get, "/customers?q=ac%20me&status=active&specialist_id=\(sam.id)&sort=-overdue_balance&cursor=")
+        XCTAssertEqual(page.status, 200, page.body)
+        let sent = try XCTUnwrap(mesh.lastBody(CustomerMessages.list))
+        XCTAssertEqual(sent, ListCustomers(query: "ac me", status: .active, specialistId: sam.id, sort: .largestOverdueBalance, limit: 50))
+        let filters = "q=ac%20me&status=active&specialist_id=\(sam.id)&sort=-overdue_balance"
+        XCTAssertTrue(page.body.contains(#"href="/api/v1/customers/export.csv?\#(filters.replacingOccurrences(of: "&", with: "&amp;"))""#), page.body)
+        XCTAssertTrue(page.body.contains("/customers?\(filters.replacingOccurrences(of: "&", with: "&amp;"))&amp;cursor=next-one"), page.body)
+        XCTAssertTrue(page.body.contains("$12,345.00"))
+        XCTAssertTrue(page.body.contains(#"<td class="num danger">$345.00</td>"#), page.body)
+        XCTAssertTrue(page.body.contains("<td>Sam Lee</td>"))
+        XCTAssertTrue(page.body.contains(#"<option value="active" selected>Active</option>"#))
+        XCTAssertTrue(page.body.contains(#"<option value="\#(sam.id)" selected>Sam Lee</option>"#))
+        XCTAssertTrue(page.body.contains("51 customers"))
+        let empty = try await harness.request(.get, "/customers?status=&specialist_id=&sort=")
+        XCTAssertEqual(empty.status, 200, "a form's empty choices are no filter")
+        XCTAssertEqual(mesh.lastBody(CustomerMessages.list), ListCustomers(limit: 50))
     }
 }

@@ -23,8 +23,9 @@ public final class ServiceHarness: Sendable {
         self.definition = definition
         schema = "\(definition.name.rawValue)_\(UUID().uuidString.prefix(8).lowercased())"
         url = try TestDatabase.url(searchPath: schema)
-        try Migrator(schema: schema).migrate(try PostgresConnection(url: try TestDatabase.url),
-                                             [try MessagingMigrations.load(), definition.migrations])
+        let admin = try PostgresConnection(url: try TestDatabase.url)
+        try TestDatabase.provideExtensions(on: admin)
+        try Migrator(schema: schema).migrate(admin, [try MessagingMigrations.load(), definition.migrations])
         context = try ZMQContext()
         server = try CommandServer(
             context: context,

@@ -26,6 +26,17 @@ public enum TestDatabase {
         return schema
     }
 
+    /// The extensions scripts/provision-database.sh creates for the services (pg_trgm in
+    /// schema `extensions`), for tests that migrate a service's schema themselves.
+    public static func provideExtensions(on admin: PostgresConnection) throws {
+        guard try admin.query("SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'").single(Int.self) == 0 else { return }
+        try admin.executeScript("""
+            CREATE SCHEMA IF NOT EXISTS extensions;
+            CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA extensions;
+            GRANT USAGE ON SCHEMA extensions TO PUBLIC;
+            """)
+    }
+
     /// A connection whose tables default to `schema`.
     public static func connect(schema: String) throws -> PostgresConnection {
         try PostgresConnection(url: url(searchPath: schema))

@@ -15,7 +15,7 @@ public enum CustomerService {
         SpecialistHandlers.register(in: &handlers)
         return try ServiceDefinition(
             name: .customer, migrations: try migrations(), catalogue: CustomerMessages.catalogue,
-            handlers: handlers, subscriptions: [.gateway: SpecialistHandlers.identityEvents()])
+            handlers: handlers, subscriptions: [.gateway: SpecialistHandlers.identityEvents(), .invoice: CustomerHandlers.invoiceEvents()])
     }
 
     public static func migrations() throws -> MigrationSet {

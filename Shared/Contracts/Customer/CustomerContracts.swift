@@ -6,6 +6,7 @@ public enum CustomerMessages {
     public static let create = Command<CreateCustomer, CustomerRecord>("customer.create")
     /// `not_found` when there is no such customer.
     public static let get = Query<GetCustomer, CustomerRecord>("customer.get")
+    /// Search, filters, sort and keyset paging with the total (`CustomerList.swift`).
     public static let list = Query<ListCustomers, CustomerPage>("customer.list")
     /// What customer-service owns of the Customer Details screen (customer, contacts, documents).
     public static let profile = Query<GetCustomer, CustomerProfile>("customer.profile")
@@ -171,36 +172,6 @@ public struct CustomerView: Codable, Hashable, Sendable {
     }
 }
 
-/// Body of `customer.list`: a search over name, company, number, email and phone, newest first.
-public struct ListCustomers: Codable, Hashable, Sendable {
-    public var query: String?
-    public var limit: Int
-    /// Opaque: the `next_cursor` of the previous page.
-    public var cursor: String?
-    /// Only the customers assigned to this specialist (for specialists who may not see all).
-    public var assignedTo: UserID?
-
-    public init(query: String? = nil, limit: Int = 50, cursor: String? = nil, assignedTo: UserID? = nil) {
-        self.query = query
-        self.limit = limit
-        self.cursor = cursor
-        self.assignedTo = assignedTo
-    }
-}
-
-/// Reply to `customer.list`.
-public struct CustomerPage: Codable, Hashable, Sendable {
-    public var items: [CustomerRecord]
-    public var nextCursor: String?
-    public var total: Int
-
-    public init(items: [CustomerRecord], nextCursor: String?, total: Int) {
-        self.items = items
-        self.nextCursor = nextCursor
-        self.total = total
-    }
-}
-
 /// Body of `customer.update` (`PATCH /customers/{id}`): the members of `CustomerFields` to
 /// change, by their API names. A member left out stays as it is; `null` clears it (not
 /// `display_name`, `currency` or `payment_terms_days`, which a customer always has). A name
@@ -273,31 +244,35 @@ public struct DocumentRecord: Codable, Hashable, Sendable {
 }
 
 /// Reply to `customer.profile`: customer-service's sections of the Customer Details view —
-/// `customer`, `specialist`, `contacts`, `documents`, `sub_customers` — in the API's shape
+/// `customer`, `status`, `specialist`, `contacts`, `documents`, `sub_customers` — in the API's shape
 /// (the gateway passes the bytes through).
 public struct CustomerProfile: Codable, Hashable, Sendable {
     public var customer: CustomerView
+    /// Active, no balance, new or inactive: the same value the customers list filters by.
+    public var status: CustomerStatus
     public var specialist: SpecialistReference?
     public var contacts: [ContactRecord]
     public var documents: [DocumentRecord]
     /// The customers whose parent this one is, by name.
     public var subCustomers: [SubCustomer]
 
-    public init(customer: CustomerRecord, specialist: SpecialistReference?, contacts: [ContactRecord], documents: [DocumentRecord],
-                subCustomers: [SubCustomer] = []) {
+    public init(customer: CustomerRecord, status: CustomerStatus = .new, specialist: SpecialistReference?, contacts: [ContactRecord],
+                documents: [DocumentRecord], subCustomers: [SubCustomer] = []) {
         self.customer = CustomerView(customer)
+        self.status = status
         self.specialist = specialist
         self.contacts = contacts
         self.documents = documents
         self.subCustomers = subCustomers
     }
 
-    private enum CodingKeys: String, CodingKey { case customer, specialist, contacts, documents, subCustomers }
+    private enum CodingKeys: String, CodingKey { case customer, status, specialist, contacts, documents, subCustomers }
 
     /// `specialist` is written as `null` when there is none, never left out.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(customer, forKey: .customer)
+        try container.encode(status, forKey: .status)
         try container.encode(specialist, forKey: .specialist)
         try container.encode(contacts, forKey: .contacts)
         try container.encode(documents, forKey: .documents)

@@ -9,8 +9,10 @@ public enum SpecialistMessages {
     /// All or nothing: one customer that does not exist and none changes.
     public static let bulkAssign = Command<BulkAssignSpecialist, BulkAssignment>("customer.bulk_assign_specialist")
     public static let assigned = Event<SpecialistAssigned>("customer.specialist_assigned")
+    /// Who may be assigned, by name: for the pages' choosers and filters.
+    public static let candidates = Query<Empty, SpecialistList>("customer.specialist_candidates")
 
-    public static let all: [any DescribedMessage] = [assign, bulkAssign, assigned]
+    public static let all: [any DescribedMessage] = [assign, bulkAssign, candidates, assigned]
 }
 
 /// The AR specialist assigned to a customer, by name (from customer-service's copy of the
@@ -27,6 +29,18 @@ public struct SpecialistReference: Codable, Hashable, Sendable {
         self.name = name
         self.email = email
         self.isActive = isActive
+    }
+}
+
+/// Reply to `customer.specialist_candidates`: active users who are not viewers, by name.
+public struct SpecialistList: Codable, Hashable, Sendable {
+    public var items: [SpecialistReference]
+    /// The one marked as the business default, if any.
+    public var defaultId: UserID?
+
+    public init(items: [SpecialistReference], defaultId: UserID?) {
+        self.items = items
+        self.defaultId = defaultId
     }
 }
 

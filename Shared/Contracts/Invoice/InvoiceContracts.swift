@@ -5,7 +5,40 @@ public enum InvoiceMessages {
     /// What invoice-service owns of the Customer Details screen.
     public static let customerSummary = Query<CustomerInvoicesRequest, CustomerInvoicesSummary>("invoice.customer_summary")
 
-    public static let catalogue = MessageCatalogue(.invoice, [customerSummary])
+    /// A customer's open and overdue balance after any change to its invoices or payments,
+    /// and when one of its invoices falls overdue (the daily job, in the business time
+    /// zone). customer-service keeps it for the customers list; invoice-service publishes
+    /// it (issue 10).
+    public static let balanceChanged = Event<CustomerBalanceChanged>("invoice.balance_changed")
+
+    public static let catalogue = MessageCatalogue(.invoice, [customerSummary, balanceChanged])
+}
+
+/// Event `invoice.balance_changed`: one customer's balance as it now stands.
+public struct CustomerBalanceChanged: Codable, Hashable, Sendable {
+    public var customerId: CustomerID
+    /// The customer's currency, which every amount here is in.
+    public var currency: Currency
+    /// What is still owed on its open, partially paid and overdue invoices.
+    public var openCents: Int64
+    /// The part of `openCents` past its due date.
+    public var overdueCents: Int64
+    public var openInvoices: Int
+    /// Whether it has ever had an invoice that was not a draft (a customer without is `new`).
+    public var hasInvoices: Bool
+    /// The collection statuses of its open invoices, each once.
+    public var collectionStatusIds: [CollectionStatusID]
+
+    public init(customerId: CustomerID, currency: Currency, openCents: Int64, overdueCents: Int64, openInvoices: Int,
+                hasInvoices: Bool, collectionStatusIds: [CollectionStatusID] = []) {
+        self.customerId = customerId
+        self.currency = currency
+        self.openCents = openCents
+        self.overdueCents = overdueCents
+        self.openInvoices = openInvoices
+        self.hasInvoices = hasInvoices
+        self.collectionStatusIds = collectionStatusIds
+    }
 }
 
 /// An invoice as the Customer Details screen lists it.

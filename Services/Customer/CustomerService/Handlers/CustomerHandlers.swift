@@ -19,7 +19,8 @@ enum CustomerHandlers {
         registry.query(CustomerMessages.profile) { request, context in
             let store = CustomerStore(connection: context.connection)
             let record = try visible(request, in: store)
-            return CustomerProfile(customer: record, specialist: try UserStore(connection: context.connection).reference(of: record),
+            return CustomerProfile(customer: record, status: try CustomerListStore(connection: context.connection).status(of: record.id),
+                                   specialist: try UserStore(connection: context.connection).reference(of: record),
                                    contacts: try ContactStore(connection: context.connection).contacts(of: record.id),
                                    documents: try store.documents(of: record.id), subCustomers: try store.subCustomers(of: record.id))
         }
@@ -40,7 +41,7 @@ enum CustomerHandlers {
         }
         registry.query(CustomerMessages.list) { request, context in
             try TextLimit.check(request.query, TextLimit.name, field: "q")
-            return try CustomerStore(connection: context.connection).list(request)
+            return try CustomerListStore(connection: context.connection).list(request)
         }
     }
 
@@ -62,5 +63,15 @@ enum CustomerHandlers {
         try context.publish(deactivated ? CustomerMessages.deactivated : CustomerMessages.reactivated,
                             CustomerStateChanged(customer: record))
         return record
+    }
+
+    /// Each customer's balance, from invoice-service: the list's status, balances and
+    /// collection-status filter. Applied in order, never skipped.
+    static func invoiceEvents() -> EventHandlerRegistry {
+        var events = EventHandlerRegistry(poisonPolicy: .block)
+        events.on(InvoiceMessages.balanceChanged) { balance, context in
+            try CustomerListStore(connection: context.connection).record(balance)
+        }
+        return events
     }
 }

@@ -15,6 +15,10 @@ enum SpecialistHandlers {
             try announce(changed, to: specialist, context)
             return changed.record
         }
+        registry.query(SpecialistMessages.candidates) { _, context in
+            let users = UserStore(connection: context.connection)
+            return SpecialistList(items: try users.candidates(), defaultId: try users.defaultSpecialist())
+        }
         registry.command(SpecialistMessages.bulkAssign) { request, context in
             guard (1...bulkLimit).contains(request.customerIds.count) else {
                 throw ErrorBody.invalidArgument("customer_ids names 1 to \(bulkLimit) customers", field: "customer_ids")

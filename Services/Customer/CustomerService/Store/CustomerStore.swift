@@ -14,7 +14,7 @@ struct CustomerStore {
         """
 
     /// `columns` qualified by the table alias `c` (for statements that join).
-    private static let prefixedColumns: StaticString = """
+    static let prefixedColumns: StaticString = """
         c.id, c.display_name, c.company, c.customer_number, c.email, c.phone, c.mobile, c.website, c.name_on_checks,
         c.billing_address, c.shipping_address, c.shipping_same_as_billing, c.parent_customer_id, c.billed_with_parent,
         c.currency, c.payment_terms_days, c.notes, c.specialist_id, c.deactivated_at IS NOT NULL, c.created_at, c.updated_at
@@ -110,31 +110,7 @@ struct CustomerStore {
             """).first.map(Self.record)
     }
 
-    /// Newest first; `query` matches name, company, number, email or phone.
-    func list(_ request: ListCustomers) throws -> CustomerPage {
-        let paging = try KeysetPage(limit: request.limit, cursor: request.cursor)
-        let pattern = request.query?.trimmedOrNil.map { "%" + escapeLike($0) + "%" }
-        let after = paging.after
-        let rows = try connection.query("""
-            SELECT \(sql: Self.columns) FROM customers
-            WHERE (\(pattern)::text IS NULL OR display_name ILIKE \(pattern) OR company ILIKE \(pattern)
-                   OR customer_number ILIKE \(pattern) OR email ILIKE \(pattern) OR phone ILIKE \(pattern))
-              AND (\(request.assignedTo)::uuid IS NULL OR specialist_id = \(request.assignedTo))
-              AND (\(after?.createdAt)::timestamptz IS NULL OR (created_at, id) < (\(after?.createdAt), \(after?.id)))
-            ORDER BY created_at DESC, id DESC
-            LIMIT \(paging.fetchLimit)
-            """)
-        let total = try connection.query("""
-            SELECT count(*) FROM customers
-            WHERE (\(pattern)::text IS NULL OR display_name ILIKE \(pattern) OR company ILIKE \(pattern)
-                   OR customer_number ILIKE \(pattern) OR email ILIKE \(pattern) OR phone ILIKE \(pattern))
-              AND (\(request.assignedTo)::uuid IS NULL OR specialist_id = \(request.assignedTo))
-            """).single(Int.self)
-        let page = paging.page(try rows.map(Self.record)) { PageCursor(createdAt: $0.createdAt, id: $0.id.uuid) }
-        return CustomerPage(items: page.items, nextCursor: page.nextCursor, total: total)
-    }
-
-    private static func record(_ row: PostgresRow) throws -> CustomerRecord {
+    static func record(_ row: PostgresRow) throws -> CustomerRecord {
         let (id, displayName, company, number, email, phone, mobile, website, nameOnChecks) =
             try row.decode((CustomerID, String, String?, String?, String?, String?, String?, String?, String?).self)
         let billing = try row.decode(PostgresJSON<Address>?.self, at: 9)?.value
@@ -160,7 +136,7 @@ struct CustomerStore {
     }
 }
 
-/// `%`, `_` and `\` match literally in an ILIKE pattern built from user input.
+/// `%`, `_` and `\\` match literally in an ILIKE pattern built from user input.
 func escapeLike(_ text: String) -> String {
     var escaped = ""
     for character in text {

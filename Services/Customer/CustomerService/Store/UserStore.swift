@@ -57,4 +57,14 @@ struct UserStore {
             SELECT id FROM users WHERE is_default_specialist AND active AND role <> 'viewer'
             """).first?.decode(UserID.self, at: 0)
     }
+
+    /// Everyone who may be assigned, by name.
+    func candidates() throws -> [SpecialistReference] {
+        try connection.query("""
+            SELECT id, name, email FROM users WHERE active AND role <> 'viewer' ORDER BY lower(name), id LIMIT 1000
+            """).map { row in
+            let (id, name, email) = try row.decode((UserID, String, String).self)
+            return SpecialistReference(id: id, name: name, email: email, isActive: true)
+        }
+    }
 }

@@ -20,14 +20,13 @@ struct CustomerRoutes {
             return try JSONResponse.make(CustomerView(customer), status: .created)
         }
         readers.get("/api/v1/customers") { request, context in
-            let limit = try request.uri.queryParameters.limit()
-            let page = try await clients[.customer].query(
-                CustomerMessages.list,
-                ListCustomers(query: request.uri.queryParameters.get("q"), limit: limit,
-                              cursor: request.uri.queryParameters.get("cursor"),
-                              assignedTo: CustomerScope.assignedOnly(try context.requirePrincipal())))
-            return try JSONResponse.make(ListResponse(items: page.items.map(CustomerView.init),
-                                                      nextCursor: page.nextCursor, total: page.total))
+            let list = try ListCustomers(request.uri.queryParameters, principal: try context.requirePrincipal())
+            let page = try await clients[.customer].query(CustomerMessages.list, list)
+            return try JSONResponse.make(ListResponse(items: page.items, nextCursor: page.nextCursor, total: page.total))
+        }
+        readers.get("/api/v1/customers/export.csv") { request, context in
+            var list = try ListCustomers(request.uri.queryParameters, principal: try context.requirePrincipal())
+            return try await CustomerExport(clients: clients).csv(&list)
         }
         readers.get("/api/v1/customers/:id") { request, context in
             let id = try context.parameters.id("id", of: "customer", as: CustomerID.self)
@@ -62,6 +61,34 @@ struct CustomerRoutes {
     }
 }
 
+extension ListCustomers {
+    /// `?q=&status=&specialist_id=&collection_status_id=&sort=&limit=&cursor=`, within the
+    /// principal's scope (a specialist who may not see all sees only their own).
+    init(_ parameters: Hummingbird.Parameters, principal: Principal) throws {
+        try self.init(parameter: { parameters.get($0) }, principal: principal)
+    }
+
+    /// The same, from any lookup of the query's parameters (the page leaves out empty ones).
+    init(parameter: (String) -> String?, principal: Principal) throws {
+        func value<T>(_ name: String, _ read: (String) -> T?, _ expected: String) throws -> T? {
+            guard let text = parameter(name) else { return nil }
+            guard let value = read(text) else { throw ErrorBody.invalidArgument("\(name) must be \(expected)", field: name) }
+            return value
+        }
+        let status = parameter("status") == "all" ? nil
+            : try value("status", CustomerStatus.init(rawValue:), "active, no_balance, new, inactive or all")
+        let query = parameter("q")
+        try TextLimit.check(query, TextLimit.name, field: "q")
+        let limit = try value("limit", { Int($0).flatMap { (1...KeysetPage.maximumLimit).contains($0) ? $0 : nil } },
+                              "a number from 1 to \(KeysetPage.maximumLimit)")
+        self.init(query: query, status: status,
+                  specialistId: try value("specialist_id", UserID.init, "a user id"),
+                  collectionStatusId: try value("collection_status_id", CollectionStatusID.init, "a collection status id"),
+                  sort: try value("sort", CustomerSort.init(rawValue:), CustomerSort.allCases.map(\.rawValue).joined(separator: ", ")),
+                  limit: limit ?? 50, cursor: parameter("cursor"), assignedTo: CustomerScope.assignedOnly(principal))
+    }
+}
+
 /// `{"items": [...], "next_cursor": ..., "total": n}`.
 struct ListResponse<Item: Encodable>: Encodable {
     let items: [Item]
@@ -91,16 +118,5 @@ extension Request {
             throw ErrorBody.invalidArgument("Idempotency-Key must be 1 to 255 visible ASCII characters", field: "Idempotency-Key")
         }
         return key
-    }
-}
-
-extension Hummingbird.Parameters {
-    /// `?limit=` (default 50, 1...500).
-    func limit() throws -> Int {
-        guard let text = get("limit") else { return 50 }
-        guard let limit = Int(text), (1...500).contains(limit) else {
-            throw ErrorBody.invalidArgument("limit must be a number from 1 to 500", field: "limit")
-        }
-        return limit
     }
 }

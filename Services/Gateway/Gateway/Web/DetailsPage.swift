@@ -114,12 +114,16 @@ struct DetailsPage {
         hasSubCustomers = !subCustomers.isEmpty
     }
 
+    /// The customer's status as customer-service defines it (the list filters by the same).
     private static func badge(_ details: CustomerDetails) -> Badge? {
-        if details.customer.record.isDeactivated { return Badge(css: "badge-muted", text: "Inactive") }
-        guard let invoices = details.invoices else { return nil }
-        if invoices.isEmpty { return Badge(css: nil, text: "New") }
-        if (details.totals?.openCents ?? 0) > 0 { return Badge(css: "badge-active", text: "Active") }
-        return Badge(css: "badge-muted", text: "No open balance")
+        let status = details.profile.status
+        let css: String?
+        switch status {
+        case .active: css = "badge-active"
+        case .new: css = nil
+        case .noBalance, .inactive: css = "badge-muted"
+        }
+        return Badge(css: css, text: status.label)
     }
 
     private static func facts(_ record: CustomerRecord) -> [Fact] {

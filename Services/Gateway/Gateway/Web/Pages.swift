@@ -51,7 +51,8 @@ struct LoginPage {
     }
 }
 
-/// The Customers list: search, "+ Add Customer", one row per customer.
+/// The Customers list: search, filters, order, "+ Add Customer", "Export CSV", one row per
+/// customer with what an AR team scans for, and the next page.
 struct CustomersPage {
     struct Row {
         let id: String
@@ -60,27 +61,83 @@ struct CustomersPage {
         let number: String
         let email: String
         let phone: String
+        let status: String
+        let statusCSS: String?
+        let open: String
+        let overdue: String
+        let isOverdue: Bool
+        let specialist: String
+    }
+
+    struct Option {
+        let value: String
+        let label: String
+        let selected: Bool
     }
 
     let title = "Customers"
     let signedIn = true
     let totalLabel: String
     let query: String
+    let statuses: [Option]
+    let specialists: [Option]
+    let sorts: [Option]
     let rows: [Row]
     let hasRows: Bool
     let emptyText: String
+    /// The same list as CSV: the API's export with these filters.
+    let exportURL: String
+    let nextURL: String?
     /// Whether the signed-in role may create customers (the button is not there otherwise).
     let canAdd: Bool
 
-    static func render(page: CustomerPage, query: String?, canAdd: Bool) throws -> String {
-        let rows = page.items.map { customer in
-            Row(id: customer.id.description, name: customer.fields.displayName, company: customer.fields.company ?? "",
-                number: customer.fields.customerNumber ?? "", email: customer.fields.email ?? "", phone: customer.fields.phone ?? "")
+    static let sortLabels: [(CustomerSort, String)] = [
+        (.newest, "Newest first"), (.largestOverdueBalance, "Overdue balance, largest first"),
+        (.largestOpenBalance, "Open balance, largest first"), (.name, "Name, A to Z"), (.nameDescending, "Name, Z to A"),
+        (.created, "Oldest first"),
+    ]
+
+    static func render(page: CustomerPage, list: ListCustomers, specialists: [SpecialistReference], canAdd: Bool) throws -> String {
+        let rows = page.items.map { item in
+            let customer = item.record
+            let css: String? = switch item.status {
+            case .active: "badge-active"
+            case .new: nil
+            case .noBalance, .inactive: "badge-muted"
+            }
+            return Row(id: customer.id.description, name: customer.fields.displayName, company: customer.fields.company ?? "",
+                       number: customer.fields.customerNumber ?? "", email: customer.fields.email ?? "",
+                       phone: customer.fields.phone ?? "", status: item.status.label, statusCSS: css,
+                       open: customer.currency.format(item.openBalanceCents), overdue: customer.currency.format(item.overdueBalanceCents),
+                       isOverdue: item.overdueBalanceCents > 0, specialist: item.specialist?.name ?? "—")
         }
+        var filters: [(String, String)] = []
+        if let query = list.query, !query.isEmpty { filters.append(("q", query)) }
+        if let status = list.status { filters.append(("status", status.rawValue)) }
+        if let specialist = list.specialistId { filters.append(("specialist_id", specialist.description)) }
+        if let sort = list.sort { filters.append(("sort", sort.rawValue)) }
+        let filtered = list.query?.isEmpty == false || list.status != nil || list.specialistId != nil
         let view = CustomersPage(
-            totalLabel: "\(page.total) customer\(page.total == 1 ? "" : "s")", query: query ?? "", rows: rows, hasRows: !rows.isEmpty,
-            emptyText: query.map { "No customer matches “\($0)”." } ?? "No customers yet. Add your first customer to start collecting.",
+            totalLabel: "\(page.total) customer\(page.total == 1 ? "" : "s")", query: list.query ?? "",
+            statuses: [Option(value: "", label: "Any status", selected: list.status == nil)]
+                + CustomerStatus.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: list.status == $0) },
+            specialists: [Option(value: "", label: "Any specialist", selected: list.specialistId == nil)]
+                + specialists.map { Option(value: $0.id.description, label: $0.name ?? $0.id.description, selected: list.specialistId == $0.id) },
+            sorts: sortLabels.map { Option(value: $0.0 == .default ? "" : $0.0.rawValue, label: $0.1, selected: (list.sort ?? .default) == $0.0) },
+            rows: rows, hasRows: !rows.isEmpty,
+            emptyText: filtered ? "No customer matches these filters." : "No customers yet. Add your first customer to start collecting.",
+            exportURL: "/api/v1/customers/export.csv" + Self.queryString(filters),
+            nextURL: page.nextCursor.map { "/customers" + Self.queryString(filters + [("cursor", $0)]) },
             canAdd: canAdd)
         return try Pages.render("customers", view)
+    }
+
+    /// `?a=1&b=2`, each value percent-encoded (nothing when there is nothing).
+    static func queryString(_ items: [(String, String)]) -> String {
+        guard !items.isEmpty else { return "" }
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        return "?" + items.map { name, value in
+            "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
+        }.joined(separator: "&")
     }
 }

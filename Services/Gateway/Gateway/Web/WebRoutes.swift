@@ -49,13 +49,17 @@ struct WebRoutes {
             return response
         }
         readers.get("/customers") { request, context in
-            let query = request.uri.queryParameters.get("q").flatMap { $0.isEmpty ? nil : $0 }
             let principal = try context.requirePrincipal()
-            let page = try await clients[.customer].query(
-                CustomerMessages.list,
-                ListCustomers(query: query, limit: 100, assignedTo: CustomerScope.assignedOnly(principal)))
-            return html(try CustomersPage.render(page: page, query: query,
-                                             canAdd: PermissionTable.allows(principal.role, .editCustomers)))
+            let parameters = request.uri.queryParameters
+            // A form's empty choice ("any status") means the parameter is not set.
+            let value = { (name: String) -> String? in parameters.get(name).flatMap { $0.isEmpty ? nil : $0 } }
+            var list = try ListCustomers(parameter: value, principal: principal)
+            list.limit = 50
+            async let page = clients[.customer].query(CustomerMessages.list, list)
+            async let candidates = clients[.customer].query(SpecialistMessages.candidates, Empty())
+            return html(try CustomersPage.render(
+                page: try await page, list: list, specialists: try await candidates.items,
+                canAdd: PermissionTable.allows(principal.role, .editCustomers)))
         }
         readers.get("/customers/:id") { _, context in
             let id = try context.parameters.id("id", of: "customer", as: CustomerID.self)

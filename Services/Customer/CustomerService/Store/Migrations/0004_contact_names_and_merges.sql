@@ -14,4 +14,4 @@ ALTER TABLE contacts
     ADD COLUMN merged_at timestamptz,
     ADD CONSTRAINT contacts_merged_together CHECK ((merged_into IS NULL) = (merged_at IS NULL)),
     ADD CONSTRAINT contacts_not_merged_into_self CHECK (merged_into <> id);
-CREATE INDEX contacts_by_customer ON contacts (customer_id, first_name, last_name) WHERE merged_into IS NULL;
+CREATE INDEX contacts_by_customer ON contacts (customer_id, first_name, last_name);

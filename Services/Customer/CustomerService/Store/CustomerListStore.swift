@@ -1,0 +1,114 @@
+import Contracts
+import Foundation
+import Postgres
+import PostgresContracts
+
+/// The customers list: search, filters, order and keyset paging with the total, over the
+/// customers, their contacts, the balance projection and the users — and the status both
+/// the list and the Customer Details page show, defined once here.
+struct CustomerListStore {
+    let connection: PostgresConnection
+
+    /// The one definition of `CustomerStatus`, over `customers c LEFT JOIN customer_balances b`.
+    static let status: StaticString = """
+        CASE WHEN c.deactivated_at IS NOT NULL THEN 'inactive'
+             WHEN coalesce(b.open_cents, 0) > 0 THEN 'active'
+             WHEN coalesce(b.has_invoices, false) THEN 'no_balance'
+             ELSE 'new' END
+        """
+
+    /// The search and filters, shared by the page and its total. The customer text is the
+    /// expression `customers_search` (migration 0006) indexes, the contact name
+    /// `contacts_search`'s; the unit separator keeps a search from matching across fields.
+    private static func filters(_ request: ListCustomers) -> PostgresQuery {
+        let pattern = request.query?.trimmedOrNil.map { "%" + escapeLike($0) + "%" }
+        let status = request.status?.rawValue
+        return """
+            FROM customers c LEFT JOIN customer_balances b ON b.customer_id = c.id LEFT JOIN users u ON u.id = c.specialist_id
+            WHERE (\(pattern)::text IS NULL OR c.id IN (
+                       SELECT s.id FROM customers s
+                       WHERE (s.display_name || E'\\x1f' || coalesce(s.company, '') || E'\\x1f' || coalesce(s.customer_number, '')
+                              || E'\\x1f' || coalesce(s.email, '') || E'\\x1f' || coalesce(s.phone, '') || E'\\x1f'
+                              || coalesce(s.mobile, '')) ILIKE \(pattern)
+                       UNION
+                       SELECT k.customer_id FROM contacts k
+                       WHERE k.merged_into IS NULL AND (k.first_name || ' ' || coalesce(k.last_name, '')) ILIKE \(pattern)))
+              AND (\(request.assignedTo)::uuid IS NULL OR c.specialist_id = \(request.assignedTo))
+              AND (\(request.specialistId)::uuid IS NULL OR c.specialist_id = \(request.specialistId))
+              AND (\(request.collectionStatusId)::uuid IS NULL OR \(request.collectionStatusId) = ANY(b.collection_status_ids))
+              AND (\(status)::text IS NULL OR \(sql: Self.status) = \(status))
+            """
+    }
+
+    /// The order's key expression, its type, and its direction.
+    private static func order(_ sort: CustomerSort) -> (key: StaticString, type: StaticString, direction: StaticString, after: StaticString) {
+        let key: StaticString, type: StaticString
+        switch sort {
+        case .created, .newest: (key, type) = ("c.created_at", "timestamptz")
+        case .name, .nameDescending: (key, type) = ("lower(c.display_name)", "text")
+        case .openBalance, .largestOpenBalance: (key, type) = ("coalesce(b.open_cents, 0)", "bigint")
+        case .overdueBalance, .largestOverdueBalance: (key, type) = ("coalesce(b.overdue_cents, 0)", "bigint")
+        }
+        return sort.isDescending ? (key, type, "DESC", "<") : (key, type, "ASC", ">")
+    }
+
+    func list(_ request: ListCustomers) throws -> CustomerPage {
+        let sort = request.sort ?? .default
+        // The default order keeps the plain cursor form, so a cursor stays valid as before.
+        let orderName = sort == .default ? nil : sort.rawValue
+        let paging = try KeysetPage(limit: request.limit, cursor: request.cursor, order: orderName)
+        let after = paging.after
+        let afterKey = after.map { $0.key ?? RFC3339.string(from: $0.createdAt) }
+        let (key, type, direction, comparison) = Self.order(sort)
+        let rows = try connection.query("""
+            SELECT \(sql: CustomerStore.prefixedColumns), \(sql: Self.status), coalesce(b.open_cents, 0), coalesce(b.overdue_cents, 0),
+                   u.name, u.email, u.active, (\(sql: key))::text
+            \(Self.filters(request))
+              AND (\(afterKey)::text IS NULL OR (\(sql: key), c.id) \(sql: comparison) (CAST(\(afterKey) AS \(sql: type)), \(after?.id)))
+            ORDER BY \(sql: key) \(sql: direction), c.id \(sql: direction)
+            LIMIT \(paging.fetchLimit)
+            """)
+        let total = try connection.query(Self.count(request)).single(Int.self)
+        let items = try rows.map { row -> (item: CustomerListItem, key: String) in
+            let record = try CustomerStore.record(row)
+            let status = CustomerStatus(rawValue: try row.decode(String.self, at: 21)) ?? .new
+            let (name, email, active) = try (row.decode(String?.self, at: 24), row.decode(String?.self, at: 25),
+                                              row.decode(Bool?.self, at: 26))
+            let specialist = record.specialistId.map { SpecialistReference(id: $0, name: name, email: email, isActive: active ?? true) }
+            let item = CustomerListItem(record: record, status: status, openBalanceCents: try row.decode(Int64.self, at: 22),
+                                        overdueBalanceCents: try row.decode(Int64.self, at: 23), specialist: specialist)
+            return (item, try row.decode(String.self, at: 27))
+        }
+        let page = paging.page(items) { row in
+            PageCursor(createdAt: row.item.record.createdAt, id: row.item.record.id.uuid, order: orderName,
+                       key: orderName == nil ? nil : row.key)
+        }
+        return CustomerPage(items: page.items.map(\.item), nextCursor: page.nextCursor, total: total)
+    }
+
+    /// How many customers the search and filters match.
+    static func count(_ request: ListCustomers) -> PostgresQuery {
+        "SELECT count(*) \(filters(request))"
+    }
+
+    /// The customer's status by the one definition above.
+    func status(of customer: CustomerID) throws -> CustomerStatus {
+        let text = try connection.query("""
+            SELECT \(sql: Self.status) FROM customers c LEFT JOIN customer_balances b ON b.customer_id = c.id WHERE c.id = \(customer)
+            """).first?.decode(String.self, at: 0)
+        return text.flatMap(CustomerStatus.init(rawValue:)) ?? .new
+    }
+
+    /// Keeps a customer's balance as invoice-service last published it.
+    func record(_ balance: CustomerBalanceChanged) throws {
+        try connection.execute("""
+            INSERT INTO customer_balances (customer_id, currency, open_cents, overdue_cents, open_invoices, has_invoices,
+                                           collection_status_ids)
+            VALUES (\(balance.customerId), \(balance.currency.code), \(balance.openCents), \(balance.overdueCents),
+                    \(balance.openInvoices), \(balance.hasInvoices), \(balance.collectionStatusIds.map(\.uuid)))
+            ON CONFLICT (customer_id) DO UPDATE SET currency = excluded.currency, open_cents = excluded.open_cents,
+                overdue_cents = excluded.overdue_cents, open_invoices = excluded.open_invoices,
+                has_invoices = excluded.has_invoices, collection_status_ids = excluded.collection_status_ids, updated_at = now()
+            """)
+    }
+}
