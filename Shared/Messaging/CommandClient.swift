@@ -37,8 +37,10 @@ public final class CommandClient: ServiceCaller {
     }
 
     /// Connects (in the background) to `endpoint`, with CURVE when `security` says so.
+    /// `maximumMessageBytes`: the largest reply taken (more only from a service that sends files).
     public init(context: ZMQContext, service: String, endpoint: String, security: SocketSecurity = .none,
-                defaultTimeout: Duration = .seconds(2), logger: Logger = Logger(label: "command-client")) throws {
+                defaultTimeout: Duration = .seconds(2), maximumMessageBytes: Int64 = MessagingLimits.maximumMessageBytes,
+                logger: Logger = Logger(label: "command-client")) throws {
         self.service = service
         self.defaultTimeout = defaultTimeout
         let wakeup = try PollWakeup()
@@ -47,8 +49,9 @@ public final class CommandClient: ServiceCaller {
         let inbox = self.inbox
         let stopping = self.stopping
         thread = JoinableThread(name: "client-\(service)") {
-            IOLoop(context: context, service: service, endpoint: endpoint, security: security, wakeup: wakeup,
-                   inbox: inbox, stopping: stopping, logger: logger).run(started: started)
+            IOLoop(context: context, service: service, endpoint: endpoint, security: security,
+                   maximumMessageBytes: maximumMessageBytes, wakeup: wakeup, inbox: inbox, stopping: stopping,
+                   logger: logger).run(started: started)
         }
         try started.wait()
     }
@@ -62,7 +65,7 @@ public final class CommandClient: ServiceCaller {
     }
 
     /// Sends a message and returns the reply message (status ok or error).
-    public func send(_ envelope: Envelope, body: [UInt8], timeout: Duration? = nil) async throws -> Message {
+    public func send(_ envelope: Envelope, body: [UInt8], attachment: [UInt8]? = nil, timeout: Duration? = nil) async throws -> Message {
         let started = ContinuousClock.now
         var outcome = "unavailable"
         defer {
@@ -71,12 +74,12 @@ public final class CommandClient: ServiceCaller {
                   preferredDisplayUnit: .seconds)
                 .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         }
-        let reply = try await exchange(envelope, body: body, timeout: timeout)
+        let reply = try await exchange(envelope, body: body, attachment: attachment, timeout: timeout)
         outcome = reply.envelope.status?.rawValue ?? "ok"
         return reply
     }
 
-    private func exchange(_ envelope: Envelope, body: [UInt8], timeout: Duration?) async throws -> Message {
+    private func exchange(_ envelope: Envelope, body: [UInt8], attachment: [UInt8]?, timeout: Duration?) async throws -> Message {
         let wait = timeout ?? defaultTimeout
         var envelope = envelope
         if envelope.deadline == nil, envelope.kind == .command || envelope.kind == .query {
@@ -84,7 +87,7 @@ public final class CommandClient: ServiceCaller {
             let seconds = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
             envelope.deadline = Date().addingTimeInterval(seconds)
         }
-        let frames = try Message(envelope: envelope, body: body).frames()
+        let frames = try Message(envelope: envelope, body: body, attachment: attachment).frames()
         let deadline = ContinuousClock.now + wait
         return try await withCheckedThrowingContinuation { continuation in
             let request = PendingRequest(id: envelope.id, frames: frames, deadline: deadline, continuation: continuation)
@@ -110,6 +113,7 @@ private struct IOLoop {
     let service: String
     let endpoint: String
     let security: SocketSecurity
+    let maximumMessageBytes: Int64
     let wakeup: PollWakeup
     let inbox: Locked<CommandClient.Inbox>
     let stopping: StopFlag
@@ -126,7 +130,7 @@ private struct IOLoop {
             try socket.set(.reconnectIntervalMax(milliseconds: 2_000))
             try socket.set(.sendHighWaterMark(MessagingLimits.highWaterMark))
             try socket.set(.receiveHighWaterMark(MessagingLimits.highWaterMark))
-            try socket.set(.maxMessageSize(MessagingLimits.maximumMessageBytes))
+            try socket.set(.maxMessageSize(maximumMessageBytes))
             try security.apply(to: socket)
             try socket.connect(endpoint)
             started.succeed(())

@@ -34,6 +34,9 @@ public final class CommandServer: Sendable {
         public var slowWorkerCount: Int = 1
         /// Slow requests that may wait for a slow worker before more are refused.
         public var slowQueueLimit: Int32 = 4
+        /// The largest request the ROUTER accepts (a peer sending more is disconnected):
+        /// more than `MessagingLimits.maximumMessageBytes` only for a service that takes files.
+        public var maximumMessageBytes = MessagingLimits.maximumMessageBytes
 
         public init(endpoint: String, databaseURL: String, workerCount: Int = 4, outbox: Outbox? = nil,
                     security: SocketSecurity = .none) {
@@ -197,7 +200,7 @@ private struct CommandProxy {
             try frontend.set(.routerMandatory(true))
             try frontend.set(.sendHighWaterMark(MessagingLimits.highWaterMark))
             try frontend.set(.receiveHighWaterMark(MessagingLimits.highWaterMark))
-            try frontend.set(.maxMessageSize(MessagingLimits.maximumMessageBytes))
+            try frontend.set(.maxMessageSize(configuration.maximumMessageBytes))
             try frontend.set(.heartbeatInterval(milliseconds: 2_000))
             try frontend.set(.heartbeatTimeout(milliseconds: 6_000))
             try configuration.security.apply(to: frontend)

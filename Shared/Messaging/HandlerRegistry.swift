@@ -18,14 +18,21 @@ public final class HandlerContext {
     /// server without authentication (in-process tests).
     public let caller: ServiceName?
     public let logger: Logger
+    /// The request's attachment frame (a file's bytes), if it came with one.
+    public let attachment: [UInt8]?
+    /// Bytes a query sends back as its reply's own frame (a file being downloaded). Only
+    /// queries may: a command's reply is kept for retries, without attachments.
+    public var replyAttachment: [UInt8]?
     let outbox: Outbox?
 
-    init(connection: PostgresConnection, envelope: Envelope, caller: ServiceName?, logger: Logger, outbox: Outbox?) {
+    init(connection: PostgresConnection, envelope: Envelope, caller: ServiceName?, logger: Logger, outbox: Outbox?,
+         attachment: [UInt8]? = nil) {
         self.connection = connection
         self.envelope = envelope
         self.caller = caller
         self.logger = logger
         self.outbox = outbox
+        self.attachment = attachment
     }
 
     /// Writes an event to the outbox in the current transaction: it is published if and

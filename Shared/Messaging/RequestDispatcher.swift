@@ -30,8 +30,12 @@ final class RequestDispatcher {
         ]) { request in
             guard let connection = request.connection else { throw ErrorBody.internal("no database session") }
             let context = HandlerContext(connection: connection, envelope: request.envelope, caller: request.caller,
-                                         logger: logger, outbox: outbox)
-            return PipelineReply(status: .ok, body: try request.entry.handler(request.envelope, request.body, context))
+                                         logger: logger, outbox: outbox, attachment: request.attachment)
+            let body = try request.entry.handler(request.envelope, request.body, context)
+            guard context.replyAttachment == nil || request.entry.kind == .query else {
+                throw ErrorBody.internal("\(request.envelope.type) is a command; only queries reply with an attachment")
+            }
+            return PipelineReply(status: .ok, body: body, attachment: context.replyAttachment)
         }
     }
 
@@ -60,14 +64,16 @@ final class RequestDispatcher {
         }
         let reply: PipelineReply
         if let entry = registry[message.envelope.type] {
-            var request = PipelineRequest(envelope: message.envelope, body: message.body, callerName: callerName, entry: entry)
+            var request = PipelineRequest(envelope: message.envelope, body: message.body, attachment: message.attachment,
+                                          callerName: callerName, entry: entry)
             reply = (try? pipeline(&request)) ?? PipelineReply(status: .error, body: errors.encode(
                 ErrorBody.internal("the pipeline failed"), type: message.envelope.type))
         } else {
             let unknown = ErrorBody.invalidArgument("unknown message type \(message.envelope.type)")
             reply = PipelineReply(status: .error, body: errors.encode(unknown, type: message.envelope.type))
         }
-        guard let replyFrames = try? Message(envelope: message.envelope.reply(status: reply.status), body: reply.body).frames() else {
+        guard let replyFrames = try? Message(envelope: message.envelope.reply(status: reply.status), body: reply.body,
+                                             attachment: reply.attachment).frames() else {
             return nil
         }
         return [routingID] + replyFrames

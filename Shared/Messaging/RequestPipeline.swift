@@ -10,6 +10,8 @@ import PostgresContracts
 struct PipelineRequest {
     var envelope: Envelope
     let body: [UInt8]
+    /// The request's attachment frame (a file's bytes), if it has one.
+    var attachment: [UInt8]? = nil
     /// The identity the caller's connection was admitted with (empty without authentication).
     let callerName: String
     let entry: HandlerRegistry.Entry
@@ -23,6 +25,8 @@ struct PipelineRequest {
 struct PipelineReply {
     var status: ReplyStatus
     var body: [UInt8]
+    /// Bytes sent as the reply's own frame (a query's file); commands never have one.
+    var attachment: [UInt8]? = nil
 }
 
 /// The rest of the pipeline, from one middleware's point of view.
@@ -190,7 +194,8 @@ struct Idempotency: RequestMiddleware {
             return try next(&request)
         }
         let record = try IdempotencyRecordKey(request.envelope)
-        let requestHash = IdempotencyRecordKey.requestHash(type: request.envelope.type, body: request.body)
+        let requestHash = IdempotencyRecordKey.requestHash(type: request.envelope.type, body: request.body,
+                                                            attachment: request.attachment)
         let rows = try connection.query("""
             SELECT request_hash, reply_status, reply_body FROM idempotency
             WHERE scope = \(record.scope) AND type = \(record.type) AND key = \(record.key)
@@ -216,11 +221,17 @@ struct Idempotency: RequestMiddleware {
 /// and to the command type, so one caller can neither read nor burn another's keys.
 /// The request is recognised by its SHA-256 fingerprint (type and body).
 struct IdempotencyRecordKey {
-    /// `sha256:` and the hex digest of the type, a NUL, and the body.
-    static func requestHash(type: String, body: [UInt8]) -> String {
+    /// `sha256:` and the hex digest of the type, a NUL, and the body — and, for a request
+    /// with an attachment, a NUL, its length and its bytes (the same key with another file
+    /// is another request).
+    static func requestHash(type: String, body: [UInt8], attachment: [UInt8]? = nil) -> String {
         var hasher = SHA256()
         hasher.update(data: Array(type.utf8) + [0])
         hasher.update(data: body)
+        if let attachment {
+            hasher.update(data: [0] + Array(String(attachment.count).utf8) + [0])
+            hasher.update(data: attachment)
+        }
         return "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 

@@ -6,11 +6,40 @@ import Contracts
 public protocol ServiceCaller: Sendable {
     /// The service's name, for error messages (e.g. `invoice`).
     var service: String { get }
-    /// Sends a message and returns the reply message (status ok or error).
-    func send(_ envelope: Envelope, body: [UInt8], timeout: Duration?) async throws -> Message
+    /// Sends a message (with an attachment frame when given) and returns the reply message
+    /// (status ok or error; it may carry an attachment too).
+    func send(_ envelope: Envelope, body: [UInt8], attachment: [UInt8]?, timeout: Duration?) async throws -> Message
 }
 
 extension ServiceCaller {
+    /// Sends a message without an attachment.
+    public func send(_ envelope: Envelope, body: [UInt8], timeout: Duration?) async throws -> Message {
+        try await send(envelope, body: body, attachment: nil, timeout: timeout)
+    }
+
+    /// Sends a command whose request carries `attachment` as its own frame (a file's bytes).
+    public func command<Request, Reply>(
+        _ command: Command<Request, Reply>, _ request: Request, attachment: [UInt8], actor: Actor? = nil,
+        idempotencyKey: String? = nil, timeout: Duration? = nil
+    ) async throws -> Reply {
+        let envelope = Envelope(kind: .command, type: command.type, actor: actor, idempotencyKey: idempotencyKey)
+        return try await decode(try await send(envelope, body: ContractJSON.encode(request), attachment: attachment, timeout: timeout),
+                                as: Reply.self)
+    }
+
+    /// Sends a query whose reply carries an attachment: the decoded reply and the bytes.
+    public func queryWithAttachment<Request, Reply>(
+        _ query: Query<Request, Reply>, _ request: Request, actor: Actor? = nil, timeout: Duration? = nil
+    ) async throws -> (reply: Reply, attachment: [UInt8]) {
+        let envelope = Envelope(kind: .query, type: query.type, actor: actor)
+        let message = try await send(envelope, body: ContractJSON.encode(request), attachment: nil, timeout: timeout)
+        let reply = try await decode(message, as: Reply.self)
+        guard let attachment = message.attachment else {
+            throw ErrorBody.internal("\(service) answered \(query.type) without its attachment")
+        }
+        return (reply, attachment)
+    }
+
     /// Sends a command and decodes its reply; an error reply is thrown as `ErrorBody`.
     public func command<Request, Reply>(
         _ command: Command<Request, Reply>, _ request: Request, actor: Actor? = nil,

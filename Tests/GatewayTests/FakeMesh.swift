@@ -12,7 +12,7 @@ import XCTest
 /// In-process stand-ins for the services behind the gateway: each message type is
 /// answered by a closure, a service can be taken down, and every request is recorded.
 final class FakeMesh: GatewayServices {
-    typealias Answer = @Sendable (Message) throws -> [UInt8]
+    typealias Answer = @Sendable (Message) throws -> (body: [UInt8], attachment: [UInt8]?)
 
     private let answers = Locked([String: Answer]())
     private let down = Locked(Set<ServiceName>())
@@ -32,7 +32,26 @@ final class FakeMesh: GatewayServices {
     }
 
     private func set<Request: Decodable, Reply: Encodable>(_ type: String, _ body: @escaping @Sendable (Request, Envelope) throws -> Reply) {
-        answers.withLock { $0[type] = { message in try ContractJSON.encode(try body(try message.decodeBody(Request.self), message.envelope)) } }
+        answers.withLock { $0[type] = { message in (try ContractJSON.encode(try body(try message.decodeBody(Request.self), message.envelope)), nil) } }
+    }
+
+    /// Answers `query` with a reply and an attachment frame (a file).
+    func answerWithFile<Request, Reply>(_ query: Query<Request, Reply>,
+                                        _ body: @escaping @Sendable (Request) throws -> (Reply, [UInt8])) {
+        answers.withLock {
+            $0[query.type] = { message in
+                let (reply, bytes) = try body(try message.decodeBody(Request.self))
+                return (try ContractJSON.encode(reply), bytes)
+            }
+        }
+    }
+
+    /// Answers `command` from its request and the attachment it came with.
+    func answerUpload<Request, Reply>(_ command: Command<Request, Reply>,
+                                      _ body: @escaping @Sendable (Request, [UInt8]?) throws -> Reply) {
+        answers.withLock {
+            $0[command.type] = { message in (try ContractJSON.encode(try body(try message.decodeBody(Request.self), message.attachment)), nil) }
+        }
     }
 
     func takeDown(_ service: ServiceName) { _ = down.withLock { $0.insert(service) } }
@@ -59,7 +78,7 @@ final class FakeMesh: GatewayServices {
             self.serviceName = service
         }
 
-        func send(_ envelope: Envelope, body: [UInt8], timeout: Duration?) async throws -> Message {
+        func send(_ envelope: Envelope, body: [UInt8], attachment: [UInt8]?, timeout: Duration?) async throws -> Message {
             mesh.log.withLock { $0.append(envelope) }
             mesh.lastBodies.withLock { $0[envelope.type] = body }
             guard !mesh.down.withLock({ $0.contains(serviceName) }) else { throw ErrorBody.unavailable("\(service) is not reachable") }
@@ -68,7 +87,8 @@ final class FakeMesh: GatewayServices {
                                    encoding: ErrorBody.invalidArgument("unknown message type \(envelope.type)"))
             }
             do {
-                return Message(envelope: envelope.reply(status: .ok), body: try answer(Message(envelope: envelope, body: body)))
+                let (reply, replyAttachment) = try answer(Message(envelope: envelope, body: body, attachment: attachment))
+                return Message(envelope: envelope.reply(status: .ok), body: reply, attachment: replyAttachment)
             } catch let error as ErrorBody {
                 return try Message(envelope: envelope.reply(status: .error), encoding: error)
             }

@@ -10,7 +10,7 @@ final class HealthReportTests: XCTestCase {
         let service: String
         let health: HealthReply?
 
-        func send(_ envelope: Envelope, body: [UInt8], timeout: Duration?) async throws -> Message {
+        func send(_ envelope: Envelope, body: [UInt8], attachment: [UInt8]?, timeout: Duration?) async throws -> Message {
             guard let health else { throw ErrorBody.unavailable("\(service) is not reachable") }
             return try Message(envelope: envelope.reply(status: .ok), encoding: health)
         }

@@ -39,10 +39,12 @@ final class MessagingFixture: Sendable {
     }
 
     /// A command server for the publisher with the test handlers.
-    func startServer(workers: Int = 2, security: SocketSecurity = .none, drainSeconds: Double = 10) throws -> CommandServer {
+    func startServer(workers: Int = 2, security: SocketSecurity = .none, drainSeconds: Double = 10,
+                     maximumMessageBytes: Int64 = MessagingLimits.maximumMessageBytes) throws -> CommandServer {
         var configuration = CommandServer.Configuration(endpoint: "tcp://127.0.0.1:*", databaseURL: publisherURL,
                                                         workerCount: workers, outbox: outbox, security: security)
         configuration.drainSeconds = drainSeconds
+        configuration.maximumMessageBytes = maximumMessageBytes
         return try CommandServer(context: context, configuration: configuration, handlers: Self.handlers)
     }
 
@@ -119,6 +121,8 @@ final class MessagingFixture: Sendable {
     struct Counted: Codable, Sendable, Equatable { var value: Int64; var receipt: UUID }
     struct Echo: Codable, Sendable, Equatable { var text: String }
     struct Nap: Codable, Sendable { var milliseconds: Int }
+    /// A file's size and first byte, as a handler saw its attachment (-1: none).
+    struct FileSeen: Codable, Sendable, Equatable { var bytes: Int; var first: Int }
     /// Who a handler saw: the caller (by key) and the actor it may act as.
     struct Seen: Codable, Sendable, Equatable { var caller: String?; var actorRole: String?; var actorName: String? }
 
@@ -130,6 +134,9 @@ final class MessagingFixture: Sendable {
         static let whoami = Query<Empty, Seen>("test.whoami")
         static let fromHistory = Command<Empty, Seen>("test.from-history", callers: .only([.history]))
         static let increment = Command<Increment, Counted>("test.increment")
+        static let upload = Command<Echo, FileSeen>("test.upload")
+        static let download = Query<FileSeen, FileSeen>("test.download")
+        static let badDownload = Command<Echo, Empty>("test.bad-download")
         static let happened = Event<Happened>("test.happened")
     }
 
@@ -149,6 +156,17 @@ final class MessagingFixture: Sendable {
         }
         handlers.command(Messages.fromHistory) { _, context in
             Seen(caller: context.caller?.rawValue, actorRole: context.envelope.actor?.role, actorName: context.envelope.actor?.name)
+        }
+        handlers.command(Messages.upload) { _, context in
+            FileSeen(bytes: context.attachment?.count ?? -1, first: context.attachment?.first.map(Int.init) ?? -1)
+        }
+        handlers.query(Messages.download) { request, context in
+            context.replyAttachment = [UInt8](repeating: UInt8(request.first), count: request.bytes)
+            return request
+        }
+        handlers.command(Messages.badDownload) { _, context in
+            context.replyAttachment = [1, 2, 3]
+            return Empty()
         }
         handlers.command(Messages.increment) { request, context in
             guard request.by > 0 else { throw ErrorBody.invalidArgument("by must be positive", field: "by") }
