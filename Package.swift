@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // System libraries (Debian: libzmq3-dev, libpq-dev).
@@ -63,7 +64,9 @@ let package = Package(
 
         // Services: a library each (Domain, Store + Migrations, Handlers) and a tiny executable.
         .target(
-            name: "CustomerService", dependencies: ["ServiceKit", "Messaging", "Postgres", "PostgresContracts", "Contracts"],
+            name: "CustomerService",
+            dependencies: ["ServiceKit", "Messaging", "Postgres", "PostgresContracts", "Contracts",
+                           .product(name: "Crypto", package: "swift-crypto")],
             path: "Services/Customer/CustomerService", resources: [.copy("Store/Migrations")]),
         .executableTarget(
             name: "customer-service", dependencies: ["CustomerService", "ServiceKit"],
@@ -114,6 +117,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
             ],
             path: "Services/Gateway/Gateway", resources: [.copy("Web/Assets"), .copy("Web/Templates")]),
         .executableTarget(name: "gateway", dependencies: ["Gateway", "ServiceKit"], path: "Services/Gateway/gateway"),
@@ -147,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Messaging", "Contracts", "ServiceKit", "Threading",
+                "Gateway", "Messaging", "Contracts", "ServiceKit", "Threading", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
@@ -155,7 +159,9 @@ let package = Package(
         // Each service's domain rules and catalogue, in-process.
         // customer-service's commands also against a real PostgreSQL (`ServiceHarness`).
         .testTarget(
-            name: "CustomerServiceTests", dependencies: ["CustomerService", "Contracts", "Messaging", "Postgres", "TestSupport"],
+            name: "CustomerServiceTests",
+            dependencies: ["CustomerService", "Contracts", "Messaging", "Postgres", "TestSupport",
+                           .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/CustomerServiceTests"),
         .testTarget(name: "InvoiceServiceTests", dependencies: ["InvoiceService", "Contracts"], path: "Tests/InvoiceServiceTests"),
         .testTarget(name: "PaymentsServiceTests", dependencies: ["PaymentsService", "Contracts"], path: "Tests/PaymentsServiceTests"),

@@ -59,8 +59,9 @@ struct DetailsBenchmark {
                 phone: "+1 555 010\(index)", role: index == 0 ? .primary : .billing, smsOptOut: index == 3),
                           createdAt: now, updatedAt: now)
         }
-        let documents = (0..<3).map { DocumentRecord(id: DocumentID(), filename: "contract-\($0).pdf", contentType: "application/pdf",
-                                                     sizeBytes: 184_223, uploadedAt: now) }
+        let documents = (0..<3).map { DocumentRecord(id: DocumentID(), customerId: customer.id, filename: "contract-\($0).pdf",
+                                                     contentType: "application/pdf", sizeBytes: 184_223,
+                                                     sha256: String(repeating: "ab", count: 32), uploadedAt: now) }
         let invoices = (0..<50).map { (index: Int) -> InvoiceSummary in
             let open = index < 47
             let total = Int64(120_000 + index * 1_013)

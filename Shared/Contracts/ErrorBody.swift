@@ -10,6 +10,8 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case unavailable
     /// The request body is larger than the API accepts (HTTP 413).
     case payloadTooLarge = "payload_too_large"
+    /// A file of a type the service does not keep.
+    case unsupportedMediaType = "unsupported_media_type"
     /// Too many requests of this kind right now; try again shortly (HTTP 429).
     case tooManyRequests = "too_many_requests"
     /// The path exists but not with this method; `Allow` lists the ones it has (HTTP 405).
@@ -27,6 +29,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
         case .permissionDenied: return 403
         case .unavailable: return 503
         case .payloadTooLarge: return 413
+        case .unsupportedMediaType: return 415
         case .tooManyRequests: return 429
         case .methodNotAllowed: return 405
         case .internal: return 500

@@ -16,6 +16,9 @@ public struct ServiceDefinition: Sendable {
     public var subscriptions: [ServiceName: EventHandlerRegistry]
     /// Housekeeping one instance does for all (see `LeaderJob`), besides the runtime's own.
     public var leaderJobs: [LeaderJob]
+    /// The largest request its ROUTER takes: more than the usual only for a service that
+    /// takes files (`DocumentLimits`).
+    public var maximumMessageBytes = MessagingLimits.maximumMessageBytes
 
     /// Refuses a definition whose handlers are not exactly its catalogue's commands and
     /// queries: a message declared and not answered, or answered and not declared.

@@ -47,6 +47,7 @@ public final class ServiceRuntime: Service {
             endpoint: directory.commandBind(name), databaseURL: url, workerCount: configuration.workers, outbox: outbox,
             security: serverSecurity)
         serverConfiguration.slowWorkerCount = configuration.slowWorkers
+        serverConfiguration.maximumMessageBytes = definition.maximumMessageBytes
         let server = try CommandServer(context: context, configuration: serverConfiguration, handlers: handlers, logger: logger)
         var relayConfiguration = OutboxRelay.Configuration(endpoint: directory.eventsBind(name), databaseURL: url, outbox: outbox,
                                                            security: serverSecurity)

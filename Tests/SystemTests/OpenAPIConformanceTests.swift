@@ -37,9 +37,12 @@ final class OpenAPIConformanceTests: XCTestCase {
     /// against its schema, and returns the body as JSON (nil when the success has none).
     @discardableResult
     private func succeed(_ method: String, _ template: String, _ path: String? = nil, json: String? = nil,
-                         as credentials: RunningSystem.Credentials = .owner, line: UInt = #line) async throws -> [String: Any]? {
+                         raw: (Data, contentType: String)? = nil, as credentials: RunningSystem.Credentials = .owner,
+                         line: UInt = #line) async throws -> [String: Any]? {
         let key = "\(method) \(template)"
-        let (status, data) = try await system.http(method, path ?? template, json: json, as: credentials)
+        let (status, data, _) = try await system.exchange(method, path ?? template, json: json, raw: raw?.0,
+                                                          headers: raw.map { ["Content-Type": $0.contentType] } ?? [:],
+                                                          as: credentials)
         let operation = try XCTUnwrap((document["paths"] as? [String: [String: Any]])?[template]?[method.lowercased()] as? [String: Any],
                                       "\(key) is not documented", line: line)
         let responses = try XCTUnwrap(operation["responses"] as? [String: Any], line: line)
@@ -119,6 +122,16 @@ final class OpenAPIConformanceTests: XCTestCase {
         let bulk = try await succeed("POST", "/api/v1/customers/bulk/specialist",
                                      json: #"{"customer_ids": ["\#(customerID)"], "user_id": "\#(collectorID)"}"#)
         XCTAssertEqual(bulk?["changed_ids"] as? [String], [], "it already had this specialist")
+        let pdf = Data("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".utf8)
+        let document = try await succeed("POST", "/api/v1/customers/{id}/documents",
+                                         "/api/v1/customers/\(customerID)/documents?filename=terms.pdf",
+                                         raw: (pdf, contentType: "application/pdf"))
+        let documentID = try XCTUnwrap(document?["id"] as? String)
+        try await succeed("GET", "/api/v1/customers/{id}/documents", "/api/v1/customers/\(customerID)/documents")
+        let (_, downloaded, headers) = try await system.exchange("GET", "/api/v1/documents/\(documentID)")
+        XCTAssertEqual(downloaded, pdf)
+        XCTAssertEqual(headers["Content-Type"] ?? headers["content-type"], "application/pdf")
+        try await succeed("GET", "/api/v1/documents/{id}", "/api/v1/documents/\(documentID)")
         let details = try await succeed("GET", "/api/v1/customers/{id}/details", "/api/v1/customers/\(customerID)/details")
         XCTAssertEqual(details?["unavailable"] as? [String], [])
         XCTAssertEqual((details?["specialist"] as? [String: Any])?["name"] as? String, "Spec Collector")
@@ -153,6 +166,7 @@ final class OpenAPIConformanceTests: XCTestCase {
         // Each code works once: turning it off takes the next step's code (within the drift window).
         try await succeed("DELETE", "/api/v1/me/totp", json: #"{"code": "\#(code(secret, in: 30))"}"#)
 
+        try await succeed("DELETE", "/api/v1/documents/{id}", "/api/v1/documents/\(documentID)")
         let letter = try setAsideInHistory(customerCreatedFor: customerID)
         let letters = try await succeed("GET", "/api/v1/admin/dead-letters")
         XCTAssertEqual((letters?["items"] as? [[String: Any]])?.compactMap { $0["id"] as? Int }, [Int(letter)])

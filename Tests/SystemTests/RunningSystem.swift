@@ -168,8 +168,9 @@ final class RunningSystem {
         return (status, body)
     }
 
-    /// `http`, with the response headers too.
-    func exchange(_ method: String, _ path: String, json: String? = nil, headers: [String: String] = [:],
+    /// `http`, with the response headers too; `raw` sends bytes as they are (set their
+    /// `Content-Type` in `headers`).
+    func exchange(_ method: String, _ path: String, json: String? = nil, raw: Data? = nil, headers: [String: String] = [:],
                   as credentials: Credentials = .owner) async throws -> (status: Int, body: Data, headers: [String: String]) {
         guard let url = URL(string: "http://127.0.0.1:\(gatewayPort)\(path)") else { throw ErrorBody.internal("bad path \(path)") }
         var request = URLRequest(url: url)
@@ -179,6 +180,7 @@ final class RunningSystem {
             request.httpBody = Data(json.utf8)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
+        if let raw { request.httpBody = raw }
         let bearer: String? = switch credentials {
         case .owner: ownerToken
         case .anonymous: nil

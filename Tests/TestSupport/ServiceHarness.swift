@@ -27,12 +27,12 @@ public final class ServiceHarness: Sendable {
         try TestDatabase.provideExtensions(on: admin)
         try Migrator(schema: schema).migrate(admin, [try MessagingMigrations.load(), definition.migrations])
         context = try ZMQContext()
-        server = try CommandServer(
-            context: context,
-            configuration: .init(endpoint: "tcp://127.0.0.1:*", databaseURL: url, workerCount: 2,
-                                 outbox: Outbox(publisher: definition.name.rawValue)),
-            handlers: definition.handlers)
-        client = try CommandClient(context: context, service: definition.name.rawValue, endpoint: server.endpoint)
+        var configuration = CommandServer.Configuration(endpoint: "tcp://127.0.0.1:*", databaseURL: url, workerCount: 2,
+                                                        outbox: Outbox(publisher: definition.name.rawValue))
+        configuration.maximumMessageBytes = definition.maximumMessageBytes
+        server = try CommandServer(context: context, configuration: configuration, handlers: definition.handlers)
+        client = try CommandClient(context: context, service: definition.name.rawValue, endpoint: server.endpoint,
+                                   defaultTimeout: .seconds(10), maximumMessageBytes: definition.maximumMessageBytes)
     }
 
     /// A connection whose tables default to the service's schema.

@@ -1,4 +1,6 @@
 import CustomerService
 import ServiceKit
 
-await ServiceMain.run(try CustomerService.definition())
+await ServiceMain.run { environment in
+    try CustomerService.definition(documentBytes: try DocumentLimits.maximumBytes(environment))
+}

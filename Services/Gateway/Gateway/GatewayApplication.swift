@@ -42,6 +42,7 @@ public func buildGatewayRoutes(configuration: GatewayConfiguration, clients: any
     CustomerRoutes(clients: clients).register(in: routes)
     ContactRoutes(clients: clients).register(in: routes)
     SpecialistRoutes(clients: clients).register(in: routes)
+    DocumentRoutes(clients: clients, maximumBytes: configuration.documentBytes).register(in: routes)
     UserRoutes(clients: clients).register(in: routes)
     SettingsRoutes(clients: clients).register(in: routes)
     details.register(in: routes)
@@ -84,7 +85,8 @@ public enum GatewayMain {
             let identityConfiguration = try ServiceConfiguration(.gateway, environment: environment)
             let identity = ServiceRuntime(try IdentityService.definition(environment: environment),
                                           configuration: identityConfiguration)
-            let clients = try ServiceClients(directory: configuration.directory, keys: identityConfiguration.keys, logger: logger)
+            let clients = try ServiceClients(directory: configuration.directory, keys: identityConfiguration.keys,
+                                             documentBytes: configuration.documentBytes, logger: logger)
             defer { clients.shutdown() }
             let app = buildGatewayApplication(configuration: configuration, clients: clients, metrics: registry, logger: logger)
             logger.info("gateway listening", metadata: ["url": "http://\(configuration.host):\(configuration.port)"])

@@ -16,6 +16,9 @@ public struct GatewayConfiguration: Sendable {
     /// trusts what it learned about a token without asking the identity service again.
     /// Sign-out, user changes and token revocation reach it at once; this bounds the rest.
     public var principalCacheSeconds: Int
+    /// `AR_DOCUMENT_MAX_BYTES` (default 10 MiB, `DocumentLimits`): a larger upload is 413
+    /// before it is read further.
+    public var documentBytes: Int
 
     public init(environment: Environment) throws {
         host = environment.string("AR_GATEWAY_HOST", default: "127.0.0.1")
@@ -29,5 +32,6 @@ public struct GatewayConfiguration: Sendable {
         directory = ServiceDirectory(environment: environment)
         principalCacheSeconds = try environment.int("AR_PRINCIPAL_CACHE_SECONDS", default: 10)
         guard principalCacheSeconds >= 0 else { throw ConfigurationError("AR_PRINCIPAL_CACHE_SECONDS must not be negative") }
+        documentBytes = try DocumentLimits.maximumBytes(environment)
     }
 }

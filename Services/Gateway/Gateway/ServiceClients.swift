@@ -17,13 +17,17 @@ public final class ServiceClients: GatewayServices {
     private let context: ZMQContext
     private let clients: [ServiceName: CommandClient]
 
-    public init(directory: ServiceDirectory, keys: MeshKeys, logger: Logger) throws {
+    /// `documentBytes`: the largest document, which customer-service's replies may carry.
+    public init(directory: ServiceDirectory, keys: MeshKeys, documentBytes: Int, logger: Logger) throws {
         context = try ZMQContext()
         var clients: [ServiceName: CommandClient] = [:]
         for service in ServiceName.allCases {
             clients[service] = try CommandClient(
                 context: context, service: service.rawValue, endpoint: directory.commandEndpoint(service),
-                security: keys.client(to: service), logger: logger)
+                security: keys.client(to: service),
+                maximumMessageBytes: service == .customer ? DocumentLimits.messageBytes(forDocuments: documentBytes)
+                    : MessagingLimits.maximumMessageBytes,
+                logger: logger)
         }
         self.clients = clients
     }

@@ -23,7 +23,7 @@ public enum CustomerMessages {
 
     public static let catalogue = MessageCatalogue(.customer, [
         create, get, list, profile, update, deactivate, reactivate, created, updated, deactivated, reactivated,
-    ] + ContactMessages.all + SpecialistMessages.all)
+    ] + ContactMessages.all + SpecialistMessages.all + DocumentMessages.all)
 }
 
 /// A postal address.
@@ -224,23 +224,6 @@ public struct CustomerStateChanged: Codable, Hashable, Sendable {
 public struct CustomerCreated: Codable, Hashable, Sendable {
     public var customer: CustomerRecord
     public init(customer: CustomerRecord) { self.customer = customer }
-}
-
-/// A document kept on a customer (SPEC §12).
-public struct DocumentRecord: Codable, Hashable, Sendable {
-    public var id: DocumentID
-    public var filename: String
-    public var contentType: String
-    public var sizeBytes: Int64
-    public var uploadedAt: Date
-
-    public init(id: DocumentID, filename: String, contentType: String, sizeBytes: Int64, uploadedAt: Date) {
-        self.id = id
-        self.filename = filename
-        self.contentType = contentType
-        self.sizeBytes = sizeBytes
-        self.uploadedAt = uploadedAt
-    }
 }
 
 /// Reply to `customer.profile`: customer-service's sections of the Customer Details view —

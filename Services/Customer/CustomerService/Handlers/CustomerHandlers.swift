@@ -22,7 +22,7 @@ enum CustomerHandlers {
             return CustomerProfile(customer: record, status: try CustomerListStore(connection: context.connection).status(of: record.id),
                                    specialist: try UserStore(connection: context.connection).reference(of: record),
                                    contacts: try ContactStore(connection: context.connection).contacts(of: record.id),
-                                   documents: try store.documents(of: record.id), subCustomers: try store.subCustomers(of: record.id))
+                                   documents: try DocumentStore(connection: context.connection).documents(of: record.id), subCustomers: try store.subCustomers(of: record.id))
         }
         registry.command(CustomerMessages.update) { request, context in
             let store = CustomerStore(connection: context.connection)

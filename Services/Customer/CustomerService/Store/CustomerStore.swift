@@ -157,15 +157,4 @@ extension CustomerStore {
             return SubCustomer(id: id, displayName: name, isDeactivated: deactivated)
         }
     }
-
-    /// The customer's documents, newest first (metadata only).
-    func documents(of customer: CustomerID) throws -> [DocumentRecord] {
-        try connection.query("""
-            SELECT id, filename, content_type, size_bytes, uploaded_at FROM documents
-            WHERE customer_id = \(customer) AND deleted_at IS NULL ORDER BY uploaded_at DESC
-            """).map { row in
-            let (id, filename, contentType, size, uploadedAt) = try row.decode((DocumentID, String, String, Int64, Date).self)
-            return DocumentRecord(id: id, filename: filename, contentType: contentType, sizeBytes: size, uploadedAt: uploadedAt)
-        }
-    }
 }

@@ -52,6 +52,17 @@ enum ActivityFactory {
                         occurredAt: envelope.sentAt, actor: envelope.actor)
     }
 
+    /// "Dana Reyes uploaded document contract.pdf (180 KB)", "… deleted document contract.pdf".
+    static func documentChanged(_ event: DocumentChanged, envelope: Envelope) -> Activity {
+        let document = event.document
+        let uploaded = envelope.type == DocumentMessages.uploaded.type
+        let size = document.sizeBytes < 1_024 ? "\(document.sizeBytes) bytes" : "\((document.sizeBytes + 512) / 1_024) KB"
+        return Activity(id: ActivityID(), customerId: document.customerId, category: "document", type: envelope.type,
+                        summary: "\(who(envelope)) \(uploaded ? "uploaded" : "deleted") document \(document.filename)"
+                            + (uploaded ? " (\(size))" : ""),
+                        occurredAt: envelope.sentAt, actor: envelope.actor)
+    }
+
     /// "phone from nothing to “+1 555 0100”; notes from “…” to nothing".
     private static func described(_ changes: [FieldChange]) -> String {
         changes.map { change in

@@ -36,6 +36,12 @@ enum HistoryHandlers {
                     .record(ActivityFactory.contactChanged(event, envelope: context.envelope), from: context.envelope)
             }
         }
+        for documentChange in [DocumentMessages.uploaded, DocumentMessages.deleted] {
+            events.on(documentChange) { event, context in
+                try ActivityStore(connection: context.connection)
+                    .record(ActivityFactory.documentChanged(event, envelope: context.envelope), from: context.envelope)
+            }
+        }
         events.on(SpecialistMessages.assigned) { event, context in
             try ActivityStore(connection: context.connection)
                 .record(ActivityFactory.specialistAssigned(event, envelope: context.envelope), from: context.envelope)
