@@ -1,9 +1,16 @@
 #!/usr/bin/env python3
-"""Browser test: sign in, add a customer through the Customers page, open its Customer Details
-page, find its name and its history entry, sign out and land on the sign-in page.
+"""Browser test: sign in, add a customer with both addresses through the Customers page, open
+its Customer Details page, find its name and its history entry; edit it through the ⋯ menu; add
+two billing contacts and merge them; upload a document and download it byte for byte; assign an
+AR specialist; sign out and land on the sign-in page.
 Usage: customers_flow.py BASE_URL EMAIL PASSWORD"""
+import hashlib
+import json
+import os
 import sys
+import tempfile
 import time
+import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -31,6 +38,106 @@ def sign_in(driver, wait, base, email, password):
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     wait.until(ec.url_contains("/customers"))
     assert "Customers" in driver.find_element(By.TAG_NAME, "h1").text
+
+
+def api(base, method, path, token, body=None):
+    request = urllib.request.Request(base + path, method=method, data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read() or b"null")
+
+
+def eventually(driver, condition, what, seconds=15):
+    """Reloads the page until condition(driver) holds (events reach other services on their own time)."""
+    deadline = time.time() + seconds
+    while not condition(driver):
+        assert time.time() < deadline, what
+        time.sleep(0.3)
+        driver.refresh()
+
+
+def submit_dialog(driver, wait, dialog_id):
+    """Submits the dialog's form and waits for the page to reload without it open."""
+    dialog = driver.find_element(By.ID, dialog_id)
+    page = driver.find_element(By.TAG_NAME, "html")
+    dialog.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    try:
+        wait.until(ec.staleness_of(page))
+    except Exception:
+        raise AssertionError("%s did not save: %r" % (dialog_id, driver.find_element(By.ID, dialog_id).text))
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def details_flow(driver, wait, base, token):
+    # Edit through the ⋯ menu: a bad phone is refused on its field, a good one saved.
+    driver.find_element(By.CSS_SELECTOR, "[data-testid='customer-menu'] summary").click()
+    driver.find_element(By.CSS_SELECTOR, "[data-open='edit-customer']").click()
+    dialog = wait.until(ec.visibility_of_element_located((By.ID, "edit-customer")))
+    phone = dialog.find_element(By.NAME, "phone")
+    phone.send_keys("call me")
+    dialog.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(lambda d: "not a phone number" in dialog.find_element(By.CSS_SELECTOR, "[data-error-for='phone']").text)
+    phone.clear()
+    phone.send_keys("+1 555 0142")
+    submit_dialog(driver, wait, "edit-customer")
+    wait.until(lambda d: "+1 555 0142" in d.find_element(By.ID, "profile").text)
+
+    # Two contacts, then merged into one, taking the second one's email.
+    for first, last, mail in (("Pat", "Payer", "old@browser-test.example"), ("Patricia", "Payer", "pat@browser-test.example")):
+        driver.find_element(By.CSS_SELECTOR, "[data-open='add-contact']").click()
+        dialog = wait.until(ec.visibility_of_element_located((By.ID, "add-contact")))
+        dialog.find_element(By.NAME, "first_name").send_keys(first)
+        dialog.find_element(By.NAME, "last_name").send_keys(last)
+        dialog.find_element(By.NAME, "email").send_keys(mail)
+        submit_dialog(driver, wait, "add-contact")
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-testid='contact']")) == 2)
+    driver.find_element(By.CSS_SELECTOR, "[data-open='merge-contacts']").click()
+    dialog = wait.until(ec.visibility_of_element_located((By.ID, "merge-contacts")))
+    dialog.find_element(By.CSS_SELECTOR, "input[aria-label='Keep Pat Payer']").click()
+    dialog.find_element(By.CSS_SELECTOR, "input[aria-label='Merge Patricia Payer']").click()
+    email_choice = dialog.find_element(By.NAME, "fields.email")
+    for option in email_choice.find_elements(By.TAG_NAME, "option"):
+        if "pat@browser-test.example" in option.text:
+            option.click()
+    submit_dialog(driver, wait, "merge-contacts")
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-testid='contact']")) == 1)
+    contacts = driver.find_element(By.ID, "contacts").text
+    assert "Pat Payer" in contacts and "pat@browser-test.example" in contacts and "Patricia" not in contacts, contacts
+
+    # A document: uploaded, listed, downloaded with the same bytes.
+    content = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n" + os.urandom(2048)
+    folder = tempfile.mkdtemp()
+    path = os.path.join(folder, "signed terms.pdf")
+    with open(path, "wb") as handle:
+        handle.write(content)
+    driver.find_element(By.CSS_SELECTOR, "#documents input[type=file]").send_keys(path)
+    driver.find_element(By.CSS_SELECTOR, "#documents button[type=submit]").click()
+    link = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-testid='document'] a")))
+    assert link.text == "signed terms.pdf", link.text
+    digest = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        fetch(arguments[0]).then(r => r.arrayBuffer()).then(b => crypto.subtle.digest('SHA-256', b))
+          .then(d => done(Array.from(new Uint8Array(d)).map(x => x.toString(16).padStart(2, '0')).join('')))
+          .catch(e => done('failed: ' + e));""", link.get_attribute("href"))
+    assert digest == hashlib.sha256(content).hexdigest(), digest
+
+    # An AR specialist, once customer-service has heard of the new user.
+    api(base, "POST", "/api/v1/users", token, {"name": "Sam Collector", "email": "sam.collector@browser-test.example",
+                                                "password": "a long enough password", "role": "specialist"})
+    eventually(driver, lambda d: "Sam Collector" in d.find_element(By.CSS_SELECTOR, "#specialist select").text,
+               "the new user never became assignable")
+    select = driver.find_element(By.CSS_SELECTOR, "#specialist select")
+    for option in select.find_elements(By.TAG_NAME, "option"):
+        if option.text == "Sam Collector":
+            option.click()
+    driver.find_element(By.CSS_SELECTOR, "#specialist button[type=submit]").click()
+    wait.until(lambda d: "Assigned specialist: Sam Collector" in d.find_element(By.ID, "specialist").text)
+    eventually(driver, lambda d: any("assigned AR specialist Sam Collector" in e.text
+                                     for e in d.find_elements(By.CSS_SELECTOR, "[data-testid='history-item']")),
+               "the assignment never reached the timeline")
+    eventually(driver, lambda d: any("merged contact Patricia Payer into Pat Payer" in e.text
+                                     for e in d.find_elements(By.CSS_SELECTOR, "[data-testid='history-item']")),
+               "the merge never reached the timeline")
 
 
 def main(base, email, password):
@@ -78,6 +185,9 @@ def main(base, email, password):
             assert time.time() < deadline, "no history entry; saw %r" % entries
             time.sleep(0.3)
             driver.refresh()
+
+        token = api(base, "POST", "/api/v1/auth/login", "", {"email": email, "password": password})["token"]
+        details_flow(driver, wait, base, token)
 
         driver.get(base + "/customers?q=Browser")
         assert "Browser Test Co" in driver.page_source

@@ -8,17 +8,54 @@ struct DetailsPage {
     struct Bucket { let label: String; let amount: String }
     struct Totals { let open: String; let overdue: String; let isOverdue: Bool; let unappliedCredit: String; let buckets: [Bucket] }
     struct Fact { let label: String; let value: String }
-    struct Contact { let name: String; let role: String; let reach: String; let workflow: String }
+    struct Contact {
+        let id: String
+        let name: String
+        let role: String
+        let reach: String
+        let workflow: String
+        let isActive: Bool
+        let optOuts: String?
+        let firstName: String
+        let lastName: String
+        let title: String
+        let email: String
+        let phone: String
+        let mobile: String
+        let roles: [Option]
+        let emailOptOut: Bool
+        let smsOptOut: Bool
+        let callOptOut: Bool
+    }
+    struct Option { let value: String; let label: String; let selected: Bool }
+    struct Choice { let contactId: String; let text: String }
+    struct MergeField { let name: String; let label: String; let choices: [Choice] }
+    struct AddressFields { let line1: String; let line2: String; let city: String; let region: String; let postalCode: String; let country: String }
+    /// The Edit Customer dialog, filled in.
+    struct EditCustomer {
+        let displayName: String, company: String, customerNumber: String, email: String, phone: String, mobile: String
+        let website: String, nameOnChecks: String, notes: String, currency: String, terms: Int
+        let billing: AddressFields, shipping: AddressFields, shippingSame: Bool
+    }
     struct Invoice { let number: String; let due: String; let state: String; let total: String; let balance: String }
     struct Promise { let amount: String; let date: String; let note: String? }
     struct Payment { let methods: String; let autopay: String; let settings: String; let unappliedCredit: String; let link: String? }
     struct Entry { let when: String; let what: String }
     struct Task { let title: String; let due: String }
-    struct Document { let name: String; let size: String }
+    struct Document { let id: String; let name: String; let size: String; let uploaded: String }
     struct Sub { let id: String; let name: String; let inactive: Bool }
 
     let title: String
     let signedIn = true
+    let customerId: String
+    /// Whether the signed-in role may change this customer, and choose its specialist.
+    let canEdit: Bool
+    let canAssign: Bool
+    let isDeactivated: Bool
+    let edit: EditCustomer
+    let mergeFields: [MergeField]
+    let canMerge: Bool
+    let specialistChoices: [Option]
     let name: String
     let badge: Badge?
     let subtitle: String
@@ -48,14 +85,23 @@ struct DetailsPage {
     let subCustomers: [Sub]
     let hasSubCustomers: Bool
 
-    static func render(_ details: CustomerDetails) throws -> String {
-        try Pages.render("details", DetailsPage(details))
+    static func render(_ details: CustomerDetails, canEdit: Bool = false, canAssign: Bool = false,
+                       specialists: [SpecialistReference] = []) throws -> String {
+        try Pages.render("details", DetailsPage(details, canEdit: canEdit, canAssign: canAssign, specialists: specialists))
     }
 
-    init(_ details: CustomerDetails) {
+    init(_ details: CustomerDetails, canEdit: Bool = false, canAssign: Bool = false, specialists: [SpecialistReference] = []) {
         let record = details.customer.record
         let fields = record.fields
         let currency = record.currency
+        customerId = record.id.description
+        self.canEdit = canEdit
+        self.canAssign = canAssign
+        isDeactivated = record.isDeactivated
+        edit = Self.editing(record)
+        specialistChoices = specialists.map {
+            Option(value: $0.id.description, label: $0.name ?? $0.id.description, selected: $0.id == record.specialistId)
+        }
         title = fields.displayName
         name = fields.displayName
         badge = Self.badge(details)
@@ -72,11 +118,22 @@ struct DetailsPage {
         }
         facts = Self.facts(record)
         contacts = details.contacts.map { entry in
-            Contact(name: entry.contact.fullName, role: entry.contact.role.rawValue,
-                    reach: [entry.contact.email, entry.contact.phone].compactMap { $0 }.joined(separator: " · "),
-                    workflow: entry.workflow.map { "Workflow: \($0.workflowName) (\($0.state))" } ?? "No workflow")
+            let contact = entry.contact
+            let optOuts = [contact.emailOptOut ? "email" : nil, contact.smsOptOut ? "SMS" : nil, contact.callOptOut ? "calls" : nil]
+                .compactMap { $0 }
+            return Contact(
+                id: contact.id.description, name: contact.fullName, role: contact.role.rawValue,
+                reach: [contact.title, contact.email, contact.phone, contact.mobile].compactMap { $0 }.joined(separator: " · "),
+                workflow: entry.workflow.map { "Workflow: \($0.workflowName) (\($0.state))" } ?? "No workflow",
+                isActive: contact.isActive, optOuts: optOuts.isEmpty ? nil : "Opted out of " + optOuts.joined(separator: ", "),
+                firstName: contact.firstName, lastName: contact.lastName ?? "", title: contact.title ?? "", email: contact.email ?? "",
+                phone: contact.phone ?? "", mobile: contact.mobile ?? "",
+                roles: ContactRole.allCases.map { Option(value: $0.rawValue, label: $0.rawValue.capitalized, selected: $0 == contact.role) },
+                emailOptOut: contact.emailOptOut, smsOptOut: contact.smsOptOut, callOptOut: contact.callOptOut)
         }
         hasContacts = !contacts.isEmpty
+        canMerge = canEdit && details.contacts.count >= 2
+        mergeFields = Self.mergeFields(details.contacts.map(\.contact))
         invoicesUnavailable = details.invoices == nil
         invoices = (details.invoices ?? []).map { entry in
             let invoice = entry.invoice
@@ -108,10 +165,41 @@ struct DetailsPage {
         noHistory = details.history?.items.isEmpty == true
         tasks = (details.history?.openTasks ?? []).map { Task(title: $0.title, due: $0.dueOn.description) }
         hasTasks = !tasks.isEmpty
-        documents = details.documents.map { Document(name: $0.filename, size: "\($0.sizeBytes / 1024) KB") }
+        documents = details.documents.map { document in
+            let size = document.sizeBytes < 1_024 ? "\(document.sizeBytes) bytes" : "\((document.sizeBytes + 512) / 1_024) KB"
+            return Document(id: document.id.description, name: document.filename, size: size, uploaded: Pages.dateTime(document.uploadedAt))
+        }
         hasDocuments = !documents.isEmpty
         subCustomers = details.profile.subCustomers.map { Sub(id: $0.id.description, name: $0.displayName, inactive: $0.isDeactivated) }
         hasSubCustomers = !subCustomers.isEmpty
+    }
+
+    private static func editing(_ record: CustomerRecord) -> EditCustomer {
+        let fields = record.fields
+        func address(_ address: Address?) -> AddressFields {
+            AddressFields(line1: address?.line1 ?? "", line2: address?.line2 ?? "", city: address?.city ?? "",
+                          region: address?.region ?? "", postalCode: address?.postalCode ?? "", country: address?.country ?? "")
+        }
+        return EditCustomer(
+            displayName: fields.displayName, company: fields.company ?? "", customerNumber: fields.customerNumber ?? "",
+            email: fields.email ?? "", phone: fields.phone ?? "", mobile: fields.mobile ?? "", website: fields.website ?? "",
+            nameOnChecks: fields.nameOnChecks ?? "", notes: fields.notes ?? "", currency: record.currency.code,
+            terms: record.paymentTermsDays, billing: address(fields.billingAddress), shipping: address(fields.shippingAddress),
+            shippingSame: fields.shippingSameAsBilling != false)
+    }
+
+    /// For each contact field, every contact's value to choose from in the merge dialog.
+    private static func mergeFields(_ contacts: [ContactRecord]) -> [MergeField] {
+        let fields: [(String, String, (ContactRecord) -> String?)] = [
+            ("first_name", "First name", { $0.firstName }), ("last_name", "Last name", { $0.lastName }), ("title", "Title", { $0.title }),
+            ("email", "Email", { $0.email }), ("phone", "Phone", { $0.phone }), ("mobile", "Mobile", { $0.mobile }),
+            ("role", "Role", { $0.role.rawValue }),
+        ]
+        return fields.map { name, label, value in
+            MergeField(name: name, label: label, choices: contacts.map { contact in
+                Choice(contactId: contact.id.description, text: "\(contact.fullName): \(value(contact) ?? "(none)")")
+            })
+        }
     }
 
     /// The customer's status as customer-service defines it (the list filters by the same).

@@ -63,7 +63,14 @@ struct WebRoutes {
         }
         readers.get("/customers/:id") { _, context in
             let id = try context.parameters.id("id", of: "customer", as: CustomerID.self)
-            return html(try DetailsPage.render(try await details.details(of: id, for: try context.requirePrincipal())))
+            let principal = try context.requirePrincipal()
+            let canAssign = PermissionTable.allows(principal.role, .assignSpecialists)
+            async let view = details.details(of: id, for: principal)
+            // Who may be chosen as specialist, only for those who may choose (never fatal to the page).
+            async let specialists = canAssign
+                ? (try? await clients[.customer].query(SpecialistMessages.candidates, Empty()).items) ?? [] : []
+            return html(try DetailsPage.render(try await view, canEdit: PermissionTable.allows(principal.role, .editCustomers),
+                                               canAssign: canAssign, specialists: await specialists))
         }
     }
 
