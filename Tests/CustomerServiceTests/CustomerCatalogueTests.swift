@@ -10,6 +10,6 @@ final class CustomerCatalogueTests: XCTestCase {
         XCTAssertEqual(CustomerMessages.catalogue.events.map(\.type),
                        ["customer.created", "customer.updated", "customer.deactivated", "customer.reactivated",
                         "contact.created", "contact.updated", "contact.deactivated", "contact.reactivated", "contact.merged",
-                        "customer.specialist_assigned"])
+                        "customer.specialist_assigned", "document.uploaded", "document.deleted"])
     }
 }

@@ -144,6 +144,36 @@ final class DetailsRouteTests: XCTestCase {
                       "the sub-customer is listed on its parent")
     }
 
+    /// The page offers each action only to a role that may take it, and names the specialist.
+    func testThePageOffersEditingToEditorsAndAssignmentToManagers() async throws {
+        let mesh = mesh(name: "Acme \"Quoted\" Corp")
+        let sam = SpecialistReference(id: FakeMesh.users[.specialist] ?? UserID(), name: "Sam Lee")
+        mesh.answer(SpecialistMessages.candidates) { _, _ in SpecialistList(items: [sam], defaultId: nil) }
+        let harness = try GatewayHarness(mesh: mesh)
+        let manager = try await harness.request(.get, "/customers/\(customerId)", as: .bearer(FakeMesh.token(.manager)))
+        XCTAssertEqual(manager.status, 200)
+        XCTAssertTrue(manager.body.contains(#"data-open="edit-customer""#))
+        XCTAssertTrue(manager.body.contains(#"<input name="display_name" value="Acme &quot;Quoted&quot; Corp" required>"#),
+                      "the edit dialog is filled in, escaped")
+        XCTAssertTrue(manager.body.contains(#"data-post="/api/v1/customers/\#(customerId)/deactivate""#))
+        XCTAssertTrue(manager.body.contains(#"id="edit-contact-\#(contactId)""#))
+        XCTAssertTrue(manager.body.contains(#"<option value="\#(sam.id)" selected>Sam Lee</option>"#), "the assign chooser")
+        XCTAssertTrue(manager.body.contains("Assigned specialist: Sam Lee"))
+        XCTAssertTrue(manager.body.contains(#"data-upload="/api/v1/customers/\#(customerId)/documents""#))
+        XCTAssertFalse(manager.body.contains(#"id="merge-contacts""#), "one contact: nothing to merge")
+
+        let specialist = try await harness.request(.get, "/customers/\(customerId)", as: .bearer(FakeMesh.token(.specialist)))
+        XCTAssertTrue(specialist.body.contains(#"data-open="edit-customer""#))
+        XCTAssertFalse(specialist.body.contains(#"data-method="PUT""#), "a specialist does not choose specialists")
+        XCTAssertEqual(mesh.sent(SpecialistMessages.candidates.type).count, 1, "asked only for the manager")
+
+        let viewer = try await harness.request(.get, "/customers/\(customerId)", as: .bearer(FakeMesh.token(.viewer)))
+        XCTAssertEqual(viewer.status, 200)
+        for control in [#"data-open="edit-customer""#, "data-post=", "data-upload=", #"data-open="add-contact""#, "data-api="] {
+            XCTAssertFalse(viewer.body.contains(control), "a viewer was offered \(control)")
+        }
+    }
+
     func testThePageSaysWhichSectionsAreUnavailable() async throws {
         let mesh = mesh()
         mesh.takeDown(.invoice)
