@@ -14,6 +14,7 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
@@ -50,7 +51,12 @@ def api(base, method, path, token, body=None):
 def eventually(driver, condition, what, seconds=15):
     """Reloads the page until condition(driver) holds (events reach other services on their own time)."""
     deadline = time.time() + seconds
-    while not condition(driver):
+    while True:
+        try:
+            if condition(driver):
+                return
+        except StaleElementReferenceException:
+            pass
         assert time.time() < deadline, what
         time.sleep(0.3)
         driver.refresh()
@@ -142,7 +148,8 @@ def details_flow(driver, wait, base, token):
 
 def main(base, email, password):
     driver = browser()
-    wait = WebDriverWait(driver, 15)
+    # Saving reloads the page: an element read while it reloads is simply read again.
+    wait = WebDriverWait(driver, 15, ignored_exceptions=[StaleElementReferenceException])
     try:
         sign_in(driver, wait, base, email, password)
         wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "[data-open='add-customer']"))).click()

@@ -29,15 +29,6 @@ final class ContactCommandTests: XCTestCase {
         try await harness.client.command(ContactMessages.create, CreateContact(customerId: customer, contact: fields), actor: dana)
     }
 
-    /// The error a call answers (nil when it succeeds).
-    private func refusal(_ call: () async throws -> some Any) async -> ErrorBody? {
-        do {
-            _ = try await call()
-            return nil
-        } catch {
-            return error as? ErrorBody ?? ErrorBody.internal("\(error)")
-        }
-    }
 
     private func contactRows() throws -> Int {
         try harness.connection().query("SELECT count(*) FROM contacts").single(Int.self)

@@ -28,14 +28,6 @@ final class CustomerCommandTests: XCTestCase {
         try await harness.client.command(CustomerMessages.update, UpdateCustomer(id: id, changes: changes), actor: dana)
     }
 
-    private func refusal(_ call: () async throws -> some Any) async -> ErrorBody? {
-        do {
-            _ = try await call()
-            return nil
-        } catch {
-            return error as? ErrorBody ?? ErrorBody.internal("\(error)")
-        }
-    }
 
     private func rows() throws -> Int { try harness.connection().query("SELECT count(*) FROM customers").single(Int.self) }
 

@@ -34,14 +34,6 @@ final class DocumentCommandTests: XCTestCase {
                                          attachment: bytes, actor: dana)
     }
 
-    private func refusal(_ call: () async throws -> some Any) async -> ErrorBody? {
-        do {
-            _ = try await call()
-            return nil
-        } catch {
-            return error as? ErrorBody ?? ErrorBody.internal("\(error)")
-        }
-    }
 
     private func storedRows() throws -> Int { try harness.connection().query("SELECT count(*) FROM documents").single(Int.self) }
 

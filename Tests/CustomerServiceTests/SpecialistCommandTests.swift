@@ -34,14 +34,6 @@ final class SpecialistCommandTests: XCTestCase {
                                          CreateCustomer(customer: CustomerFields(displayName: name), specialistId: specialist), actor: dana)
     }
 
-    private func refusal(_ call: () async throws -> some Any) async -> ErrorBody? {
-        do {
-            _ = try await call()
-            return nil
-        } catch {
-            return error as? ErrorBody ?? ErrorBody.internal("\(error)")
-        }
-    }
 
     func testANewCustomerGetsTheDefaultSpecialistAndTheProfileNamesThem() async throws {
         let sam = try user("Sam Lee", isDefault: true)

@@ -75,5 +75,10 @@ final class CustomerListRouteTests: XCTestCase {
         XCTAssertEqual(sent.status, .active)
         XCTAssertEqual(sent.sort, .name)
         XCTAssertEqual(sent.limit, 500)
+        XCTAssertNil(sent.assignedTo, "a viewer exports every customer")
+
+        _ = try await harness.request(.get, "/api/v1/customers/export.csv", as: .bearer(FakeMesh.token(.specialist)))
+        XCTAssertEqual(mesh.lastBody(CustomerMessages.list)?.assignedTo, FakeMesh.users[.specialist],
+                       "a specialist exports only their own customers")
     }
 }

@@ -64,7 +64,7 @@ final class CustomerHistoryFlowTests: XCTestCase {
         let health = try await system.health("customer")
         XCTAssertEqual(health.service, "customer")
         XCTAssertEqual(health.schemaVersions["messaging"], 3)
-        XCTAssertEqual(health.schemaVersions["customer"], 5)
+        XCTAssertEqual(health.schemaVersions["customer"], 7)
     }
 
     func testAServiceRoleCannotReadAnotherServicesSchema() throws {

@@ -149,7 +149,7 @@ final class GatewayFlowTests: XCTestCase {
         let page = String(decoding: try await system.http("GET", "/customers/\(id)").body, as: UTF8.self)
         // Each section's own content, not only its heading (a heading renders even when a section is unavailable).
         for text in ["Globex", "No billing contacts yet.", "No invoices yet.", "No open promises to pay.", "No payment link yet.",
-                     "No documents yet.", "No AR specialist assigned.", "Customer Globex created"] {
+                     "No documents yet.", "No AR specialist assigned yet.", "Customer Globex created"] {
             XCTAssertTrue(page.contains(text), "the details page lacks \(text)")
         }
         XCTAssertFalse(page.contains(#"data-testid="unavailable""#), "a section was unavailable")

@@ -75,3 +75,14 @@ public extension Actor {
         Actor(userId: UserID(), role: role, name: name)
     }
 }
+
+/// The error a call answers, as a test wants to look at it: nil when it succeeded, the
+/// `ErrorBody` it threw, or any other error as `internal` (so the test's code check fails).
+public func refusal(_ call: () async throws -> some Any) async -> ErrorBody? {
+    do {
+        _ = try await call()
+        return nil
+    } catch {
+        return error as? ErrorBody ?? ErrorBody.internal("\(error)")
+    }
+}

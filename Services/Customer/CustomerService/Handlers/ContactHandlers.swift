@@ -44,12 +44,7 @@ enum ContactHandlers {
     private static func visible(_ request: GetContact, _ context: HandlerContext, lock: Bool = false) throws -> ContactRecord {
         let notFound = ErrorBody.notFound("contact \(request.id) does not exist")
         guard let contact = try ContactStore(connection: context.connection).find(request.id, lock: lock) else { throw notFound }
-        do {
-            _ = try CustomerHandlers.visible(GetCustomer(id: contact.customerId, assignedTo: request.assignedTo),
-                                             in: CustomerStore(connection: context.connection))
-        } catch let error as ErrorBody where error.code == .notFound {
-            throw notFound
-        }
+        try CustomerHandlers.requireVisible(contact.customerId, assignedTo: request.assignedTo, context, otherwise: notFound)
         return contact
     }
 

@@ -55,6 +55,17 @@ enum CustomerHandlers {
         return record
     }
 
+    /// For what belongs to a customer (a contact, a document), reachable exactly when its
+    /// customer is: `notFound` — the thing's own — unless the customer is visible.
+    static func requireVisible(_ customer: CustomerID, assignedTo: UserID?, _ context: HandlerContext,
+                               otherwise notFound: ErrorBody) throws {
+        do {
+            _ = try visible(GetCustomer(id: customer, assignedTo: assignedTo), in: CustomerStore(connection: context.connection))
+        } catch let error as ErrorBody where error.code == .notFound {
+            throw notFound
+        }
+    }
+
     /// Deactivates or reactivates, publishing the event only when the state changed.
     private static func setDeactivated(_ deactivated: Bool, _ request: GetCustomer, _ context: HandlerContext) throws -> CustomerRecord {
         let store = CustomerStore(connection: context.connection)

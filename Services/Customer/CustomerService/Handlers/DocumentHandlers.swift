@@ -52,12 +52,7 @@ enum DocumentHandlers {
     private static func visible(_ request: GetDocument, _ context: HandlerContext, lock: Bool = false) throws -> DocumentRecord {
         let notFound = ErrorBody.notFound("document \(request.id) does not exist")
         guard let document = try DocumentStore(connection: context.connection).find(request.id, lock: lock) else { throw notFound }
-        do {
-            _ = try CustomerHandlers.visible(GetCustomer(id: document.customerId, assignedTo: request.assignedTo),
-                                             in: CustomerStore(connection: context.connection))
-        } catch let error as ErrorBody where error.code == .notFound {
-            throw notFound
-        }
+        try CustomerHandlers.requireVisible(document.customerId, assignedTo: request.assignedTo, context, otherwise: notFound)
         return document
     }
 }

@@ -90,6 +90,9 @@ struct CustomersPage {
     let nextURL: String?
     /// Whether the signed-in role may create customers (the button is not there otherwise).
     let canAdd: Bool
+    /// Whether it may assign AR specialists, to many customers at once, and to whom.
+    let canAssign: Bool
+    let assignable: [Option]
 
     static let sortLabels: [(CustomerSort, String)] = [
         (.newest, "Newest first"), (.largestOverdueBalance, "Overdue balance, largest first"),
@@ -97,7 +100,8 @@ struct CustomersPage {
         (.created, "Oldest first"),
     ]
 
-    static func render(page: CustomerPage, list: ListCustomers, specialists: [SpecialistReference], canAdd: Bool) throws -> String {
+    static func render(page: CustomerPage, list: ListCustomers, specialists: [SpecialistReference], canAdd: Bool,
+                       canAssign: Bool = false) throws -> String {
         let rows = page.items.map { item in
             let customer = item.record
             let css: String? = switch item.status {
@@ -128,7 +132,8 @@ struct CustomersPage {
             emptyText: filtered ? "No customer matches these filters." : "No customers yet. Add your first customer to start collecting.",
             exportURL: "/api/v1/customers/export.csv" + Self.queryString(filters),
             nextURL: page.nextCursor.map { "/customers" + Self.queryString(filters + [("cursor", $0)]) },
-            canAdd: canAdd)
+            canAdd: canAdd, canAssign: canAssign && !rows.isEmpty,
+            assignable: specialists.map { Option(value: $0.id.description, label: $0.name ?? $0.id.description, selected: false) })
         return try Pages.render("customers", view)
     }
 

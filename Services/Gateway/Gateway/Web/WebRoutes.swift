@@ -59,7 +59,8 @@ struct WebRoutes {
             async let candidates = clients[.customer].query(SpecialistMessages.candidates, Empty())
             return html(try CustomersPage.render(
                 page: try await page, list: list, specialists: try await candidates.items,
-                canAdd: PermissionTable.allows(principal.role, .editCustomers)))
+                canAdd: PermissionTable.allows(principal.role, .editCustomers),
+                canAssign: PermissionTable.allows(principal.role, .assignSpecialists)))
         }
         readers.get("/customers/:id") { _, context in
             let id = try context.parameters.id("id", of: "customer", as: CustomerID.self)

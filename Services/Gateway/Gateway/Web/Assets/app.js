@@ -69,8 +69,9 @@
     var clearEmpty = form.getAttribute("data-empty") === "null";
     var body = {};
     var groups = {};
-    form.querySelectorAll("input, select, textarea").forEach(function (field) {
-      if (!field.name || field.type === "file") return;
+    // form.elements: also the fields outside it that name it (form="…"), like the list's row checkboxes.
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!field.name || field.type === "file" || field.type === "submit" || field.type === "button") return;
       if (field.type === "radio") { if (field.checked) body[field.name] = field.value; return; }
       if (field.type === "checkbox") {
         if (field.hasAttribute("data-list")) {
