@@ -40,16 +40,34 @@ struct CustomerListStore {
             """
     }
 
-    /// The order's key expression, its type, and its direction.
-    private static func order(_ sort: CustomerSort) -> (key: StaticString, type: StaticString, direction: StaticString, after: StaticString) {
-        let key: StaticString, type: StaticString
+    /// The order's key expression and its direction.
+    private static func order(_ sort: CustomerSort) -> (key: StaticString, direction: StaticString, comparison: StaticString) {
+        let key: StaticString
         switch sort {
-        case .created, .newest: (key, type) = ("c.created_at", "timestamptz")
-        case .name, .nameDescending: (key, type) = ("lower(c.display_name)", "text")
-        case .openBalance, .largestOpenBalance: (key, type) = ("coalesce(b.open_cents, 0)", "bigint")
-        case .overdueBalance, .largestOverdueBalance: (key, type) = ("coalesce(b.overdue_cents, 0)", "bigint")
+        case .created, .newest: key = "c.created_at"
+        case .name, .nameDescending: key = "lower(c.display_name)"
+        case .openBalance, .largestOpenBalance: key = "coalesce(b.open_cents, 0)"
+        case .overdueBalance, .largestOverdueBalance: key = "coalesce(b.overdue_cents, 0)"
         }
-        return sort.isDescending ? (key, type, "DESC", "<") : (key, type, "ASC", ">")
+        return sort.isDescending ? (key, "DESC", "<") : (key, "ASC", ">")
+    }
+
+    /// The rows after the cursor's position, in the order's own terms: its key bound with
+    /// its type (a key that is not one — a forged cursor — is 400, never a failed cast).
+    private static func after(_ cursor: PageCursor?, _ sort: CustomerSort) throws -> PostgresQuery {
+        guard let cursor else { return "TRUE" }
+        let (key, _, comparison) = order(sort)
+        switch sort {
+        case .created, .newest:
+            return "(\(sql: key), c.id) \(sql: comparison) (\(cursor.createdAt), \(cursor.id))"
+        case .name, .nameDescending:
+            return "(\(sql: key), c.id) \(sql: comparison) (\(cursor.key ?? ""), \(cursor.id))"
+        case .openBalance, .largestOpenBalance, .overdueBalance, .largestOverdueBalance:
+            guard let value = cursor.key.flatMap(Int64.init) else {
+                throw ErrorBody.invalidArgument("cursor is not one this API returned", field: "cursor")
+            }
+            return "(\(sql: key), c.id) \(sql: comparison) (\(value), \(cursor.id))"
+        }
     }
 
     func list(_ request: ListCustomers) throws -> CustomerPage {
@@ -57,14 +75,12 @@ struct CustomerListStore {
         // The default order keeps the plain cursor form, so a cursor stays valid as before.
         let orderName = sort == .default ? nil : sort.rawValue
         let paging = try KeysetPage(limit: request.limit, cursor: request.cursor, order: orderName)
-        let after = paging.after
-        let afterKey = after.map { $0.key ?? RFC3339.string(from: $0.createdAt) }
-        let (key, type, direction, comparison) = Self.order(sort)
+        let (key, direction, _) = Self.order(sort)
         let rows = try connection.query("""
             SELECT \(sql: CustomerStore.prefixedColumns), \(sql: Self.status), coalesce(b.open_cents, 0), coalesce(b.overdue_cents, 0),
                    u.name, u.email, u.active, (\(sql: key))::text
             \(Self.filters(request))
-              AND (\(afterKey)::text IS NULL OR (\(sql: key), c.id) \(sql: comparison) (CAST(\(afterKey) AS \(sql: type)), \(after?.id)))
+              AND \(try Self.after(paging.after, sort))
             ORDER BY \(sql: key) \(sql: direction), c.id \(sql: direction)
             LIMIT \(paging.fetchLimit)
             """)
@@ -80,8 +96,10 @@ struct CustomerListStore {
             return (item, try row.decode(String.self, at: 27))
         }
         let page = paging.page(items) { row in
-            PageCursor(createdAt: row.item.record.createdAt, id: row.item.record.id.uuid, order: orderName,
-                       key: orderName == nil ? nil : row.key)
+            // The created orders continue from `createdAt` itself; the others from their key.
+            let keyed = sort != .created && sort != .newest
+            return PageCursor(createdAt: row.item.record.createdAt, id: row.item.record.id.uuid, order: orderName,
+                              key: keyed ? row.key : nil)
         }
         return CustomerPage(items: page.items.map(\.item), nextCursor: page.nextCursor, total: total)
     }
