@@ -56,7 +56,8 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomS
 
         /// Splices another query built the same way (a filter shared by a page and its
         /// count), its parameters bound after the ones already here (`$1` becomes `$n+1`;
-        /// a `$` inside a quoted literal is text and stays).
+        /// a `$` inside a single-quoted literal is text and stays). A fragment holds no
+        /// double-quoted identifiers, comments or dollar-quoted strings: those are not read.
         public mutating func appendInterpolation(_ fragment: PostgresQuery) {
             let offset = bindings.count
             var scalars = fragment.sql.unicodeScalars[...]

@@ -29,11 +29,20 @@ final class DocumentFileTests: XCTestCase {
         XCTAssertEqual(type(TestFiles.pdf, "contract"), .pdf, "no ending: the bytes say")
     }
 
+    func testANameWithoutAnEndingGetsItsTypesOne() {
+        XCTAssertEqual(DocumentFile.named("document", as: .pdf), "document.pdf")
+        XCTAssertEqual(DocumentFile.named("scan", as: .jpeg), "scan.jpg")
+        XCTAssertEqual(DocumentFile.named("terms.pdf", as: .pdf), "terms.pdf")
+        XCTAssertEqual(DocumentFile.named("notes.TXT", as: .txt), "notes.TXT")
+    }
+
     func testAnythingElseOrAMisnamedFileIsRefusedAsUnsupported() {
         XCTAssertEqual(refusal(TestFiles.executable, "invoice.pdf"), .unsupportedMediaType, "an executable renamed .pdf")
         XCTAssertEqual(refusal(TestFiles.executable, "setup"), .unsupportedMediaType)
         XCTAssertEqual(refusal(Array("#!/bin/sh\nrm -rf /\n".utf8), "invoice.pdf"), .unsupportedMediaType, "text named as a PDF")
         XCTAssertEqual(refusal(Array("echo hi\n".utf8), "run.sh"), .unsupportedMediaType, "an ending that is not kept")
+        XCTAssertEqual(refusal(Array("echo hi\n".utf8), DocumentFile.safeName("run.bat.")), .unsupportedMediaType,
+                       "a trailing dot does not hide the ending")
         XCTAssertEqual(refusal(TestFiles.plainZip, "archive.zip"), .unsupportedMediaType)
         XCTAssertEqual(refusal(TestFiles.plainZip, "letter.docx"), .unsupportedMediaType, "a ZIP that is not a document")
         XCTAssertEqual(refusal(TestFiles.docx, "aging.xlsx"), .unsupportedMediaType, "a Word file named as Excel")
@@ -48,6 +57,7 @@ final class DocumentFileTests: XCTestCase {
         XCTAssertEqual(DocumentFile.safeName("evil\r\nSet-Cookie: x.pdf"), "evilSet-Cookie: x.pdf")
         XCTAssertEqual(DocumentFile.safeName("  Grüße.pdf "), "Grüße.pdf")
         XCTAssertEqual(DocumentFile.safeName("right\u{202E}fdp.exe"), "rightfdp.exe", "no bidirectional override")
+        XCTAssertEqual(DocumentFile.safeName("pay.bat. . "), "pay.bat", "Windows would drop the dots and run it")
         XCTAssertEqual(DocumentFile.safeName("/"), "document")
         XCTAssertEqual(DocumentFile.safeName(".."), "document")
         let long = DocumentFile.safeName(String(repeating: "a", count: 300) + ".pdf")

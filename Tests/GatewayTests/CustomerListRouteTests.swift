@@ -65,10 +65,10 @@ final class CustomerListRouteTests: XCTestCase {
         let lines = reply.body.components(separatedBy: "\r\n")
         XCTAssertEqual(lines.last, "", "every line ends with CRLF")
         XCTAssertEqual(lines.count - 2, 3, "as many rows as the list's total")
-        XCTAssertEqual(lines[0], "Customer number,Display name,Company,Email,Phone,Status,Open balance,Overdue balance,Currency,AR specialist,Created")
-        XCTAssertEqual(lines[1], #"'@SUM(A1),"'=HYPERLINK(""http://x"")",,,,new,1500.00,0.05,USD,Sam Lee,2026-11-30T09:00:00.000000Z"#)
-        XCTAssertEqual(lines[2], #","Smith, Jones & Co",,,,new,0.00,0.00,USD,Sam Lee,2026-11-30T09:00:00.000000Z"#)
-        XCTAssertEqual(lines[3], "'+1,'-Minus Corp,,,,new,0.99,0.00,USD,Sam Lee,2026-11-30T09:00:00.000000Z")
+        XCTAssertEqual(lines[0], "\u{FEFF}Customer number,Display name,Company,Email,Phone,Status,Open balance,Overdue balance,Currency,AR specialist,Created")
+        XCTAssertEqual(lines[1], #""'@SUM(A1)","'=HYPERLINK(""http://x"")",,,,new,1500.00,0.05,USD,"Sam Lee",2026-11-30T09:00:00.000000Z"#)
+        XCTAssertEqual(lines[2], #","Smith, Jones & Co",,,,new,0.00,0.00,USD,"Sam Lee",2026-11-30T09:00:00.000000Z"#)
+        XCTAssertEqual(lines[3], #""'+1","'-Minus Corp",,,,new,0.99,0.00,USD,"Sam Lee",2026-11-30T09:00:00.000000Z"#)
         let asked = mesh.sent(CustomerMessages.list.type).count
         XCTAssertEqual(asked, 2, "both pages")
         let sent = try XCTUnwrap(mesh.lastBody(CustomerMessages.list))
@@ -80,5 +80,10 @@ final class CustomerListRouteTests: XCTestCase {
         _ = try await harness.request(.get, "/api/v1/customers/export.csv", as: .bearer(FakeMesh.token(.specialist)))
         XCTAssertEqual(mesh.lastBody(CustomerMessages.list)?.assignedTo, FakeMesh.users[.specialist],
                        "a specialist exports only their own customers")
+    }
+
+    func testEveryTextCellIsQuotedSoNoSeparatorOrWideSignMakesAFormula() {
+        XCTAssertEqual(CSV.line([.text("＝1+1"), .text("Acme;=cmd|' /C calc'!A0"), .text(nil), .text("\tTab"), .value("-1.00")]),
+                       #""'＝1+1","Acme;=cmd|' /C calc'!A0",,"'\#tTab",-1.00"# + "\r\n")
     }
 }

@@ -114,3 +114,14 @@ final class DocumentRouteTests: XCTestCase {
         XCTAssertEqual(reply.headers[.init("X-Content-Type-Options")!], "nosniff")
     }
 }
+
+final class TransferSlotsTests: XCTestCase {
+    func testSlotsRefuseBeyondTheirLimitAndComeBackWhenReleased() throws {
+        let slots = TransferSlots(limit: 2)
+        try slots.acquire()
+        try slots.acquire()
+        XCTAssertThrowsError(try slots.acquire()) { XCTAssertEqual(($0 as? ErrorBody)?.code, .unavailable) }
+        slots.release()
+        XCTAssertNoThrow(try slots.acquire())
+    }
+}

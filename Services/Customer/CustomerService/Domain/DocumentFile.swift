@@ -28,20 +28,29 @@ enum DocumentFile {
     }
 
     /// The name as kept: without any folder, control characters, quotes or backslashes,
-    /// trimmed, at most `maximumNameLength` characters; `document` when nothing is left.
+    /// trimmed, without trailing dots or spaces (Windows drops them on saving, which would
+    /// turn `pay.bat.` into `pay.bat`), at most `maximumNameLength` characters; `document`
+    /// when nothing is left.
     static func safeName(_ filename: String) -> String {
         let last = filename.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
         var scalars = String.UnicodeScalarView()
         for scalar in last.unicodeScalars where !scalar.properties.generalCategory.isControlOrFormat && scalar != "\"" {
             scalars.append(scalar)
         }
-        let name = String(scalars).trimmed
+        var name = String(scalars).trimmed
+        while let last = name.last, last == "." || last.isWhitespace { name.removeLast() }
         var kept = String(name.prefix(maximumNameLength))
         if name.count > maximumNameLength, let dot = name.lastIndex(of: "."), name.distance(from: dot, to: name.endIndex) <= 10 {
             let ending = name[dot...]  // a shortened name keeps its type's ending
             kept = String(name.prefix(maximumNameLength - ending.count)) + ending
         }
         return kept.isEmpty || kept == "." || kept == ".." ? "document" : kept
+    }
+
+    /// The name with `type`'s ending added when it has none (`document` → `document.pdf`).
+    static func named(_ filename: String, as type: DocumentType) -> String {
+        guard statedType(filename) == nil, let ending = type.extensions.first else { return filename }
+        return String(filename.prefix(maximumNameLength - ending.count - 1)) + "." + ending
     }
 
     private static func hasExtension(_ filename: String) -> Bool {

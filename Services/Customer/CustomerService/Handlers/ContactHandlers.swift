@@ -59,19 +59,19 @@ enum ContactHandlers {
     /// the master's customer; the master takes the chosen fields, the others fold into it.
     private static func merge(_ request: MergeContacts, _ context: HandlerContext) throws -> ContactRecord {
         try ContactMerge.check(request)
+        // The caller must reach the master before anything else is looked at or locked.
+        _ = try visible(GetContact(id: request.masterId, assignedTo: request.assignedTo), context)
         let store = ContactStore(connection: context.connection)
         let locked = try store.lock([request.masterId] + request.mergeIds)
         guard let master = locked.first(where: { $0.id == request.masterId }) else {
             throw ErrorBody.notFound("contact \(request.masterId) does not exist")
         }
-        _ = try visible(GetContact(id: master.id, assignedTo: request.assignedTo), context)
         var merged: [ContactRecord] = []
         for id in request.mergeIds {
-            guard let contact = locked.first(where: { $0.id == id }) else {
-                throw ErrorBody.unprocessable("contact \(id) does not exist or was already merged", field: "merge_ids")
-            }
-            guard contact.customerId == master.customerId else {
-                throw ErrorBody.unprocessable("contact \(id) belongs to another customer", field: "merge_ids")
+            // Another customer's contact is, to this merge, one that does not exist.
+            guard let contact = locked.first(where: { $0.id == id }), contact.customerId == master.customerId else {
+                throw ErrorBody.unprocessable("contact \(id) is not a contact of this customer (or was already merged)",
+                                              field: "merge_ids")
             }
             merged.append(contact)
         }

@@ -15,8 +15,9 @@ enum DocumentHandlers {
             }
             let customer = try CustomerHandlers.visible(GetCustomer(id: request.customerId, assignedTo: request.assignedTo),
                                                         in: CustomerStore(connection: context.connection))
-            let filename = DocumentFile.safeName(request.filename)
-            let type = try DocumentFile.type(of: bytes, named: filename)
+            let given = DocumentFile.safeName(request.filename)
+            let type = try DocumentFile.type(of: bytes, named: given)
+            let filename = DocumentFile.named(given, as: type)
             let digest = SHA256.hash(data: bytes).map { byte in
                 let hex = String(byte, radix: 16)
                 return byte < 16 ? "0" + hex : hex
@@ -36,6 +37,12 @@ enum DocumentHandlers {
             let document = try visible(request, context)
             guard let bytes = try DocumentStore(connection: context.connection).content(of: document.id) else {
                 throw ErrorBody.notFound("document \(request.id) does not exist")
+            }
+            // Kept under a larger limit than this service now has: sending it would exceed
+            // what the sockets take (AR_DOCUMENT_MAX_BYTES must be the same for the gateway).
+            guard bytes.count <= maximumBytes else {
+                throw ErrorBody.failedPrecondition(
+                    "document \(request.id) is \(bytes.count) bytes, more than AR_DOCUMENT_MAX_BYTES (\(maximumBytes)) allows to send")
             }
             context.replyAttachment = bytes
             return document

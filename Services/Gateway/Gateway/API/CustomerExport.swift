@@ -16,7 +16,7 @@ struct CustomerExport {
     func csv(_ list: inout ListCustomers) async throws -> Response {
         list.limit = KeysetPage.maximumLimit
         list.cursor = nil
-        var text = CSV.line(Self.header.map(CSV.Cell.text))
+        var text = CSV.byteOrderMark + CSV.line(Self.header.map(CSV.Cell.value))
         var rows = 0
         while true {
             let page = try await clients[.customer].query(CustomerMessages.list, list)

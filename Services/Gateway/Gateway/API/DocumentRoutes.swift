@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Messaging
 import MultipartKit
+import Threading
 
 /// `GET|POST /customers/{id}/documents`, `GET|DELETE /documents/{id}`. An upload is the raw
 /// body (named by `?filename=`, else `document`) or `multipart/form-data` with a `file` part
@@ -14,6 +15,9 @@ import MultipartKit
 struct DocumentRoutes {
     let clients: any GatewayServices
     let maximumBytes: Int
+    /// Files in flight through this gateway at once (each holds a few copies in memory);
+    /// beyond it a transfer is refused at once (503, try again) rather than queued.
+    let slots = TransferSlots(limit: 8)
 
     /// What a multipart body may hold besides the file: its boundaries and part headers.
     static let multipartOverhead = 64 * 1024
@@ -31,6 +35,8 @@ struct DocumentRoutes {
         editors.post("/api/v1/customers/:id/documents") { request, context in
             let customer = try context.parameters.id("id", of: "customer", as: CustomerID.self)
             let principal = try context.requirePrincipal()
+            try slots.acquire()
+            defer { slots.release() }
             let (filename, bytes) = try await upload(request)
             let document = try await clients[.customer].command(
                 DocumentMessages.upload,
@@ -40,6 +46,8 @@ struct DocumentRoutes {
         }
         readers.get("/api/v1/documents/:id") { _, context in
             let id = try context.parameters.id("id", of: "document", as: DocumentID.self)
+            try slots.acquire()
+            defer { slots.release() }
             let (document, bytes) = try await clients[.customer].queryWithAttachment(
                 DocumentMessages.download, GetDocument(id: id, assignedTo: CustomerScope.assignedOnly(try context.requirePrincipal())),
                 timeout: .seconds(20))
@@ -67,7 +75,11 @@ struct DocumentRoutes {
             let body = try await collect(request, upTo: maximumBytes + Self.multipartOverhead)
             let part = try Self.filePart(body, boundary: boundary)
             guard part.bytes.count <= maximumBytes else { throw Self.tooLarge(maximumBytes) }
-            return (part.filename ?? request.uri.queryParameters.get("filename") ?? "document", part.bytes)
+            let filename = part.filename ?? request.uri.queryParameters.get("filename") ?? "document"
+            guard filename.unicodeScalars.count <= 1_024 else {
+                throw ErrorBody.invalidArgument("filename is at most 1024 characters", field: "filename")
+            }
+            return (filename, part.bytes)
         }
         // Without a name the bytes alone say what the file is.
         let filename = request.uri.queryParameters.get("filename").flatMap { $0.isEmpty ? nil : $0 } ?? "document"
@@ -151,4 +163,24 @@ struct DocumentRoutes {
         let encoded = filename.addingPercentEncoding(withAllowedCharacters: allowed) ?? plain
         return "attachment; filename=\"\(plain)\"; filename*=UTF-8''\(encoded)"
     }
+}
+
+/// A count of transfers in flight with a ceiling, shared by the document routes.
+final class TransferSlots: Sendable {
+    private let taken = Locked(0)
+    let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Takes a slot, or refuses with `unavailable` when all are taken.
+    func acquire() throws {
+        let granted = taken.withLock { count -> Bool in
+            guard count < limit else { return false }
+            count += 1
+            return true
+        }
+        guard granted else { throw ErrorBody.unavailable("too many documents are moving at once; try again in a moment") }
+    }
+
+    func release() { taken.withLock { $0 -= 1 } }
 }
