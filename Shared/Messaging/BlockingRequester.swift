@@ -1,15 +1,20 @@
 import Contracts
 import Foundation
+import Threading
 import ZMQ
 
 /// A request/reply client for code that already runs on its own thread (e.g. a
-/// subscriber asking for a replay): blocks the calling thread, which owns its socket.
+/// subscriber asking for a replay): blocks the calling thread, which owns its socket —
+/// never past the request's deadline, and not at all once `stopping` is set (a shutdown
+/// does not wait for a publisher that is not there).
 final class BlockingRequester {
     private let socket: ZMQSocket
+    private let stopping: StopFlag?
     let service: String
 
-    init(context: ZMQContext, service: String, endpoint: String, security: SocketSecurity) throws {
+    init(context: ZMQContext, service: String, endpoint: String, security: SocketSecurity, stopping: StopFlag? = nil) throws {
         self.service = service
+        self.stopping = stopping
         socket = try ZMQSocket(context, type: .dealer)
         try socket.set(.maxMessageSize(MessagingLimits.maximumMessageBytes))
         try security.apply(to: socket)
@@ -43,7 +48,8 @@ final class BlockingRequester {
         let deadline = Date().addingTimeInterval(Double(timeoutMilliseconds) / 1_000)
         var sent = false
         while Date() < deadline {
-            let remaining = max(1, Int(deadline.timeIntervalSinceNow * 1_000))
+            if stopping?.isStopped == true { throw ErrorBody.unavailable("stopping; \(type) to \(service) abandoned") }
+            let remaining = max(1, min(100, Int(deadline.timeIntervalSinceNow * 1_000)))
             if !sent {
                 sent = try sendIfConnected(frames)
                 if !sent {
@@ -52,7 +58,7 @@ final class BlockingRequester {
                     continue
                 }
             }
-            guard try zmqPoll([.socket(socket, .readable)], timeoutMilliseconds: remaining)[0].contains(.readable) else { break }
+            guard try zmqPoll([.socket(socket, .readable)], timeoutMilliseconds: remaining)[0].contains(.readable) else { continue }
             let received = try socket.receive()
             guard let message = try? Message(frames: received[...]), message.envelope.correlationId == envelope.id else {
                 continue  // a late reply to an earlier request

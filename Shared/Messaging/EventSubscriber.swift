@@ -135,7 +135,7 @@ private final class SubscriberLoop {
             try subscription.set(.subscribe([]))  // every event: the sequence must be seen whole
             try subscription.connect(configuration.eventsEndpoint)
             requester = try BlockingRequester(context: context, service: publisher, endpoint: configuration.commandEndpoint,
-                                              security: configuration.security)
+                                              security: configuration.security, stopping: stopping)
         } catch {
             logger.critical("subscriber cannot open its sockets", metadata: ["publisher": "\(publisher)", "error": "\(error)"])
             return
