@@ -199,6 +199,17 @@ def main(base, email, password):
         driver.get(base + "/customers?q=Browser")
         assert "Browser Test Co" in driver.page_source
 
+        # Bulk assignment from the list: the row's checkbox, then the owner as specialist.
+        driver.find_element(By.CSS_SELECTOR, "input[aria-label='Select Browser Test Co']").click()
+        for option in driver.find_elements(By.CSS_SELECTOR, "#bulk-assign select option"):
+            if option.text == "Owner":
+                option.click()
+        page = driver.find_element(By.TAG_NAME, "html")
+        driver.find_element(By.CSS_SELECTOR, "#bulk-assign button[type=submit]").click()
+        wait.until(ec.staleness_of(page))
+        row = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-testid='customers'] tbody tr")))
+        assert "Owner" in row.text and "Sam Collector" not in row.text, row.text
+
         driver.find_element(By.CSS_SELECTOR, "[data-testid='sign-out']").click()
         wait.until(ec.url_contains("/login"))
         driver.get(base + "/customers")
