@@ -149,6 +149,12 @@ final class DetailsRouteTests: XCTestCase {
         let mesh = mesh(name: "Acme \"Quoted\" Corp")
         let sam = SpecialistReference(id: FakeMesh.users[.specialist] ?? UserID(), name: "Sam Lee")
         mesh.answer(SpecialistMessages.candidates) { _, _ in SpecialistList(items: [sam], defaultId: nil) }
+        let customers = [record(), CustomerRecord(id: westId, fields: CustomerFields(displayName: "Acme West"), currency: .usd,
+                                                  paymentTermsDays: 30, isDeactivated: false, specialistId: nil,
+                                                  createdAt: Date(), updatedAt: Date())]
+        mesh.answer(CustomerMessages.list) { _, _ in
+            CustomerPage(items: customers.map { CustomerListItem(record: $0, status: .new) }, nextCursor: nil, total: 2)
+        }
         let harness = try GatewayHarness(mesh: mesh)
         let manager = try await harness.request(.get, "/customers/\(customerId)", as: .bearer(FakeMesh.token(.manager)))
         XCTAssertEqual(manager.status, 200)
@@ -161,6 +167,8 @@ final class DetailsRouteTests: XCTestCase {
         XCTAssertTrue(manager.body.contains("Assigned specialist: Sam Lee"))
         XCTAssertTrue(manager.body.contains(#"data-upload="/api/v1/customers/\#(customerId)/documents""#))
         XCTAssertFalse(manager.body.contains(#"id="merge-contacts""#), "one contact: nothing to merge")
+        XCTAssertTrue(manager.body.contains(#"<option value="\#(westId)">Acme West</option>"#), "the parent chooser lists others")
+        XCTAssertFalse(manager.body.contains(#"<option value="\#(customerId)""#), "but never the customer itself")
 
         let specialist = try await harness.request(.get, "/customers/\(customerId)", as: .bearer(FakeMesh.token(.specialist)))
         XCTAssertTrue(specialist.body.contains(#"data-open="edit-customer""#))

@@ -35,7 +35,7 @@ struct DetailsPage {
     struct EditCustomer {
         let displayName: String, company: String, customerNumber: String, email: String, phone: String, mobile: String
         let website: String, nameOnChecks: String, notes: String, currency: String, terms: Int
-        let billing: AddressFields, shipping: AddressFields, shippingSame: Bool
+        let billing: AddressFields, shipping: AddressFields, shippingSame: Bool, billedWithParent: Bool
     }
     struct Invoice { let number: String; let due: String; let state: String; let total: String; let balance: String }
     struct Promise { let amount: String; let date: String; let note: String? }
@@ -56,6 +56,8 @@ struct DetailsPage {
     let mergeFields: [MergeField]
     let canMerge: Bool
     let specialistChoices: [Option]
+    /// The Edit dialog's parent customer choices (other customers, by name).
+    let parentChoices: [Option]
     let name: String
     let badge: Badge?
     let subtitle: String
@@ -85,12 +87,17 @@ struct DetailsPage {
     let subCustomers: [Sub]
     let hasSubCustomers: Bool
 
+    /// How many customers the parent chooser offers.
+    static let parentChoices = 200
+
     static func render(_ details: CustomerDetails, canEdit: Bool = false, canAssign: Bool = false,
-                       specialists: [SpecialistReference] = []) throws -> String {
-        try Pages.render("details", DetailsPage(details, canEdit: canEdit, canAssign: canAssign, specialists: specialists))
+                       specialists: [SpecialistReference] = [], parents: [CustomerRecord] = []) throws -> String {
+        try Pages.render("details", DetailsPage(details, canEdit: canEdit, canAssign: canAssign, specialists: specialists,
+                                                parents: parents))
     }
 
-    init(_ details: CustomerDetails, canEdit: Bool = false, canAssign: Bool = false, specialists: [SpecialistReference] = []) {
+    init(_ details: CustomerDetails, canEdit: Bool = false, canAssign: Bool = false, specialists: [SpecialistReference] = [],
+         parents: [CustomerRecord] = []) {
         let record = details.customer.record
         let fields = record.fields
         let currency = record.currency
@@ -99,6 +106,14 @@ struct DetailsPage {
         self.canAssign = canAssign
         isDeactivated = record.isDeactivated
         edit = Self.editing(record)
+        let parent = record.fields.parentCustomerId
+        var parentOptions = parents.filter { $0.id != record.id }.map {
+            Option(value: $0.id.description, label: $0.fields.displayName, selected: $0.id == parent)
+        }
+        if let parent, !parentOptions.contains(where: { $0.value == parent.description }) {
+            parentOptions.insert(Option(value: parent.description, label: "The current parent", selected: true), at: 0)
+        }
+        parentChoices = [Option(value: "", label: "None (billed on its own)", selected: parent == nil)] + parentOptions
         specialistChoices = specialists.map {
             Option(value: $0.id.description, label: $0.name ?? $0.id.description, selected: $0.id == record.specialistId)
         }
@@ -185,7 +200,7 @@ struct DetailsPage {
             email: fields.email ?? "", phone: fields.phone ?? "", mobile: fields.mobile ?? "", website: fields.website ?? "",
             nameOnChecks: fields.nameOnChecks ?? "", notes: fields.notes ?? "", currency: record.currency.code,
             terms: record.paymentTermsDays, billing: address(fields.billingAddress), shipping: address(fields.shippingAddress),
-            shippingSame: fields.shippingSameAsBilling != false)
+            shippingSame: fields.shippingSameAsBilling != false, billedWithParent: fields.billedWithParent == true)
     }
 
     /// For each contact field, every contact's value to choose from in the merge dialog.

@@ -67,12 +67,17 @@ struct WebRoutes {
             let id = try context.parameters.id("id", of: "customer", as: CustomerID.self)
             let principal = try context.requirePrincipal()
             let canAssign = PermissionTable.allows(principal.role, .assignSpecialists)
+            let canEdit = PermissionTable.allows(principal.role, .editCustomers)
             async let view = details.details(of: id, for: principal)
             // Who may be chosen as specialist, only for those who may choose (never fatal to the page).
             async let specialists = canAssign
                 ? (try? await clients[.customer].query(SpecialistMessages.candidates, Empty()).items) ?? [] : []
-            return html(try DetailsPage.render(try await view, canEdit: PermissionTable.allows(principal.role, .editCustomers),
-                                               canAssign: canAssign, specialists: await specialists))
+            // The parents the Edit dialog offers: the first customers by name, in the editor's scope.
+            async let parents = canEdit
+                ? (try? await clients[.customer].query(CustomerMessages.list, ListCustomers(
+                    sort: .name, limit: DetailsPage.parentChoices, assignedTo: CustomerScope.assignedOnly(principal))).items) ?? [] : []
+            return html(try DetailsPage.render(try await view, canEdit: canEdit, canAssign: canAssign,
+                                               specialists: await specialists, parents: await parents.map(\.record)))
         }
     }
 
