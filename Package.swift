@@ -163,7 +163,9 @@ let package = Package(
             dependencies: ["CustomerService", "Contracts", "Messaging", "Postgres", "TestSupport",
                            .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/CustomerServiceTests"),
-        .testTarget(name: "InvoiceServiceTests", dependencies: ["InvoiceService", "Contracts"], path: "Tests/InvoiceServiceTests"),
+        .testTarget(
+            name: "InvoiceServiceTests", dependencies: ["InvoiceService", "Contracts", "Messaging", "Postgres", "TestSupport"],
+            path: "Tests/InvoiceServiceTests"),
         .testTarget(name: "PaymentsServiceTests", dependencies: ["PaymentsService", "Contracts"], path: "Tests/PaymentsServiceTests"),
         .testTarget(
             name: "CommunicationsServiceTests", dependencies: ["CommunicationsService", "Contracts", "Postgres", "TestSupport"],

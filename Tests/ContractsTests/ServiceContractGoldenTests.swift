@@ -68,6 +68,17 @@ final class ServiceContractGoldenTests: XCTestCase {
             "specialist_assigned")
     }
 
+    func testCollectionStatusChangedWireForm() throws {
+        try assertMatchesGolden(CollectionStatusChanged(status: CollectionStatus(
+            id: CollectionStatusID("8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d")!, name: "Disputed", position: 2,
+            managerId: UserID("6f5e4d3c-2b1a-4098-8e7d-5c4b3a291807")!, isDefault: false, disputed: true,
+            createdAt: RFC3339.date(from: "2026-11-29T12:00:00Z")!)), "collection_status_changed")
+        try assertMatchesGolden(CustomerBalanceChanged(
+            customerId: CustomerID("7f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b")!, currency: .usd, openCents: 123_456, overdueCents: 23_456,
+            openInvoices: 3, hasInvoices: true, collectionStatusIds: [CollectionStatusID("8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d")!]),
+            "invoice_balance_changed")
+    }
+
     func testMessagingContractsWireForm() throws {
         try assertMatchesGolden(EventsAck(appliedSeq: 1042), "events_ack")
         try assertMatchesGolden(DeadLetterList(items: [DeadLetter(

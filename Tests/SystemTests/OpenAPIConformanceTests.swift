@@ -167,6 +167,16 @@ final class OpenAPIConformanceTests: XCTestCase {
         try await succeed("DELETE", "/api/v1/me/totp", json: #"{"code": "\#(code(secret, in: 30))"}"#)
 
         try await succeed("DELETE", "/api/v1/documents/{id}", "/api/v1/documents/\(documentID)")
+        let status = try await succeed("POST", "/api/v1/collection-statuses",
+                                       json: #"{"name": "Spec Disputed", "manager_id": "\#(collectorID)", "disputed": true}"#)
+        let statusID = try XCTUnwrap(status?["id"] as? String)
+        try await succeed("GET", "/api/v1/collection-statuses")
+        let moved = try await succeed("PATCH", "/api/v1/collection-statuses/{id}", "/api/v1/collection-statuses/\(statusID)",
+                                      json: #"{"name": "Spec Dispute", "is_default": true, "manager_id": null}"#)
+        XCTAssertEqual(moved?["is_default"] as? Bool, true)
+        XCTAssertNil(moved?["manager_id"])
+        try await succeed("DELETE", "/api/v1/collection-statuses/{id}", "/api/v1/collection-statuses/\(statusID)")
+
         let letter = try setAsideInHistory(customerCreatedFor: customerID)
         let letters = try await succeed("GET", "/api/v1/admin/dead-letters")
         XCTAssertEqual((letters?["items"] as? [[String: Any]])?.compactMap { $0["id"] as? Int }, [Int(letter)])

@@ -11,6 +11,7 @@ public enum InvoiceService {
     public static func definition() throws -> ServiceDefinition {
         var handlers = HandlerRegistry()
         InvoiceHandlers.register(in: &handlers)
+        CollectionStatusHandlers.register(in: &handlers)
         return try ServiceDefinition(
             name: .invoice, migrations: try MigrationSet.bundled(.invoice, in: .module), catalogue: InvoiceMessages.catalogue,
             handlers: handlers)

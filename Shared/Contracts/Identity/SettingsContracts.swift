@@ -18,7 +18,8 @@ public struct SendWindow: Codable, Hashable, Sendable {
 }
 
 /// The business's settings (SPEC §11, API.md "Identity and settings"). The default AR
-/// specialist is not one of them: it is the user marked `is_default_specialist`.
+/// specialist is not one of them (it is the user marked `is_default_specialist`), nor the
+/// default collection status (the status marked `is_default`, invoice-service's).
 public struct BusinessSettings: Codable, Hashable, Sendable {
     public var name: String
     public var address: Address?
@@ -28,12 +29,11 @@ public struct BusinessSettings: Codable, Hashable, Sendable {
     public var timeZone: String
     public var currency: Currency
     public var sendWindow: SendWindow
-    public var defaultCollectionStatusId: CollectionStatusID?
     public var defaultWorkflowId: WorkflowID?
 
     public init(name: String, address: Address? = nil, email: String? = nil, phone: String? = nil, timeZone: String,
                 currency: Currency, sendWindow: SendWindow,
-                defaultCollectionStatusId: CollectionStatusID? = nil, defaultWorkflowId: WorkflowID? = nil) {
+                defaultWorkflowId: WorkflowID? = nil) {
         self.name = name
         self.address = address
         self.email = email
@@ -41,7 +41,6 @@ public struct BusinessSettings: Codable, Hashable, Sendable {
         self.timeZone = timeZone
         self.currency = currency
         self.sendWindow = sendWindow
-        self.defaultCollectionStatusId = defaultCollectionStatusId
         self.defaultWorkflowId = defaultWorkflowId
     }
 
@@ -57,12 +56,10 @@ public struct BusinessSettingsChanges: Codable, Hashable, Sendable {
     public var timeZone: String?
     public var currency: Currency?
     public var sendWindow: SendWindow?
-    public var defaultCollectionStatusId: CollectionStatusID?
     public var defaultWorkflowId: WorkflowID?
 
     public init(name: String? = nil, address: Address? = nil, email: String? = nil, phone: String? = nil,
                 timeZone: String? = nil, currency: Currency? = nil, sendWindow: SendWindow? = nil,
-                defaultCollectionStatusId: CollectionStatusID? = nil,
                 defaultWorkflowId: WorkflowID? = nil) {
         self.name = name
         self.address = address
@@ -71,7 +68,6 @@ public struct BusinessSettingsChanges: Codable, Hashable, Sendable {
         self.timeZone = timeZone
         self.currency = currency
         self.sendWindow = sendWindow
-        self.defaultCollectionStatusId = defaultCollectionStatusId
         self.defaultWorkflowId = defaultWorkflowId
     }
 }

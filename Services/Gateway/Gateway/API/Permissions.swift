@@ -10,6 +10,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case editCustomers
     /// Choose a customer's AR specialist (one or many at once): managers and above.
     case assignSpecialists
+    /// Define the collection statuses: managers and above.
+    case manageCollectionStatuses
     case manageUsers
     case manageAPITokens
     case readSettings
@@ -24,6 +26,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .readCustomers: return "view customers"
         case .editCustomers: return "change customers"
         case .assignSpecialists: return "assign AR specialists"
+        case .manageCollectionStatuses: return "manage collection statuses"
         case .manageUsers: return "manage users"
         case .manageAPITokens: return "manage API tokens"
         case .readSettings: return "view business settings"
@@ -42,7 +45,7 @@ public enum PermissionTable {
             return true
         case .editCustomers:
             return role != .viewer
-        case .assignSpecialists:
+        case .assignSpecialists, .manageCollectionStatuses:
             return role == .owner || role == .admin || role == .manager
         case .manageUsers, .manageAPITokens, .manageSettings, .operateSystem:
             return role == .owner || role == .admin

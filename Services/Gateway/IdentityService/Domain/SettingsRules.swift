@@ -40,7 +40,6 @@ enum SettingsRules {
             settings.phone = phone
         }
         if let currency = changes.currency { settings.currency = currency }
-        if let status = changes.defaultCollectionStatusId { settings.defaultCollectionStatusId = status }
         if let workflow = changes.defaultWorkflowId { settings.defaultWorkflowId = workflow }
         return settings
     }
