@@ -210,6 +210,25 @@ def main(base, email, password):
         row = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-testid='customers'] tbody tr")))
         assert "Owner" in row.text and "Sam Collector" not in row.text, row.text
 
+        # A collection status, added on its page and then moved to the front by its row's form.
+        driver.get(base + "/collection-statuses")
+        for name in ("Reminder sent", "Browser Disputed"):
+            form = driver.find_element(By.CSS_SELECTOR, "form[data-method='POST']")
+            form.find_element(By.NAME, "name").send_keys(name)
+            page = driver.find_element(By.TAG_NAME, "html")
+            form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            wait.until(ec.staleness_of(page))
+        position = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "input[aria-label='Position of Browser Disputed']")))
+        position.clear()
+        position.send_keys("0")
+        row = position.find_element(By.XPATH, "./ancestor::tr")
+        page = driver.find_element(By.TAG_NAME, "html")
+        row.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait.until(ec.staleness_of(page))
+        names = [r.find_element(By.CSS_SELECTOR, "input[name=name]").get_attribute("value")
+                 for r in driver.find_elements(By.CSS_SELECTOR, "[data-testid='collection-status']")]
+        assert names == ["Browser Disputed", "Reminder sent"], names
+
         driver.find_element(By.CSS_SELECTOR, "[data-testid='sign-out']").click()
         wait.until(ec.url_contains("/login"))
         driver.get(base + "/customers")

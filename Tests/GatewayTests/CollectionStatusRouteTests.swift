@@ -58,4 +58,22 @@ final class CollectionStatusRouteTests: XCTestCase {
                                                        json: #"{"manager_id": "\#(UserID())"}"#)
         XCTAssertEqual(unknownManager.status, 422)
     }
+
+    func testThePageLetsManagersChangeStatusesAndShowsViewersTheOrder() async throws {
+        let mesh = FakeMesh()
+        let disputed = CollectionStatus(id: CollectionStatusID(), name: "Disputed <b>", position: 0, managerId: nil, isDefault: true,
+                                        disputed: true, createdAt: Date())
+        mesh.answer(CollectionStatusMessages.list) { _, _ in CollectionStatusList(items: [disputed]) }
+        mesh.answer(SpecialistMessages.candidates) { _, _ in SpecialistList(items: [SpecialistReference(id: UserID(), name: "Sam Lee")], defaultId: nil) }
+        let harness = try GatewayHarness(mesh: mesh)
+        let manager = try await harness.request(.get, "/collection-statuses", as: .bearer(FakeMesh.token(.manager)))
+        XCTAssertEqual(manager.status, 200)
+        XCTAssertTrue(manager.body.contains(#"data-api="/api/v1/collection-statuses/\#(disputed.id)" data-method="PATCH""#))
+        XCTAssertTrue(manager.body.contains(#"value="Disputed &lt;b&gt;""#), "escaped")
+        XCTAssertTrue(manager.body.contains(">Sam Lee</option>"))
+        let viewer = try await harness.request(.get, "/collection-statuses", as: .bearer(FakeMesh.token(.viewer)))
+        XCTAssertEqual(viewer.status, 200)
+        XCTAssertFalse(viewer.body.contains("data-api="))
+        XCTAssertTrue(viewer.body.contains("<td>Disputed &lt;b&gt;</td>"))
+    }
 }

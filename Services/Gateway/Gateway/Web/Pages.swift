@@ -11,7 +11,7 @@ enum Pages {
             throw PageError("the page templates are missing from the gateway's bundle")
         }
         var library = MustacheLibrary()
-        for name in ["layout", "login", "customers", "details"] {
+        for name in ["layout", "login", "customers", "details", "collection-statuses"] {
             let text = try String(contentsOf: directory.appendingPathComponent("\(name).mustache"), encoding: .utf8)
             try library.register(text, named: name)
         }
@@ -144,5 +144,38 @@ struct CustomersPage {
         return "?" + items.map { name, value in
             "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
         }.joined(separator: "&")
+    }
+}
+
+/// The Collection Statuses page: the business's stages of collecting, in order; managers and
+/// above add, rename, move, mark and delete them.
+struct CollectionStatusesPage {
+    struct Row {
+        let id: String
+        let name: String
+        let position: Int
+        let isDefault: Bool
+        let disputed: Bool
+        let managers: [CustomersPage.Option]
+    }
+
+    let title = "Collection statuses"
+    let signedIn = true
+    let rows: [Row]
+    let hasRows: Bool
+    let canManage: Bool
+    let managers: [CustomersPage.Option]
+
+    static func render(_ statuses: [CollectionStatus], managers people: [SpecialistReference], canManage: Bool) throws -> String {
+        func choices(_ selected: UserID?) -> [CustomersPage.Option] {
+            [CustomersPage.Option(value: "", label: "No manager", selected: selected == nil)]
+                + people.map { CustomersPage.Option(value: $0.id.description, label: $0.name ?? $0.id.description, selected: $0.id == selected) }
+        }
+        let rows = statuses.map {
+            Row(id: $0.id.description, name: $0.name, position: $0.position, isDefault: $0.isDefault, disputed: $0.disputed,
+                managers: choices($0.managerId))
+        }
+        return try Pages.render("collection-statuses", CollectionStatusesPage(
+            rows: rows, hasRows: !rows.isEmpty, canManage: canManage, managers: choices(nil)))
     }
 }

@@ -63,6 +63,14 @@ struct WebRoutes {
                 canAdd: PermissionTable.allows(principal.role, .editCustomers),
                 canAssign: PermissionTable.allows(principal.role, .assignSpecialists)))
         }
+        readers.get("/collection-statuses") { _, context in
+            let principal = try context.requirePrincipal()
+            let canManage = PermissionTable.allows(principal.role, .manageCollectionStatuses)
+            async let statuses = clients[.invoice].query(CollectionStatusMessages.list, Empty())
+            async let managers = canManage
+                ? (try? await clients[.customer].query(SpecialistMessages.candidates, Empty()).items) ?? [] : []
+            return html(try CollectionStatusesPage.render(try await statuses.items, managers: await managers, canManage: canManage))
+        }
         readers.get("/customers/:id") { _, context in
             let id = try context.parameters.id("id", of: "customer", as: CustomerID.self)
             let principal = try context.requirePrincipal()
