@@ -14,6 +14,6 @@ public enum InvoiceService {
         CollectionStatusHandlers.register(in: &handlers)
         return try ServiceDefinition(
             name: .invoice, migrations: try MigrationSet.bundled(.invoice, in: .module), catalogue: InvoiceMessages.catalogue,
-            handlers: handlers)
+            handlers: handlers, subscriptions: [.customer: InvoiceHandlers.customerEvents()])
     }
 }
