@@ -11,9 +11,10 @@ enum InvoiceHandlers {
     }
 
     /// Each customer's currency and payment terms (an invoice's due date comes from them).
-    /// Applied in order and never skipped: a missed change of terms would date invoices wrongly.
+    /// An event no handler can read is set aside after five attempts — listed with the dead
+    /// letters and retryable — rather than stopping every later customer's terms.
     static func customerEvents() -> EventHandlerRegistry {
-        var events = EventHandlerRegistry(poisonPolicy: .block)
+        var events = EventHandlerRegistry(poisonPolicy: .deadLetter(afterAttempts: 5))
         events.on(CustomerMessages.created) { event, context in
             try CustomerTermsStore(connection: context.connection).keep(event.customer)
         }
