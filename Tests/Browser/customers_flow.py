@@ -14,7 +14,7 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
@@ -62,13 +62,28 @@ def eventually(driver, condition, what, seconds=15):
         driver.refresh()
 
 
+def reloaded(page):
+    """True once `page` (the old <html> element) is gone: the browser loaded the next page. While
+    it navigates, Chromium may answer with another error than stale: gone all the same."""
+    def check(driver):
+        try:
+            page.is_enabled()
+            return False
+        except (StaleElementReferenceException, WebDriverException):
+            try:
+                return driver.execute_script("return document.readyState") == "complete"
+            except WebDriverException:
+                return False  # still navigating
+    return check
+
+
 def submit_dialog(driver, wait, dialog_id):
     """Submits the dialog's form and waits for the page to reload without it open."""
     dialog = driver.find_element(By.ID, dialog_id)
     page = driver.find_element(By.TAG_NAME, "html")
     dialog.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     try:
-        wait.until(ec.staleness_of(page))
+        wait.until(reloaded(page))
     except Exception:
         raise AssertionError("%s did not save: %r" % (dialog_id, driver.find_element(By.ID, dialog_id).text))
     wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
@@ -206,7 +221,7 @@ def main(base, email, password):
                 option.click()
         page = driver.find_element(By.TAG_NAME, "html")
         driver.find_element(By.CSS_SELECTOR, "#bulk-assign button[type=submit]").click()
-        wait.until(ec.staleness_of(page))
+        wait.until(reloaded(page))
         row = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-testid='customers'] tbody tr")))
         assert "Owner" in row.text and "Sam Collector" not in row.text, row.text
 
@@ -217,14 +232,14 @@ def main(base, email, password):
             form.find_element(By.NAME, "name").send_keys(name)
             page = driver.find_element(By.TAG_NAME, "html")
             form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-            wait.until(ec.staleness_of(page))
+            wait.until(reloaded(page))
         position = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "input[aria-label='Position of Browser Disputed']")))
         position.clear()
         position.send_keys("0")
         row = position.find_element(By.XPATH, "./ancestor::tr")
         page = driver.find_element(By.TAG_NAME, "html")
         row.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        wait.until(ec.staleness_of(page))
+        wait.until(reloaded(page))
         names = [r.find_element(By.CSS_SELECTOR, "input[name=name]").get_attribute("value")
                  for r in driver.find_elements(By.CSS_SELECTOR, "[data-testid='collection-status']")]
         assert names == ["Browser Disputed", "Reminder sent"], names
