@@ -15,7 +15,7 @@ final class CollectionStatusRouteTests: XCTestCase {
     func testAManagerCreatesOneWithAManagerWhoCanActAndAViewerOnlyReads() async throws {
         let mesh = FakeMesh()
         let sam = SpecialistReference(id: UserID(), name: "Sam Lee")
-        mesh.answer(SpecialistMessages.candidates) { _, _ in SpecialistList(items: [sam], defaultId: nil) }
+        mesh.answer(SpecialistMessages.candidates) { _, _ in SpecialistList(items: [sam]) }
         mesh.answer(CollectionStatusMessages.create) { request, _ in
             CollectionStatus(id: CollectionStatusID(), name: request.name, position: 0, managerId: request.managerId,
                              isDefault: request.isDefault ?? false, disputed: request.disputed ?? false, createdAt: Date())
@@ -45,7 +45,7 @@ final class CollectionStatusRouteTests: XCTestCase {
 
     func testChangesTravelByNameAndANewManagerIsChecked() async throws {
         let mesh = FakeMesh()
-        mesh.answer(SpecialistMessages.candidates) { _, _ in SpecialistList(items: [], defaultId: nil) }
+        mesh.answer(SpecialistMessages.candidates) { _, _ in SpecialistList(items: []) }
         let current = status("Promised")
         mesh.answer(CollectionStatusMessages.update) { _, _ in current }
         let harness = try GatewayHarness(mesh: mesh)
@@ -64,7 +64,7 @@ final class CollectionStatusRouteTests: XCTestCase {
         let disputed = CollectionStatus(id: CollectionStatusID(), name: "Disputed <b>", position: 0, managerId: nil, isDefault: true,
                                         disputed: true, createdAt: Date())
         mesh.answer(CollectionStatusMessages.list) { _, _ in CollectionStatusList(items: [disputed]) }
-        mesh.answer(SpecialistMessages.candidates) { _, _ in SpecialistList(items: [SpecialistReference(id: UserID(), name: "Sam Lee")], defaultId: nil) }
+        mesh.answer(SpecialistMessages.candidates) { _, _ in SpecialistList(items: [SpecialistReference(id: UserID(), name: "Sam Lee")]) }
         let harness = try GatewayHarness(mesh: mesh)
         let manager = try await harness.request(.get, "/collection-statuses", as: .bearer(FakeMesh.token(.manager)))
         XCTAssertEqual(manager.status, 200)

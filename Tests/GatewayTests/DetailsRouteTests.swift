@@ -148,7 +148,7 @@ final class DetailsRouteTests: XCTestCase {
     func testThePageOffersEditingToEditorsAndAssignmentToManagers() async throws {
         let mesh = mesh(name: "Acme \"Quoted\" Corp")
         let sam = SpecialistReference(id: FakeMesh.users[.specialist] ?? UserID(), name: "Sam Lee")
-        mesh.answer(SpecialistMessages.candidates) { _, _ in SpecialistList(items: [sam], defaultId: nil) }
+        mesh.answer(SpecialistMessages.candidates) { _, _ in SpecialistList(items: [sam]) }
         let customers = [record(), CustomerRecord(id: westId, fields: CustomerFields(displayName: "Acme West"), currency: .usd,
                                                   paymentTermsDays: 30, isDeactivated: false, specialistId: nil,
                                                   createdAt: Date(), updatedAt: Date())]

@@ -72,7 +72,7 @@ final class PageTests: XCTestCase {
                                        paymentTermsDays: 30, isDeactivated: false, specialistId: nil, createdAt: Date(), updatedAt: Date()),
                 status: .new)], nextCursor: nil, total: 1)
         }
-        mesh.answer(SpecialistMessages.candidates) { _, _ in SpecialistList(items: [], defaultId: nil) }
+        mesh.answer(SpecialistMessages.candidates) { _, _ in SpecialistList(items: []) }
         let harness = try GatewayHarness(mesh: mesh)
         let owner = try await harness.request(.get, "/customers")
         XCTAssertEqual(owner.status, 200)
@@ -93,7 +93,7 @@ final class PageTests: XCTestCase {
                 status: .active, openBalanceCents: 1_234_500, overdueBalanceCents: 34_500, specialist: sam)],
                 nextCursor: "next-one", total: 51)
         }
-        mesh.answer(SpecialistMessages.candidates) { _, _ in SpecialistList(items: [sam], defaultId: nil) }
+        mesh.answer(SpecialistMessages.candidates) { _, _ in SpecialistList(items: [sam]) }
         let harness = try GatewayHarness(mesh: mesh)
         let page = try await harness.request(.get, "/customers?q=ac%20me&status=active&specialist_id=\(sam.id)&sort=-overdue_balance&cursor=")
         XCTAssertEqual(page.status, 200, page.body)

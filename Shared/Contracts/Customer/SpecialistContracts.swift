@@ -35,13 +35,7 @@ public struct SpecialistReference: Codable, Hashable, Sendable {
 /// Reply to `customer.specialist_candidates`: active users who are not viewers, by name.
 public struct SpecialistList: Codable, Hashable, Sendable {
     public var items: [SpecialistReference]
-    /// The one marked as the business default, if any.
-    public var defaultId: UserID?
-
-    public init(items: [SpecialistReference], defaultId: UserID?) {
-        self.items = items
-        self.defaultId = defaultId
-    }
+    public init(items: [SpecialistReference]) { self.items = items }
 }
 
 /// Body of `customer.assign_specialist` (`PUT /customers/{id}/specialist`).

@@ -17,7 +17,7 @@ enum SpecialistHandlers {
         }
         registry.query(SpecialistMessages.candidates) { _, context in
             let users = UserStore(connection: context.connection)
-            return SpecialistList(items: try users.candidates(), defaultId: try users.defaultSpecialist())
+            return SpecialistList(items: try users.candidates())
         }
         registry.command(SpecialistMessages.bulkAssign) { request, context in
             guard (1...bulkLimit).contains(request.customerIds.count) else {

@@ -12,7 +12,7 @@ struct CollectionStatusRoutes {
         let managers = routes.group(.manageCollectionStatuses)
         readers.get("/api/v1/collection-statuses") { _, _ in
             let list = try await clients[.invoice].query(CollectionStatusMessages.list, Empty())
-            return try JSONResponse.make(ListResponse(items: list.items, nextCursor: nil, total: list.items.count))
+            return try JSONResponse.make(ListResponse(all: list.items))
         }
         managers.post("/api/v1/collection-statuses") { request, context in
             let body = try await request.decodeJSON(CreateCollectionStatus.self)

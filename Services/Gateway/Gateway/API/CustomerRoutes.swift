@@ -95,6 +95,17 @@ struct ListResponse<Item: Encodable>: Encodable {
     let nextCursor: String?
     let total: Int?
 
+    /// A list that comes whole, in one page (a customer's contacts or documents).
+    init(all items: [Item]) {
+        self.init(items: items, nextCursor: nil, total: items.count)
+    }
+
+    init(items: [Item], nextCursor: String?, total: Int?) {
+        self.items = items
+        self.nextCursor = nextCursor
+        self.total = total
+    }
+
     private enum CodingKeys: String, CodingKey { case items, nextCursor, total }
 
     func encode(to encoder: any Encoder) throws {

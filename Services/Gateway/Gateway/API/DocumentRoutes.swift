@@ -30,7 +30,7 @@ struct DocumentRoutes {
             let list = try await clients[.customer].query(
                 DocumentMessages.list,
                 ListDocuments(customerId: customer, assignedTo: CustomerScope.assignedOnly(try context.requirePrincipal())))
-            return try JSONResponse.make(ListResponse(items: list.items, nextCursor: nil, total: list.items.count))
+            return try JSONResponse.make(ListResponse(all: list.items))
         }
         editors.post("/api/v1/customers/:id/documents") { request, context in
             let customer = try context.parameters.id("id", of: "customer", as: CustomerID.self)

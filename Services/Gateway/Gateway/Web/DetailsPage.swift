@@ -27,7 +27,7 @@ struct DetailsPage {
         let smsOptOut: Bool
         let callOptOut: Bool
     }
-    struct Option { let value: String; let label: String; let selected: Bool }
+    typealias Option = PageOption
     struct Choice { let contactId: String; let text: String }
     struct MergeField { let name: String; let label: String; let choices: [Choice] }
     struct AddressFields { let line1: String; let line2: String; let city: String; let region: String; let postalCode: String; let country: String }
@@ -219,14 +219,7 @@ struct DetailsPage {
 
     /// The customer's status as customer-service defines it (the list filters by the same).
     private static func badge(_ details: CustomerDetails) -> Badge? {
-        let status = details.profile.status
-        let css: String?
-        switch status {
-        case .active: css = "badge-active"
-        case .new: css = nil
-        case .noBalance, .inactive: css = "badge-muted"
-        }
-        return Badge(css: css, text: status.label)
+        Badge(css: details.profile.status.badgeCSS, text: details.profile.status.label)
     }
 
     private static func facts(_ record: CustomerRecord) -> [Fact] {

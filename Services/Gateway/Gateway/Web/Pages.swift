@@ -38,6 +38,24 @@ enum Pages {
     }
 }
 
+/// A choice in a page's `<select>`.
+struct PageOption {
+    let value: String
+    let label: String
+    let selected: Bool
+}
+
+extension CustomerStatus {
+    /// The badge class the pages show this status with.
+    var badgeCSS: String? {
+        switch self {
+        case .active: return "badge-active"
+        case .new: return nil
+        case .noBalance, .inactive: return "badge-muted"
+        }
+    }
+}
+
 /// The sign-in page.
 struct LoginPage {
     let title = "Sign in"
@@ -69,11 +87,7 @@ struct CustomersPage {
         let specialist: String
     }
 
-    struct Option {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
+    typealias Option = PageOption
 
     let title = "Customers"
     let signedIn = true
@@ -104,14 +118,9 @@ struct CustomersPage {
                        canAssign: Bool = false) throws -> String {
         let rows = page.items.map { item in
             let customer = item.record
-            let css: String? = switch item.status {
-            case .active: "badge-active"
-            case .new: nil
-            case .noBalance, .inactive: "badge-muted"
-            }
             return Row(id: customer.id.description, name: customer.fields.displayName, company: customer.fields.company ?? "",
                        number: customer.fields.customerNumber ?? "", email: customer.fields.email ?? "",
-                       phone: customer.fields.phone ?? "", status: item.status.label, statusCSS: css,
+                       phone: customer.fields.phone ?? "", status: item.status.label, statusCSS: item.status.badgeCSS,
                        open: customer.currency.format(item.openBalanceCents), overdue: customer.currency.format(item.overdueBalanceCents),
                        isOverdue: item.overdueBalanceCents > 0, specialist: item.specialist?.name ?? "—")
         }
@@ -156,7 +165,7 @@ struct CollectionStatusesPage {
         let position: Int
         let isDefault: Bool
         let disputed: Bool
-        let managers: [CustomersPage.Option]
+        let managers: [PageOption]
     }
 
     let title = "Collection statuses"
@@ -164,12 +173,12 @@ struct CollectionStatusesPage {
     let rows: [Row]
     let hasRows: Bool
     let canManage: Bool
-    let managers: [CustomersPage.Option]
+    let managers: [PageOption]
 
     static func render(_ statuses: [CollectionStatus], managers people: [SpecialistReference], canManage: Bool) throws -> String {
-        func choices(_ selected: UserID?) -> [CustomersPage.Option] {
-            [CustomersPage.Option(value: "", label: "No manager", selected: selected == nil)]
-                + people.map { CustomersPage.Option(value: $0.id.description, label: $0.name ?? $0.id.description, selected: $0.id == selected) }
+        func choices(_ selected: UserID?) -> [PageOption] {
+            [PageOption(value: "", label: "No manager", selected: selected == nil)]
+                + people.map { PageOption(value: $0.id.description, label: $0.name ?? $0.id.description, selected: $0.id == selected) }
         }
         let rows = statuses.map {
             Row(id: $0.id.description, name: $0.name, position: $0.position, isDefault: $0.isDefault, disputed: $0.disputed,
