@@ -69,8 +69,8 @@ struct DetailsBenchmark {
             return InvoiceSummary(id: InvoiceID(), number: String(format: "INV-%06d", 1_000 + index),
                                   issueDate: BusinessDate(daysSinceEpoch: 20_300 + index * 3),
                                   dueDate: BusinessDate(daysSinceEpoch: 20_330 + index * 3),
-                                  currency: .usd, totalCents: total, balanceCents: balance,
-                                  state: open ? "open" : "paid", collectionStatusId: nil)
+                                  currency: .usd, totalCents: total, paidCents: total - balance, balanceCents: balance,
+                                  state: open ? .partiallyPaid : .paid, collectionStatus: nil)
         }
         let promises = (0..<2).map { (index: Int) -> PromiseSummary in
             PromiseSummary(id: PromiseID(), contactId: contacts[0].id, invoiceIds: [invoices[index].id], amountCents: 50_000,

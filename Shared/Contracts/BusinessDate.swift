@@ -1,3 +1,5 @@
+import Foundation
+
 /// A calendar date without a time or zone (`YYYY-MM-DD`): due dates, issue dates, promised dates.
 public struct BusinessDate: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     public let year: Int
@@ -92,4 +94,16 @@ public struct BusinessDate: Hashable, Comparable, Sendable, Codable, CustomStrin
 
 extension Character {
     var isASCIIDigit: Bool { isASCII && isNumber }
+}
+
+extension BusinessDate {
+    /// The calendar date at `instant` in the IANA time zone `identifier` (UTC when the
+    /// identifier is unknown — settings refuse those): the business's "today".
+    public static func today(inTimeZone identifier: String, at instant: Date) -> BusinessDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: identifier) ?? .gmt
+        let parts = calendar.dateComponents([.year, .month, .day], from: instant)
+        return BusinessDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)
+            ?? BusinessDate(daysSinceEpoch: Int((instant.timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
 }

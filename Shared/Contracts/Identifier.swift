@@ -61,3 +61,9 @@ public typealias WorkflowID = Identifier<WorkflowTag>
 public typealias WorkflowAssignmentID = Identifier<WorkflowAssignmentTag>
 public typealias CollectionStatusID = Identifier<CollectionStatusTag>
 public typealias APITokenID = Identifier<APITokenTag>
+
+public enum PaymentApplicationTag {}
+public enum RefundTag {}
+
+public typealias PaymentApplicationID = Identifier<PaymentApplicationTag>
+public typealias RefundID = Identifier<RefundTag>

@@ -13,6 +13,10 @@ public enum TextLimit {
     public static let country = 56
     public static let customerNumber = 64
     public static let notes = 10_000
+    /// An invoice number or a purchase-order number.
+    public static let invoiceNumber = 64
+    /// One invoice line's description; a void reason.
+    public static let lineDescription = 1_000
     /// A passphrase may be long; what bcrypt hashes is its SHA-256.
     public static let password = 1_024
     /// A one-time code: six digits.

@@ -4,16 +4,31 @@ import Postgres
 import PostgresContracts
 
 /// What an event handler gets besides the event body: the subscriber's connection, inside
-/// the transaction that also advances the consumer offset, and the event's envelope.
+/// the transaction that also advances the consumer offset, the event's envelope, and the
+/// service's outbox for the events it causes.
 public final class EventContext {
     public let connection: PostgresConnection
     public let envelope: Envelope
     public let logger: Logger
+    let outbox: Outbox?
 
-    init(connection: PostgresConnection, envelope: Envelope, logger: Logger) {
+    init(connection: PostgresConnection, envelope: Envelope, logger: Logger, outbox: Outbox?) {
         self.connection = connection
         self.envelope = envelope
         self.logger = logger
+        self.outbox = outbox
+    }
+
+    /// Writes an event to this service's outbox in the transaction that applies the event
+    /// being handled: published exactly when that is applied. Caused by that event, on
+    /// behalf of its actor.
+    public func publish<Body>(_ event: Event<Body>, _ body: Body) throws {
+        guard let outbox else {
+            throw ErrorBody.internal("this subscriber has no outbox configured; cannot publish \(event.type)")
+        }
+        let envelope = Envelope(kind: .event, type: event.type, correlationId: self.envelope.correlationId ?? self.envelope.id,
+                                causationId: self.envelope.id, actor: self.envelope.actor, traceparent: self.envelope.traceparent)
+        try outbox.append(Message(envelope: envelope, encoding: body), on: connection)
     }
 }
 
@@ -51,8 +66,8 @@ public struct EventHandlerRegistry: Sendable {
 
     /// Applies one event with its handler (none: nothing to do) inside the caller's
     /// transaction on `connection`.
-    public func apply(_ event: StoredEvent, on connection: PostgresConnection, logger: Logger) throws {
+    public func apply(_ event: StoredEvent, on connection: PostgresConnection, logger: Logger, outbox: Outbox? = nil) throws {
         guard let handler = handlers[event.envelope.type] else { return }
-        try handler(event, EventContext(connection: connection, envelope: event.envelope, logger: logger))
+        try handler(event, EventContext(connection: connection, envelope: event.envelope, logger: logger, outbox: outbox))
     }
 }

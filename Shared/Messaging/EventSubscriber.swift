@@ -46,6 +46,8 @@ public final class EventSubscriber: Sendable {
         /// This consumer's name in acknowledgements, used only by publishers without
         /// authentication (in-process tests); otherwise the publisher knows it by its key.
         public var consumer: String?
+        /// The subscribing service's outbox, for the events its handlers publish.
+        public var outbox: Outbox?
 
         public init(publisher: String, eventsEndpoint: String, commandEndpoint: String, databaseURL: String,
                     security: SocketSecurity = .none) {
@@ -268,7 +270,7 @@ private final class SubscriberLoop {
                 for event in events.sorted(by: { ($0.envelope.seq ?? 0) < ($1.envelope.seq ?? 0) }) {
                     guard let seq = event.envelope.seq, seq == position + 1 else { continue }
                     current = event
-                    try handlers.apply(event, on: connection, logger: logger)
+                    try handlers.apply(event, on: connection, logger: logger, outbox: configuration.outbox)
                     position = seq
                 }
                 current = nil

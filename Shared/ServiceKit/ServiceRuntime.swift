@@ -58,11 +58,12 @@ public final class ServiceRuntime: Service {
         relayConfiguration.jobIntervalSeconds = configuration.leaderJobIntervalSeconds
         let relay = try OutboxRelay(context: context, configuration: relayConfiguration, logger: logger)
         let subscribers = definition.subscriptions.map { publisher, eventHandlers in
-            EventSubscriber(context: context, configuration: .init(
+            var subscription = EventSubscriber.Configuration(
                 publisher: publisher.rawValue, eventsEndpoint: directory.eventsEndpoint(publisher),
                 commandEndpoint: directory.commandEndpoint(publisher), databaseURL: url,
-                security: keys.client(to: publisher)),
-                handlers: eventHandlers, logger: logger)
+                security: keys.client(to: publisher))
+            subscription.outbox = outbox
+            return EventSubscriber(context: context, configuration: subscription, handlers: eventHandlers, logger: logger)
         }
         logger.info("service started", metadata: ["commands": "\(server.endpoint)", "events": "\(relay.endpoint)"])
 

@@ -79,6 +79,46 @@ final class ServiceContractGoldenTests: XCTestCase {
             "invoice_balance_changed")
     }
 
+    /// An invoice travels with every member (absent ones `null`), quantities as exact JSON
+    /// numbers, its status by id and name.
+    func testInvoiceCreatedWireForm() throws {
+        let instant = RFC3339.date(from: "2026-11-29T12:00:00Z")!
+        let invoice = Invoice(
+            id: InvoiceID("9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d")!, customerId: CustomerID("7f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b")!,
+            number: "INV-000123", issueDate: BusinessDate("2026-11-01")!, dueDate: BusinessDate("2026-12-01")!, currency: .usd,
+            poNumber: "PO-7", memo: nil, contactId: nil,
+            collectionStatus: CollectionStatusRef(id: CollectionStatusID("8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d")!, name: "Reminder sent"),
+            lines: [InvoiceLine(description: "Widgets", quantity: Decimal(string: "2.125")!, unitPriceCents: 1_999, taxRateBps: 825,
+                                totalCents: 4_248, taxCents: 350)],
+            subtotalCents: 4_248, taxCents: 350, totalCents: 4_598, paidCents: 0, balanceCents: 4_598, state: .open,
+            voidReason: nil, createdAt: instant, updatedAt: instant)
+        try assertMatchesGolden(InvoiceCreated(invoice: invoice, alertManagerId: UserID("6f5e4d3c-2b1a-4098-8e7d-5c4b3a291807")!),
+                                "invoice_created")
+        let manager = UserID("6f5e4d3c-2b1a-4098-8e7d-5c4b3a291807")!
+        try assertMatchesGolden(InvoiceCollectionStatusChanged(
+            invoiceId: invoice.id, customerId: invoice.customerId, number: invoice.number, from: invoice.collectionStatus,
+            to: CollectionStatusRef(id: CollectionStatusID("1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d")!, name: "Disputed"),
+            actor: Actor(userId: manager, role: "manager", name: "Dana Reyes"), alertManagerId: manager),
+            "invoice_collection_status_changed")
+    }
+
+    /// What payments-service will publish and invoice-service applies, keyed by application id.
+    func testPaymentEventsWireForm() throws {
+        let customer = CustomerID("7f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b")!
+        let payment = PaymentID("2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f")!
+        let application = PaymentApplicationID("3d4e5f6a-7b8c-4d9e-8f0a-2b3c4d5e6f7a")!
+        let invoice = InvoiceID("9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d")!
+        try assertMatchesGolden(PaymentApplied(
+            applicationId: application, paymentId: payment, customerId: customer, invoiceId: invoice, amountCents: 2_500,
+            currency: .usd, appliedOn: BusinessDate("2026-11-15")!, method: "check", reference: "1042"), "payment_applied")
+        try assertMatchesGolden(PaymentUnapplied(
+            applicationId: application, paymentId: payment, customerId: customer, invoiceId: invoice, amountCents: 2_500,
+            currency: .usd, unappliedOn: BusinessDate("2026-11-16")!, reason: .invoiceVoided), "payment_unapplied")
+        try assertMatchesGolden(PaymentRefunded(
+            refundId: RefundID("4e5f6a7b-8c9d-4e0f-9a1b-3c4d5e6f7a8b")!, paymentId: payment, customerId: customer, amountCents: 1_000,
+            currency: .usd, refundedOn: BusinessDate("2026-11-20")!, reason: "Overpaid"), "payment_refunded")
+    }
+
     func testMessagingContractsWireForm() throws {
         try assertMatchesGolden(EventsAck(appliedSeq: 1042), "events_ack")
         try assertMatchesGolden(DeadLetterList(items: [DeadLetter(

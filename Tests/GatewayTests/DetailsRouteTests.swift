@@ -36,7 +36,7 @@ final class DetailsRouteTests: XCTestCase {
         mesh.answer(InvoiceMessages.customerSummary) { request, _ in
             let invoice = InvoiceSummary(id: invoiceId, number: "INV-000042", issueDate: BusinessDate("2026-10-01")!,
                                          dueDate: BusinessDate("2026-10-31")!, currency: .usd, totalCents: 12_345,
-                                         balanceCents: 12_345, state: "open", collectionStatusId: nil)
+                                         paidCents: 0, balanceCents: 12_345, state: .open, collectionStatus: nil)
             return CustomerInvoicesSummary(invoices: [invoice], totals: InvoiceTotals(
                 openCents: 12_345, overdueCents: 12_345, aging: Aging(d1_30: 12_345)))
         }
@@ -78,7 +78,7 @@ final class DetailsRouteTests: XCTestCase {
         // Spliced, not re-encoded: the invoice service's bytes appear in the response unchanged.
         let mesh = harness.mesh
         let written = try await mesh[.invoice].queryJSON(InvoiceMessages.customerSummary,
-                                                         CustomerInvoicesRequest(customerId: customerId, asOf: .today))
+                                                         CustomerInvoicesRequest(customerId: customerId))
         let members = try JSONObjectMembers.of(written)
         XCTAssertTrue(reply.body.contains(String(decoding: members, as: UTF8.self)))
     }

@@ -54,7 +54,7 @@ final class PageTests: XCTestCase {
         mesh.answer(InvoiceMessages.customerSummary) { _, _ in
             CustomerInvoicesSummary(invoices: [InvoiceSummary(
                 id: InvoiceID(), number: "INV-1", issueDate: BusinessDate("2026-10-01")!, dueDate: BusinessDate("2026-10-31")!,
-                currency: yen, totalCents: 1_234_567, balanceCents: 1_234_567, state: "partially_paid", collectionStatusId: nil)],
+                currency: yen, totalCents: 1_234_567, paidCents: 0, balanceCents: 1_234_567, state: .partiallyPaid, collectionStatus: nil)],
                 totals: InvoiceTotals(openCents: 1_234_567, overdueCents: 0, aging: Aging(current: 1_234_567)))
         }
         let page = try await GatewayHarness(mesh: mesh).request(.get, "/customers/\(id)")

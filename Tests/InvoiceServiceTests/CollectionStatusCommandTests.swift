@@ -94,10 +94,10 @@ final class CollectionStatusCommandTests: XCTestCase {
 
     func testAStatusInUseCannotBeDeleted() async throws {
         let status = try await create("Disputed")
-        try harness.connection().execute("""
-            INSERT INTO invoices (id, customer_id, number, issue_date, due_date, currency, total_cents, state, collection_status_id)
-            VALUES (\(InvoiceID()), \(CustomerID()), 'INV-000001', '2026-11-01', '2026-12-01', 'USD', 10000, 'open', \(status.id))
-            """)
+        _ = try await harness.client.command(InvoiceMessages.create, CreateInvoice(
+            customerId: CustomerID(), terms: CustomerTerms(currency: .usd, paymentTermsDays: 30, isDeactivated: false),
+            invoice: InvoiceFields(issueDate: BusinessDate("2026-11-01")!, collectionStatusId: status.id,
+                                   lines: [InvoiceLineInput(description: "Work", quantity: 1, unitPriceCents: 10_000)])), actor: dana)
         let error = await refusal {
             try await harness.client.command(CollectionStatusMessages.delete, DeleteCollectionStatus(id: status.id), actor: dana)
         }

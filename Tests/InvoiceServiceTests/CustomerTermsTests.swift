@@ -18,7 +18,7 @@ final class CustomerTermsTests: XCTestCase {
         harness?.shutdown()
     }
 
-    private func terms(_ id: CustomerID) throws -> CustomerTermsStore.Terms? {
+    private func terms(_ id: CustomerID) throws -> CustomerTerms? {
         try CustomerTermsStore(connection: harness.connection()).terms(of: id)
     }
 

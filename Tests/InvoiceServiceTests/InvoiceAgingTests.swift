@@ -3,9 +3,9 @@ import XCTest
 @testable import InvoiceService
 
 final class InvoiceAgingTests: XCTestCase {
-    private func invoice(due: String, balance: Int64, state: String = "open") -> InvoiceSummary {
+    private func invoice(due: String, balance: Int64, state: InvoiceState = .open) -> InvoiceSummary {
         InvoiceSummary(id: InvoiceID(), number: "INV-\(due)", issueDate: BusinessDate("2026-01-01")!, dueDate: BusinessDate(due)!,
-                       currency: .usd, totalCents: balance, balanceCents: balance, state: state, collectionStatusId: nil)
+                       currency: .usd, totalCents: balance, paidCents: 0, balanceCents: balance, state: state, collectionStatus: nil)
     }
 
     func testASumThatWouldOverflowIsAnErrorNotAWrappedNumber() {
@@ -24,9 +24,9 @@ final class InvoiceAgingTests: XCTestCase {
             invoice(due: "2026-10-30", balance: 300),    // 30 days: 1-30
             invoice(due: "2026-10-29", balance: 400),    // 31 days: 31-60
             invoice(due: "2026-08-31", balance: 500),    // 90 days: 61-90
-            invoice(due: "2026-08-30", balance: 600, state: "partially_paid"),  // 91 days: >90
-            invoice(due: "2026-01-01", balance: 700, state: "draft"),
-            invoice(due: "2026-01-01", balance: 0, state: "paid"),
+            invoice(due: "2026-08-30", balance: 600, state: .partiallyPaid),  // 91 days: >90
+            invoice(due: "2026-01-01", balance: 700, state: .draft),
+            invoice(due: "2026-01-01", balance: 0, state: .paid),
         ]
         let totals = try InvoiceAging.totals(of: invoices, asOf: today)
         XCTAssertEqual(totals.aging, Aging(current: 100, d1_30: 500, d31_60: 400, d61_90: 500, over_90: 600))

@@ -55,7 +55,10 @@ public final class ServiceHarness: Sendable {
         envelope.publisher = publisher.rawValue
         let stored = StoredEvent(envelope: envelope, body: String(decoding: try ContractJSON.encode(body), as: UTF8.self))
         let connection = try connection()
-        try connection.withTransaction { try handlers.apply(stored, on: connection, logger: Logger(label: "harness")) }
+        try connection.withTransaction {
+            try handlers.apply(stored, on: connection, logger: Logger(label: "harness"),
+                               outbox: Outbox(publisher: definition.name.rawValue))
+        }
     }
 
     /// Stops the server and the client, then drops the schema.

@@ -5,7 +5,100 @@ public enum PaymentsMessages {
     /// What payments-service owns of the Customer Details screen.
     public static let customerSummary = Query<CustomerPaymentsRequest, CustomerPaymentsSummary>("payments.customer_summary")
 
-    public static let catalogue = MessageCatalogue(.payments, [customerSummary])
+    /// Part of a payment applied to one invoice (payments-service publishes it; invoice-service
+    /// lowers the invoice's balance once per application id, however often it arrives).
+    public static let applied = Event<PaymentApplied>("payment.applied")
+    /// An application taken back (by a person, or because the invoice was voided in a race):
+    /// the amount is the payment's unapplied credit again and the invoice's balance rises.
+    public static let unapplied = Event<PaymentUnapplied>("payment.unapplied")
+    /// Money returned from a payment's unapplied credit. Never touches an invoice's balance
+    /// (only unapplied credit is refundable).
+    public static let refunded = Event<PaymentRefunded>("payment.refunded")
+
+    public static let catalogue = MessageCatalogue(.payments, [customerSummary, applied, unapplied, refunded])
+}
+
+/// Event `payment.applied`.
+public struct PaymentApplied: Codable, Hashable, Sendable {
+    public var applicationId: PaymentApplicationID
+    public var paymentId: PaymentID
+    public var customerId: CustomerID
+    public var invoiceId: InvoiceID
+    /// More than 0, in `currency` (the invoice's).
+    public var amountCents: Int64
+    public var currency: Currency
+    /// The business date it counts from (statements list it on this day).
+    public var appliedOn: BusinessDate
+    /// How it was paid (`card`, `ach`, `check`, a custom method's code) and its reference.
+    public var method: String
+    public var reference: String?
+
+    public init(applicationId: PaymentApplicationID, paymentId: PaymentID, customerId: CustomerID, invoiceId: InvoiceID,
+                amountCents: Int64, currency: Currency, appliedOn: BusinessDate, method: String, reference: String?) {
+        self.applicationId = applicationId
+        self.paymentId = paymentId
+        self.customerId = customerId
+        self.invoiceId = invoiceId
+        self.amountCents = amountCents
+        self.currency = currency
+        self.appliedOn = appliedOn
+        self.method = method
+        self.reference = reference
+    }
+}
+
+/// Why an application was taken back.
+public enum UnapplyReason: String, Codable, Hashable, Sendable {
+    /// A person unapplied it.
+    case unapplied
+    /// The invoice was voided while it was applied; the money is credit again.
+    case invoiceVoided = "invoice_voided"
+}
+
+/// Event `payment.unapplied`.
+public struct PaymentUnapplied: Codable, Hashable, Sendable {
+    public var applicationId: PaymentApplicationID
+    public var paymentId: PaymentID
+    public var customerId: CustomerID
+    public var invoiceId: InvoiceID
+    public var amountCents: Int64
+    public var currency: Currency
+    public var unappliedOn: BusinessDate
+    public var reason: UnapplyReason
+
+    public init(applicationId: PaymentApplicationID, paymentId: PaymentID, customerId: CustomerID, invoiceId: InvoiceID,
+                amountCents: Int64, currency: Currency, unappliedOn: BusinessDate, reason: UnapplyReason) {
+        self.applicationId = applicationId
+        self.paymentId = paymentId
+        self.customerId = customerId
+        self.invoiceId = invoiceId
+        self.amountCents = amountCents
+        self.currency = currency
+        self.unappliedOn = unappliedOn
+        self.reason = reason
+    }
+}
+
+/// Event `payment.refunded`.
+public struct PaymentRefunded: Codable, Hashable, Sendable {
+    public var refundId: RefundID
+    public var paymentId: PaymentID
+    public var customerId: CustomerID
+    public var amountCents: Int64
+    public var currency: Currency
+    public var refundedOn: BusinessDate
+    public var reason: String
+
+    public init(refundId: RefundID, paymentId: PaymentID, customerId: CustomerID, amountCents: Int64, currency: Currency,
+                refundedOn: BusinessDate, reason: String) {
+        self.refundId = refundId
+        self.paymentId = paymentId
+        self.customerId = customerId
+        self.amountCents = amountCents
+        self.currency = currency
+        self.refundedOn = refundedOn
+        self.reason = reason
+    }
 }
 
 /// A convenience fee: percent (basis points) plus fixed, optionally capped.

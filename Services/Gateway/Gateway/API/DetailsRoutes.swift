@@ -24,12 +24,12 @@ struct DetailsRoutes {
     /// The sections as their services wrote them. The customer's is required (404 when the
     /// customer does not exist or is outside the principal's scope, 503 when its service is
     /// down); every other degrades to nothing and is named in `unavailable`.
-    func sections(of id: CustomerID, for principal: Principal, today: BusinessDate = .today) async throws -> DetailsSections {
+    func sections(of id: CustomerID, for principal: Principal) async throws -> DetailsSections {
         let timeout = sectionTimeout
         async let profile = clients[.customer].queryJSON(
             CustomerMessages.profile, GetCustomer(id: id, assignedTo: CustomerScope.assignedOnly(principal)), timeout: timeout)
         async let invoices = optional { try await clients[.invoice].queryJSON(
-            InvoiceMessages.customerSummary, CustomerInvoicesRequest(customerId: id, asOf: today), timeout: timeout) }
+            InvoiceMessages.customerSummary, CustomerInvoicesRequest(customerId: id), timeout: timeout) }
         async let payments = optional { try await clients[.payments].queryJSON(
             PaymentsMessages.customerSummary, CustomerPaymentsRequest(customerId: id), timeout: timeout) }
         async let history = optional { try await clients[.history].queryJSON(
@@ -125,9 +125,4 @@ enum JSONObjectMembers {
         let inner = object[(first + 1)..<last]
         return inner.allSatisfy(isSpace) ? [] : inner
     }
-}
-
-extension BusinessDate {
-    /// Today in UTC (the business time zone arrives with business settings).
-    static var today: BusinessDate { BusinessDate(daysSinceEpoch: Int(floor(Date().timeIntervalSince1970 / 86_400))) }
 }

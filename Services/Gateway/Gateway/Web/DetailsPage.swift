@@ -153,7 +153,7 @@ struct DetailsPage {
         invoices = (details.invoices ?? []).map { entry in
             let invoice = entry.invoice
             return Invoice(number: invoice.number, due: invoice.dueDate.description,
-                           state: invoice.state.replacingOccurrences(of: "_", with: " "),
+                           state: invoice.state.rawValue.replacingOccurrences(of: "_", with: " "),
                            total: invoice.currency.format(invoice.totalCents), balance: invoice.currency.format(invoice.balanceCents))
         }
         hasInvoices = !invoices.isEmpty

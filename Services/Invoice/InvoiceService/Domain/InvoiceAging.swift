@@ -4,7 +4,7 @@ import Contracts
 enum InvoiceAging {
     /// Invoices that are still owed on: issued (not draft), not void, not paid.
     static func isOpen(_ invoice: InvoiceSummary) -> Bool {
-        (invoice.state == "open" || invoice.state == "partially_paid") && invoice.balanceCents > 0
+        (invoice.state == .open || invoice.state == .partiallyPaid) && invoice.balanceCents > 0
     }
 
     /// Every sum is overflow-checked: a total that cannot be represented is an error, never
@@ -23,6 +23,20 @@ enum InvoiceAging {
             case 61...90: try Money.add(balance, to: &totals.aging.d61_90)
             default: try Money.add(balance, to: &totals.aging.over_90)
             }
+        }
+        return totals
+    }
+
+    /// The open balance in each collection status that has open invoices, in `order`.
+    static func byCollectionStatus(_ invoices: [InvoiceSummary], order: [CollectionStatus]) throws(MoneyError) -> [CollectionStatusTotal] {
+        var totals: [CollectionStatusTotal] = []
+        for status in order {
+            var total = CollectionStatusTotal(id: status.id, name: status.name, openCents: 0, invoices: 0)
+            for invoice in invoices where isOpen(invoice) && invoice.collectionStatus?.id == status.id {
+                try Money.add(invoice.balanceCents, to: &total.openCents)
+                total.invoices += 1
+            }
+            if total.invoices > 0 { totals.append(total) }
         }
         return totals
     }

@@ -1,18 +1,174 @@
 import Contracts
+import Foundation
 import Messaging
+import Postgres
 
-/// invoice-service's commands and queries, and the customer events it keeps.
+/// invoice-service's invoice commands and queries, and the events it keeps: customers'
+/// terms, the business's settings, and the payments applied to invoices. Every change to
+/// what a customer owes publishes `invoice.balance_changed` in the same transaction.
 enum InvoiceHandlers {
-    static func register(in registry: inout HandlerRegistry) {
+    static func register(in registry: inout HandlerRegistry, clock: BusinessClock) {
         registry.query(InvoiceMessages.customerSummary) { request, context in
-            let invoices = try InvoiceStore(connection: context.connection).invoices(of: request.customerId)
-            return CustomerInvoicesSummary(invoices: invoices, totals: try InvoiceAging.totals(of: invoices, asOf: request.asOf))
+            let today = try request.asOf ?? clock.today(on: context.connection)
+            let invoices = try InvoiceStore(connection: context.connection).summaries(of: request.customerId, asOf: today)
+            var totals = try InvoiceAging.totals(of: invoices, asOf: today)
+            totals.byCollectionStatus = try InvoiceAging.byCollectionStatus(
+                invoices, order: CollectionStatusStore(connection: context.connection).all())
+            return CustomerInvoicesSummary(invoices: invoices, totals: totals)
+        }
+        registry.query(InvoiceMessages.get) { request, context in
+            guard let invoice = try InvoiceStore(connection: context.connection).find(request.id) else { throw notFound(request.id) }
+            return invoice
+        }
+        registry.query(InvoiceMessages.list) { request, context in
+            try InvoiceStore(connection: context.connection).page(request)
+        }
+        registry.command(InvoiceMessages.create) { request, context in
+            let invoice = try create(request, on: context.connection)
+            let status = try invoice.collectionStatus.flatMap { try CollectionStatusStore(connection: context.connection).find($0.id) }
+            try context.publish(InvoiceMessages.created, InvoiceCreated(invoice: invoice, alertManagerId: status?.managerId))
+            try context.publish(InvoiceMessages.balanceChanged, try balance(of: invoice.customerId, on: context.connection, clock))
+            return invoice
+        }
+        registry.command(InvoiceMessages.update) { request, context in
+            let store = InvoiceStore(connection: context.connection)
+            guard let current = try store.find(request.id, lock: true) else { throw notFound(request.id) }
+            guard current.state != .void else { throw ErrorBody.failedPrecondition("a void invoice cannot be edited") }
+            guard current.paidCents == 0 else {
+                throw ErrorBody.failedPrecondition("payments are applied to \(current.number); unapply them to edit it")
+            }
+            var changed = try InvoiceRules.apply(request.changes, to: current)
+            if changed.number.lowercased() != current.number.lowercased(), try store.numberTaken(changed.number, except: current.id) {
+                throw ErrorBody(.conflict, "an invoice numbered \(changed.number) exists", details: ["number": "already exists"])
+            }
+            var lines: [InvoiceArithmetic.Line]?
+            if let inputs = request.lines {
+                let checked = try InvoiceRules.lines(inputs)
+                let (priced, amounts) = try InvoiceRules.priced(inputs, checked)
+                changed.lines = priced
+                changed.subtotalCents = amounts.subtotal
+                changed.taxCents = amounts.tax
+                changed.totalCents = amounts.total
+                changed.balanceCents = amounts.total
+                lines = checked
+            }
+            let changes = InvoiceRules.changes(from: current, to: changed)
+            guard !changes.isEmpty else { return current }
+            try store.update(changed, lines: lines)
+            guard let after = try store.find(current.id) else { throw notFound(current.id) }
+            try context.publish(InvoiceMessages.updated, InvoiceUpdated(invoice: after, changes: changes,
+                                                                         previousTotalCents: current.totalCents))
+            try context.publish(InvoiceMessages.balanceChanged, try balance(of: after.customerId, on: context.connection, clock))
+            return after
+        }
+        registry.command(InvoiceMessages.void) { request, context in
+            let store = InvoiceStore(connection: context.connection)
+            guard let current = try store.find(request.id, lock: true) else { throw notFound(request.id) }
+            guard current.state != .void else { throw ErrorBody.failedPrecondition("\(current.number) is already void") }
+            guard current.paidCents == 0 else {
+                throw ErrorBody.failedPrecondition(
+                    "\(current.currency.format(current.paidCents)) of payments is applied to \(current.number); unapply it first")
+            }
+            let reason = try InvoiceRules.optionalText(request.reason, limit: TextLimit.lineDescription, field: "reason")
+            try store.void(current.id, reason: reason)
+            guard let after = try store.find(current.id) else { throw notFound(current.id) }
+            try context.publish(InvoiceMessages.voided, InvoiceVoided(invoice: after, reason: reason))
+            try context.publish(InvoiceMessages.balanceChanged, try balance(of: after.customerId, on: context.connection, clock))
+            return after
+        }
+        registry.command(InvoiceMessages.setCollectionStatus) { request, context in
+            let store = InvoiceStore(connection: context.connection)
+            guard let current = try store.find(request.id, lock: true) else { throw notFound(request.id) }
+            guard current.state != .void else { throw ErrorBody.failedPrecondition("a void invoice has no collection status") }
+            var status: CollectionStatus?
+            if let id = request.collectionStatusId {
+                guard let found = try CollectionStatusStore(connection: context.connection).find(id) else {
+                    throw ErrorBody.unprocessable("collection_status_id names no collection status", field: "collection_status_id")
+                }
+                status = found
+            }
+            guard status?.id != current.collectionStatus?.id else { return current }
+            try store.setCollectionStatus(current.id, to: status?.id)
+            guard let after = try store.find(current.id) else { throw notFound(current.id) }
+            try context.publish(InvoiceMessages.collectionStatusChanged, InvoiceCollectionStatusChanged(
+                invoiceId: after.id, customerId: after.customerId, number: after.number, from: current.collectionStatus,
+                to: after.collectionStatus, actor: context.envelope.actor, alertManagerId: status?.managerId))
+            try context.publish(InvoiceMessages.balanceChanged, try balance(of: after.customerId, on: context.connection, clock))
+            return after
         }
     }
 
-    /// Each customer's currency and payment terms (an invoice's due date comes from them).
-    /// An event no handler can read is set aside after five attempts — listed with the dead
-    /// letters and retryable — rather than stopping every later customer's terms.
+    private static func notFound(_ id: InvoiceID) -> ErrorBody { .notFound("invoice \(id) does not exist") }
+
+    /// Checks and stores a new invoice; the caller publishes.
+    private static func create(_ request: CreateInvoice, on connection: PostgresConnection) throws -> Invoice {
+        let customers = CustomerTermsStore(connection: connection)
+        try customers.keepIfUnknown(request.customerId, request.terms)
+        let terms = try customers.terms(of: request.customerId) ?? request.terms
+        guard !terms.isDeactivated else {
+            throw ErrorBody.unprocessable("the customer is deactivated; reactivate it to invoice it", field: "customer_id")
+        }
+        let fields = request.invoice
+        if let currency = fields.currency, currency != terms.currency {
+            throw ErrorBody.unprocessable("this customer's invoices are in \(terms.currency.code)", field: "currency")
+        }
+        let checked = try InvoiceRules.lines(fields.lines)
+        let (lines, amounts) = try InvoiceRules.priced(fields.lines, checked)
+        let due = fields.dueDate ?? fields.issueDate.adding(days: terms.paymentTermsDays)
+        try InvoiceRules.checkDates(issue: fields.issueDate, due: due)
+        let poNumber = try InvoiceRules.optionalText(fields.poNumber, limit: TextLimit.invoiceNumber, field: "po_number")
+        let memo = try InvoiceRules.optionalText(fields.memo, limit: TextLimit.notes, field: "memo")
+        let statuses = CollectionStatusStore(connection: connection)
+        let status: CollectionStatus?
+        if let id = fields.collectionStatusId {
+            guard let found = try statuses.find(id) else {
+                throw ErrorBody.unprocessable("collection_status_id names no collection status", field: "collection_status_id")
+            }
+            status = found
+        } else {
+            status = try statuses.defaultStatus()
+        }
+        let store = InvoiceStore(connection: connection)
+        let number: String
+        if let given = fields.number {
+            number = try InvoiceRules.number(given)
+            guard try !store.numberTaken(number, except: nil) else {
+                throw ErrorBody(.conflict, "an invoice numbered \(number) exists", details: ["number": "already exists"])
+            }
+        } else {
+            number = try store.nextNumber()
+        }
+        let now = Date()
+        let invoice = Invoice(
+            id: InvoiceID(), customerId: request.customerId, number: number, issueDate: fields.issueDate, dueDate: due,
+            currency: terms.currency, poNumber: poNumber, memo: memo, contactId: fields.contactId,
+            collectionStatus: status.map { CollectionStatusRef(id: $0.id, name: $0.name) }, lines: lines,
+            subtotalCents: amounts.subtotal, taxCents: amounts.tax, totalCents: amounts.total, paidCents: 0,
+            balanceCents: amounts.total, state: fields.draft == true ? .draft : (amounts.total == 0 ? .paid : .open),
+            voidReason: nil, createdAt: now, updatedAt: now)
+        try store.insert(invoice, lines: checked)
+        return try store.find(invoice.id) ?? invoice
+    }
+
+    /// The customer's balance as it now stands, for `invoice.balance_changed`.
+    static func balance(of customer: CustomerID, on connection: PostgresConnection, _ clock: BusinessClock) throws
+        -> CustomerBalanceChanged {
+        let today = try clock.today(on: connection)
+        let invoices = try InvoiceStore(connection: connection).summaries(of: customer, asOf: today)
+        let totals = try InvoiceAging.totals(of: invoices, asOf: today)
+        let open = invoices.filter(InvoiceAging.isOpen)
+        var statuses: [CollectionStatusID] = []
+        for id in open.compactMap(\.collectionStatus?.id) where !statuses.contains(id) { statuses.append(id) }
+        let currency = try CustomerTermsStore(connection: connection).terms(of: customer)?.currency ?? invoices.first?.currency ?? .usd
+        return CustomerBalanceChanged(
+            customerId: customer, currency: currency, openCents: totals.openCents, overdueCents: totals.overdueCents,
+            openInvoices: open.count, hasInvoices: try InvoiceStore(connection: connection).hasIssuedInvoices(customer),
+            collectionStatusIds: statuses)
+    }
+
+    /// Each customer's currency, terms, name and addresses. An event no handler can read is
+    /// set aside after five attempts — listed with the dead letters and retryable — rather
+    /// than stopping every later customer's terms.
     static func customerEvents() -> EventHandlerRegistry {
         var events = EventHandlerRegistry(poisonPolicy: .deadLetter(afterAttempts: 5))
         events.on(CustomerMessages.created) { event, context in
@@ -27,5 +183,81 @@ enum InvoiceHandlers {
             }
         }
         return events
+    }
+
+    /// The business's settings: its time zone decides what "today" is (overdue, aging), its
+    /// name and address head the PDFs.
+    static func identityEvents() -> EventHandlerRegistry {
+        var events = EventHandlerRegistry(poisonPolicy: .deadLetter(afterAttempts: 5))
+        events.on(IdentityMessages.settingsChanged) { settings, context in
+            try BusinessStore(connection: context.connection).keep(settings)
+        }
+        return events
+    }
+
+    /// Payments applied to invoices and taken back: each application counts once, however
+    /// often its event arrives (its id is the key). Money: a subscription that stops at an
+    /// event it cannot apply rather than skip it.
+    static func paymentEvents(clock: BusinessClock) -> EventHandlerRegistry {
+        var events = EventHandlerRegistry(poisonPolicy: .block)
+        events.on(PaymentsMessages.applied) { applied, context in
+            let store = InvoiceStore(connection: context.connection)
+            guard try store.recordApplication(applied) else { return }
+            try settle(applied.invoiceId, of: applied.customerId, context: context, clock: clock)
+        }
+        events.on(PaymentsMessages.unapplied) { unapplied, context in
+            let store = InvoiceStore(connection: context.connection)
+            guard try store.recordUnapplication(unapplied) else { return }
+            try settle(unapplied.invoiceId, of: unapplied.customerId, context: context, clock: clock)
+        }
+        return events
+    }
+
+    /// Recomputes what is paid on the invoice and publishes what follows from it.
+    private static func settle(_ id: InvoiceID, of customer: CustomerID, context: EventContext, clock: BusinessClock) throws {
+        let store = InvoiceStore(connection: context.connection)
+        guard let before = try store.find(id, lock: true) else {
+            context.logger.warning("a payment names an invoice this service does not have", metadata: ["invoice": "\(id)"])
+            return
+        }
+        try store.settlePaid(id)
+        guard let after = try store.find(id) else { return }
+        if after.state == .paid && before.state != .paid {
+            try context.publish(InvoiceMessages.paid, InvoicePaid(invoice: after))
+        }
+        try context.publish(InvoiceMessages.balanceChanged, try balance(of: customer, on: context.connection, clock))
+    }
+
+    /// When the business's date moves on (local midnight), the balance of every customer
+    /// with an invoice that fell overdue meanwhile is published again: the customers list's
+    /// overdue figures and filters follow the calendar, not only changes.
+    static func overdueWatch(clock: BusinessClock) -> LeaderJob {
+        LeaderJob("balances of invoices fallen overdue") { connection in
+            let business = BusinessStore(connection: connection)
+            let today = try clock.today(on: connection)
+            guard let last = try business.lockedWatchDate(), last < today else {
+                try business.setWatchDate(today)
+                return 0
+            }
+            let customers = try InvoiceStore(connection: connection).customersFallenOverdue(from: last, to: today)
+            let outbox = Outbox(publisher: ServiceName.invoice.rawValue)
+            for customer in customers {
+                let envelope = Envelope(kind: .event, type: InvoiceMessages.balanceChanged.type, actor: .system)
+                try outbox.append(Message(envelope: envelope, encoding: try balance(of: customer, on: connection, clock)),
+                                  on: connection)
+            }
+            try business.setWatchDate(today)
+            return customers.count
+        }
+    }
+}
+
+/// "Now" for invoice-service, and the business's date at that moment in its time zone
+/// (kept from `business_settings.changed`). Injectable, so tests can stand at local midnight.
+struct BusinessClock: Sendable {
+    let now: @Sendable () -> Date
+
+    func today(on connection: PostgresConnection) throws -> BusinessDate {
+        try BusinessStore(connection: connection).today(at: now())
     }
 }

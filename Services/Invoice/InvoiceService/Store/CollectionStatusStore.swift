@@ -24,6 +24,11 @@ struct CollectionStatusStore {
         try connection.query("SELECT \(sql: Self.columns) FROM collection_statuses WHERE id = \(id)").first.map(Self.status)
     }
 
+    /// The status new invoices get, if one is marked.
+    func defaultStatus() throws -> CollectionStatus? {
+        try connection.query("SELECT \(sql: Self.columns) FROM collection_statuses WHERE is_default").first.map(Self.status)
+    }
+
     /// Whether another status has this name in any case.
     func nameTaken(_ name: String, except id: CollectionStatusID?) throws -> Bool {
         try connection.query("""
