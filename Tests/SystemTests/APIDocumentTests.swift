@@ -12,7 +12,8 @@ final class APIDocumentTests: XCTestCase {
         "mobile": TextLimit.phone, "website": TextLimit.url, "notes": TextLimit.notes, "line1": TextLimit.addressLine,
         "line2": TextLimit.addressLine, "city": TextLimit.city, "region": TextLimit.region, "postal_code": TextLimit.postalCode,
         "country": TextLimit.country, "password": TextLimit.password, "totp_code": TextLimit.oneTimeCode,
-        "code": TextLimit.oneTimeCode, "currency": 3,
+        "code": TextLimit.oneTimeCode, "currency": 3, "number": TextLimit.invoiceNumber, "po_number": TextLimit.invoiceNumber,
+        "memo": TextLimit.notes, "description": TextLimit.lineDescription, "reason": TextLimit.lineDescription,
     ]
 
     func testEveryRequestTextHasTheMaximumTheServicesEnforce() throws {

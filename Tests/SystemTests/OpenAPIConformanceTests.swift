@@ -175,6 +175,28 @@ final class OpenAPIConformanceTests: XCTestCase {
                                       json: #"{"name": "Spec Dispute", "is_default": true, "manager_id": null}"#)
         XCTAssertEqual(moved?["is_default"] as? Bool, true)
         XCTAssertNil(moved?["manager_id"])
+        let invoice = try await succeed("POST", "/api/v1/customers/{id}/invoices", "/api/v1/customers/\(customerID)/invoices", json: """
+            {"issue_date": "2026-11-01", "po_number": "PO-7", "collection_status_id": "\(statusID)",
+             "lines": [{"description": "Widgets", "quantity": 2.5, "unit_price_cents": 1999, "tax_rate_bps": 825},
+                       {"description": "Setup", "quantity": 1, "unit_price_cents": 5000}]}
+            """)
+        let invoiceID = try XCTUnwrap(invoice?["id"] as? String)
+        XCTAssertEqual(invoice?["total_cents"] as? Int, 10_410)
+        XCTAssertEqual(invoice?["due_date"] as? String, "2026-12-31", "the issue date plus the customer's 60 days")
+        try await succeed("GET", "/api/v1/invoices/{id}", "/api/v1/invoices/\(invoiceID)")
+        let invoices = try await succeed("GET", "/api/v1/customers/{id}/invoices", "/api/v1/customers/\(customerID)/invoices?state=open&limit=5")
+        XCTAssertEqual(invoices?["total"] as? Int, 1)
+        let invoiced = try await succeed("GET", "/api/v1/customers/{id}/details", "/api/v1/customers/\(customerID)/details")
+        XCTAssertEqual((invoiced?["totals"] as? [String: Any])?["open_cents"] as? Int, 10_410)
+        let edited = try await succeed("PATCH", "/api/v1/invoices/{id}", "/api/v1/invoices/\(invoiceID)",
+                                       json: #"{"memo": "Thanks", "lines": [{"description": "Widgets", "quantity": 3, "unit_price_cents": 1000}]}"#)
+        XCTAssertEqual(edited?["total_cents"] as? Int, 3_000)
+        let unset = try await succeed("PUT", "/api/v1/invoices/{id}/collection-status", "/api/v1/invoices/\(invoiceID)/collection-status",
+                                      json: #"{"collection_status_id": null}"#)
+        XCTAssertTrue(unset?["collection_status"] is NSNull)
+        let voided = try await succeed("POST", "/api/v1/invoices/{id}/void", "/api/v1/invoices/\(invoiceID)/void",
+                                       json: #"{"reason": "Billed twice"}"#)
+        XCTAssertEqual(voided?["state"] as? String, "void")
         try await succeed("DELETE", "/api/v1/collection-statuses/{id}", "/api/v1/collection-statuses/\(statusID)")
 
         let letter = try setAsideInHistory(customerCreatedFor: customerID)

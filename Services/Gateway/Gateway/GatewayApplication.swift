@@ -44,6 +44,7 @@ public func buildGatewayRoutes(configuration: GatewayConfiguration, clients: any
     SpecialistRoutes(clients: clients).register(in: routes)
     DocumentRoutes(clients: clients, maximumBytes: configuration.documentBytes).register(in: routes)
     CollectionStatusRoutes(clients: clients).register(in: routes)
+    InvoiceRoutes(clients: clients).register(in: routes)
     UserRoutes(clients: clients).register(in: routes)
     SettingsRoutes(clients: clients).register(in: routes)
     details.register(in: routes)

@@ -326,9 +326,9 @@ public struct InvoiceFields: Codable, Hashable, Sendable {
     }
 }
 
-/// What the gateway read of the customer when it checked the caller may act on it: used
-/// for the due date and currency until invoice-service's own copy (kept from customer
-/// events) has the customer.
+/// What the gateway read of the customer from customer-service when it checked the caller
+/// may act on it — the newest terms there are (invoice-service's own copy, kept from
+/// customer events, may be a moment behind): the due date and currency come from them.
 public struct CustomerTerms: Codable, Hashable, Sendable {
     public var currency: Currency
     public var paymentTermsDays: Int

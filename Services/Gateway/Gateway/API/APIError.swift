@@ -24,15 +24,29 @@ enum JSONResponse {
 extension Request {
     /// Decodes a JSON body; malformed input is a 400 that names the field.
     func decodeJSON<T: Decodable>(_ type: T.Type, limit: Int = 1 << 20) async throws -> T {
+        try JSONBody.decode(type, from: try await jsonBody(limit: limit))
+    }
+
+    /// The body's bytes, for decoding (once or more); none is a 400 unless `allowEmpty`,
+    /// more than `limit` a 413.
+    func jsonBody(limit: Int = 1 << 20, allowEmpty: Bool = false) async throws -> [UInt8] {
         let buffer: ByteBuffer
         do {
             buffer = try await body.collect(upTo: limit)
         } catch {
             throw ErrorBody(.payloadTooLarge, "the body is larger than \(limit) bytes")
         }
-        guard buffer.readableBytes > 0 else { throw ErrorBody.invalidArgument("a JSON body is required") }
+        guard buffer.readableBytes > 0 || allowEmpty else { throw ErrorBody.invalidArgument("a JSON body is required") }
+        return Array(buffer.readableBytesView)
+    }
+}
+
+/// Request bodies in the contract dialect.
+enum JSONBody {
+    /// Malformed input is a 400 that names the field.
+    static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         do {
-            return try ContractJSON.decode(type, from: Array(buffer.readableBytesView))
+            return try ContractJSON.decode(type, from: bytes)
         } catch {
             let message = ContractJSON.explain(error)
             throw ErrorBody(.invalidArgument, message, details: ContractJSON.field(of: error).map { [$0: message] } ?? [:])

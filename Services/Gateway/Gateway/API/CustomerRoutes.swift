@@ -69,23 +69,38 @@ extension ListCustomers {
     }
 
     /// The same, from any lookup of the query's parameters (the page leaves out empty ones).
-    init(parameter: (String) -> String?, principal: Principal) throws {
-        func value<T>(_ name: String, _ read: (String) -> T?, _ expected: String) throws -> T? {
-            guard let text = parameter(name) else { return nil }
-            guard let value = read(text) else { throw ErrorBody.invalidArgument("\(name) must be \(expected)", field: name) }
-            return value
-        }
+    init(parameter: @escaping (String) -> String?, principal: Principal) throws {
+        let query = QueryReader(parameter: parameter)
         let status = parameter("status") == "all" ? nil
-            : try value("status", CustomerStatus.init(rawValue:), "active, no_balance, new, inactive or all")
-        let query = parameter("q")
-        try TextLimit.check(query, TextLimit.name, field: "q")
-        let limit = try value("limit", { Int($0).flatMap { (1...KeysetPage.maximumLimit).contains($0) ? $0 : nil } },
-                              "a number from 1 to \(KeysetPage.maximumLimit)")
-        self.init(query: query, status: status,
-                  specialistId: try value("specialist_id", UserID.init, "a user id"),
-                  collectionStatusId: try value("collection_status_id", CollectionStatusID.init, "a collection status id"),
-                  sort: try value("sort", CustomerSort.init(rawValue:), CustomerSort.allCases.map(\.rawValue).joined(separator: ", ")),
-                  limit: limit ?? 50, cursor: parameter("cursor"), assignedTo: CustomerScope.assignedOnly(principal))
+            : try query.value("status", CustomerStatus.init(rawValue:), "active, no_balance, new, inactive or all")
+        let text = parameter("q")
+        try TextLimit.check(text, TextLimit.name, field: "q")
+        self.init(query: text, status: status,
+                  specialistId: try query.value("specialist_id", UserID.init, "a user id"),
+                  collectionStatusId: try query.value("collection_status_id", CollectionStatusID.init, "a collection status id"),
+                  sort: try query.value("sort", CustomerSort.init(rawValue:), CustomerSort.allCases.map(\.rawValue).joined(separator: ", ")),
+                  limit: try query.limit(), cursor: parameter("cursor"), assignedTo: CustomerScope.assignedOnly(principal))
+    }
+}
+
+/// A request's query parameters read as typed values: absent is nil, present and not of
+/// the form is a 400 naming the parameter.
+struct QueryReader {
+    let parameter: (String) -> String?
+
+    init(parameter: @escaping (String) -> String?) { self.parameter = parameter }
+    init(_ parameters: Hummingbird.Parameters) { self.parameter = { parameters.get($0) } }
+
+    func value<T>(_ name: String, _ read: (String) -> T?, _ expected: String) throws -> T? {
+        guard let text = parameter(name) else { return nil }
+        guard let value = read(text) else { throw ErrorBody.invalidArgument("\(name) must be \(expected)", field: name) }
+        return value
+    }
+
+    /// `limit`: 1 to 500, 50 when absent.
+    func limit() throws -> Int {
+        try value("limit", { Int($0).flatMap { (1...KeysetPage.maximumLimit).contains($0) ? $0 : nil } },
+                  "a number from 1 to \(KeysetPage.maximumLimit)") ?? 50
     }
 }
 

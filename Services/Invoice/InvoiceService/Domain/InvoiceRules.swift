@@ -18,18 +18,18 @@ enum InvoiceRules {
 
     /// A number someone typed: trimmed, not blank, at most 64 characters, no control characters.
     static func number(_ text: String) throws(ErrorBody) -> String {
+        try TextLimit.check(text, TextLimit.invoiceNumber, field: "number")
         guard let number = trimmed(text) else { throw .invalidArgument("number cannot be blank", field: "number") }
-        try TextLimit.check(number, TextLimit.invoiceNumber, field: "number")
-        guard !number.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw .invalidArgument("number cannot hold control characters", field: "number")
         }
         return number
     }
 
+    /// Trimmed; blank is nil; longer than `limit` (as given) is refused.
     static func optionalText(_ text: String?, limit: Int, field: String) throws(ErrorBody) -> String? {
-        let value = trimmed(text)
-        try TextLimit.check(value, limit, field: field)
-        return value
+        try TextLimit.check(text, limit, field: field)
+        return trimmed(text)
     }
 
     /// The lines in stored form, checked: 1 to 500, each with a description, a quantity
@@ -42,10 +42,10 @@ enum InvoiceRules {
         var lines: [InvoiceArithmetic.Line] = []
         for (index, input) in inputs.enumerated() {
             let field = "lines[\(index)]"
+            try TextLimit.check(input.description, TextLimit.lineDescription, field: "\(field).description")
             guard trimmed(input.description) != nil else {
                 throw .invalidArgument("\(field).description is required", field: "\(field).description")
             }
-            try TextLimit.check(input.description, TextLimit.lineDescription, field: "\(field).description")
             lines.append(InvoiceArithmetic.Line(
                 quantityThousandths: try InvoiceArithmetic.thousandths(input.quantity, field: "\(field).quantity"),
                 unitPriceCents: input.unitPriceCents, taxRateBasisPoints: input.taxRateBps ?? 0))

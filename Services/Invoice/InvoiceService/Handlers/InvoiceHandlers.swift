@@ -102,9 +102,10 @@ enum InvoiceHandlers {
 
     /// Checks and stores a new invoice; the caller publishes.
     private static func create(_ request: CreateInvoice, on connection: PostgresConnection) throws -> Invoice {
-        let customers = CustomerTermsStore(connection: connection)
-        try customers.keepIfUnknown(request.customerId, request.terms)
-        let terms = try customers.terms(of: request.customerId) ?? request.terms
+        // The terms the gateway read from customer-service for this request are the newest
+        // there are; the copy kept from events may be a moment behind.
+        let terms = request.terms
+        try CustomerTermsStore(connection: connection).keepIfUnknown(request.customerId, terms)
         guard !terms.isDeactivated else {
             throw ErrorBody.unprocessable("the customer is deactivated; reactivate it to invoice it", field: "customer_id")
         }
