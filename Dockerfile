@@ -1,10 +1,11 @@
 # Multi-stage build: the Swift toolchain builds the six executables; the runtime image
-# carries only them, their resource bundles, and the C libraries they link (libzmq, libpq).
+# carries only them, their resource bundles, the C libraries they link (libzmq, libpq, cairo) and
+# the fonts the PDFs embed.
 ARG SWIFT_IMAGE=swift:6.3-bookworm
 
 FROM ${SWIFT_IMAGE} AS build
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libzmq3-dev libpq-dev pkg-config \
+ && apt-get install -y --no-install-recommends libzmq3-dev libpq-dev libcairo2-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
@@ -23,7 +24,7 @@ RUN mkdir /out \
 
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libzmq5 libpq5 ca-certificates tzdata \
+ && apt-get install -y --no-install-recommends libzmq5 libpq5 libcairo2 fonts-dejavu-core ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --no-create-home --shell /usr/sbin/nologin ar
 COPY --from=build /out /app

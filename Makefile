@@ -13,9 +13,10 @@ deps:
 
 # The browser test drives Debian's headless Chromium; the compose test validates
 # docker-compose.yml with Debian's docker-compose (no engine needed); gdb prints the
-# threads of a process that does not stop in time; python3-venv holds schemathesis
+# threads of a process that does not stop in time; poppler-utils reads the PDFs back
+# (pdftotext); python3-venv holds schemathesis
 # (scripts/install-schemathesis.sh), which fuzzes the API against docs/openapi.json.
-TEST_PACKAGES := chromium chromium-driver python3-selenium fonts-dejavu-core docker-compose gdb python3-venv
+TEST_PACKAGES := chromium chromium-driver python3-selenium poppler-utils docker-compose gdb python3-venv
 
 test:
 	@scripts/install-deps.sh $(TEST_PACKAGES)

@@ -30,10 +30,14 @@ let package = Package(
         .systemLibrary(
             name: "CLibPQ", path: "Shared/CLibPQ", pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(
+            name: "CCairo", path: "Shared/CCairo", pkgConfig: "cairo",
+            providers: [.apt(["libcairo2-dev"])]),
 
         // Shared layers.
         .target(name: "Threading", path: "Shared/Threading"),
         .target(name: "ZMQ", dependencies: ["CZeroMQ", "Threading"], path: "Shared/ZMQ"),
+        .target(name: "PDF", dependencies: ["CCairo"], path: "Shared/PDF"),
         .target(
             name: "Postgres",
             dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")],
@@ -72,7 +76,7 @@ let package = Package(
             name: "customer-service", dependencies: ["CustomerService", "ServiceKit"],
             path: "Services/Customer/customer-service"),
         .target(
-            name: "InvoiceService", dependencies: ["ServiceKit", "Messaging", "Postgres", "PostgresContracts", "Contracts"],
+            name: "InvoiceService", dependencies: ["ServiceKit", "Messaging", "Postgres", "PostgresContracts", "Contracts", "PDF"],
             path: "Services/Invoice/InvoiceService", resources: [.copy("Store/Migrations")]),
         .executableTarget(
             name: "invoice-service", dependencies: ["InvoiceService", "ServiceKit"],

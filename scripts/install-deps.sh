@@ -3,7 +3,7 @@
 # missing. Usage: scripts/install-deps.sh [extra-package ...]
 set -euo pipefail
 
-packages=(libzmq3-dev libpq-dev postgresql pkg-config python3 curl "$@")
+packages=(libzmq3-dev libpq-dev libcairo2-dev fonts-dejavu-core postgresql pkg-config python3 curl "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -147,4 +147,43 @@ final class InvoiceRouteTests: XCTestCase {
         let bad = try await harness.request(.get, "/api/v1/customers/\(customerId)/invoices?state=late")
         XCTAssertEqual(bad.status, 400)
     }
+
+    func testPDFsCarryThePaymentLinkAndTheStatementItsPeriod() async throws {
+        let mesh = mesh()
+        let existing = invoice()
+        mesh.answer(InvoiceMessages.get) { _, _ in existing }
+        mesh.answer(PaymentsMessages.customerSummary) { _, _ in
+            CustomerPaymentsSummary(payment: PaymentSection(
+                settings: PaymentSettings(cardAllowed: true, achAllowed: false, cardFee: nil, achFee: nil, autopay: false,
+                                          isCustomerSpecific: false),
+                link: PaymentLinkSummary(url: "https://pay.example/p/xyz", expiresOn: nil), unappliedCreditCents: 0), promises: [])
+        }
+        let bytes = Array("%PDF-1.5 test".utf8)
+        mesh.answerWithFile(InvoiceMessages.pdf) { _ in
+            (DocumentRendered(filename: "INV-000001.pdf", contentType: "application/pdf", byteCount: bytes.count), bytes)
+        }
+        mesh.answerWithFile(InvoiceMessages.statement) { _ in
+            (DocumentRendered(filename: "statement-2026-11-30.pdf", contentType: "application/pdf", byteCount: bytes.count), bytes)
+        }
+        let harness = try GatewayHarness(mesh: mesh)
+        let pdf = try await harness.request(.get, "/api/v1/invoices/\(existing.id)/pdf")
+        XCTAssertEqual(pdf.status, 200)
+        XCTAssertEqual(pdf.headers[.contentType], "application/pdf")
+        XCTAssertEqual(pdf.body, "%PDF-1.5 test")
+        XCTAssertTrue(pdf.headers[.contentDisposition]?.contains("INV-000001.pdf") == true)
+        XCTAssertEqual(mesh.lastBody(InvoiceMessages.pdf), InvoiceDocumentRequest(id: existing.id, paymentLink: "https://pay.example/p/xyz"))
+
+        let statement = try await harness.request(.get, "/api/v1/customers/\(customerId)/statement.pdf?from=2026-11-01&to=2026-11-30")
+        XCTAssertEqual(statement.status, 200)
+        XCTAssertEqual(mesh.lastBody(InvoiceMessages.statement), StatementRequest(
+            customerId: customerId, from: BusinessDate("2026-11-01"), to: BusinessDate("2026-11-30"),
+            paymentLink: "https://pay.example/p/xyz"))
+        let badDate = try await harness.request(.get, "/api/v1/customers/\(customerId)/statement.pdf?from=2026-02-30")
+        XCTAssertEqual(badDate.status, 400)
+
+        mesh.takeDown(.payments)
+        let withoutLink = try await harness.request(.get, "/api/v1/customers/\(customerId)/statement.pdf")
+        XCTAssertEqual(withoutLink.status, 200, "a statement is still worth having without the link")
+        XCTAssertEqual(mesh.lastBody(InvoiceMessages.statement), StatementRequest(customerId: customerId))
+    }
 }

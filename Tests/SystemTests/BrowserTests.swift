@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Headless Chromium (Debian's chromium, chromium-driver, python3-selenium) uses the web
@@ -10,7 +11,7 @@ final class BrowserTests: XCTestCase {
         try await system.startAll()
 
         // Debian's interpreter, which has Debian's python3-selenium (not a pyenv one on PATH).
-        let (status, output) = try RunningSystem.run(
+        let (status, output) = try TestProcess.run(
             URL(fileURLWithPath: "/usr/bin/python3"),
             [RunningSystem.repositoryRoot.appendingPathComponent("Tests/Browser/customers_flow.py").path,
              "http://127.0.0.1:\(system.gatewayPort)", RunningSystem.ownerEmail, RunningSystem.ownerPassword])

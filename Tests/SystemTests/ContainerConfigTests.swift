@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// docker-compose.yml is checked with Debian's docker-compose, which validates and
@@ -15,7 +16,7 @@ final class ContainerConfigTests: XCTestCase {
     private func compose(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
         var base = ProcessInfo.processInfo.environment
         for key in secrets.keys { base.removeValue(forKey: key) }
-        return try RunningSystem.run(
+        return try TestProcess.run(
             URL(fileURLWithPath: "/usr/bin/docker-compose"),
             ["-f", RunningSystem.repositoryRoot.appendingPathComponent("docker-compose.yml").path] + arguments,
             environment: base.merging(environment) { $1 })

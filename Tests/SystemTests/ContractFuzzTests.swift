@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// An outside client judges docs/openapi.json against the live gateway: schemathesis
@@ -75,7 +76,7 @@ final class ContractFuzzTests: XCTestCase {
 
         let document = RunningSystem.repositoryRoot.appendingPathComponent("docs/openapi.json").path
         func schemathesisRun(_ selection: [String]) throws -> (status: Int32, output: String) {
-            try RunningSystem.run(schemathesis, [
+            try TestProcess.run(schemathesis, [
                 "--config-file", configuration.path, "run", document,
                 "--url", "http://127.0.0.1:\(system.gatewayPort)", "-H", "Authorization: Bearer \(token)",
                 "--checks", "all", "--max-examples", "25", "--workers", "1", "--no-color",

@@ -15,11 +15,11 @@ final class MakeRunDatabaseTests: XCTestCase {
         let data = base.appendingPathComponent("checkout/.data")
         let port = try freePorts(1)[0]
         let script = RunningSystem.repositoryRoot.appendingPathComponent("scripts/run-database.sh")
-        let (status, output) = try RunningSystem.run(script, [data.path, String(port)])
+        let (status, output) = try TestProcess.run(script, [data.path, String(port)])
         let location = (try? String(contentsOf: data.appendingPathComponent("pg-location"), encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         defer {
-            _ = try? RunningSystem.run(RunningSystem.repositoryRoot.appendingPathComponent("scripts/postgres.sh"), ["stop", location])
+            _ = try? TestProcess.run(RunningSystem.repositoryRoot.appendingPathComponent("scripts/postgres.sh"), ["stop", location])
             if location.hasPrefix("/var/lib/ar-platform/") {
                 try? FileManager.default.removeItem(atPath: (location as NSString).deletingLastPathComponent)
             }
@@ -32,7 +32,7 @@ final class MakeRunDatabaseTests: XCTestCase {
             var environment = ProcessInfo.processInfo.environment
             environment.removeValue(forKey: "PGPASSWORD")
             if let password { environment["PGPASSWORD"] = password }
-            return try RunningSystem.run(URL(fileURLWithPath: "/usr/bin/psql"),
+            return try TestProcess.run(URL(fileURLWithPath: "/usr/bin/psql"),
                                          ["-h", "127.0.0.1", "-p", String(port), "-U", user, "-d", "ar", "-qtAc", sql],
                                          environment: environment, seconds: 30)
         }

@@ -191,6 +191,8 @@ final class OpenAPIConformanceTests: XCTestCase {
         let edited = try await succeed("PATCH", "/api/v1/invoices/{id}", "/api/v1/invoices/\(invoiceID)",
                                        json: #"{"memo": "Thanks", "lines": [{"description": "Widgets", "quantity": 3, "unit_price_cents": 1000}]}"#)
         XCTAssertEqual(edited?["total_cents"] as? Int, 3_000)
+        try await succeed("GET", "/api/v1/invoices/{id}/pdf", "/api/v1/invoices/\(invoiceID)/pdf")
+        try await succeed("GET", "/api/v1/customers/{id}/statement.pdf", "/api/v1/customers/\(customerID)/statement.pdf?from=2026-10-01&to=2026-11-30")
         let unset = try await succeed("PUT", "/api/v1/invoices/{id}/collection-status", "/api/v1/invoices/\(invoiceID)/collection-status",
                                       json: #"{"collection_status_id": null}"#)
         XCTAssertTrue(unset?["collection_status"] is NSNull)

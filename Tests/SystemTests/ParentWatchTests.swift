@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Glibc
 import XCTest
 
@@ -11,7 +12,7 @@ final class ParentWatchTests: XCTestCase {
         let binary = RunningSystem.binaries.appendingPathComponent("customer-service").path
         // A short-lived shell parent: it starts the service, prints its pid, and exits.
         let script = "AR_EXIT_WITH_PARENT=$$ \"$0\" >/dev/null 2>&1 & echo $!; sleep 2"
-        let (status, output) = try RunningSystem.run(URL(fileURLWithPath: "/bin/sh"), ["-c", script, binary],
+        let (status, output) = try TestProcess.run(URL(fileURLWithPath: "/bin/sh"), ["-c", script, binary],
                                                      environment: system.environmentForTests)
         XCTAssertEqual(status, 0)
         let child = try XCTUnwrap(Int32(output.trimmingCharacters(in: .whitespacesAndNewlines)))

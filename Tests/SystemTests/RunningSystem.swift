@@ -103,7 +103,7 @@ final class RunningSystem {
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let (status, output) = try Self.run(Self.binaries.appendingPathComponent("gateway"), ["bootstrap-owner"],
+        let (status, output) = try TestProcess.run(Self.binaries.appendingPathComponent("gateway"), ["bootstrap-owner"],
                                             environment: environment)
         guard status == 0 else { throw ErrorBody.internal("bootstrap-owner failed: \(output)") }
         ownerToken = try await signIn(email: Self.ownerEmail, password: Self.ownerPassword)
@@ -259,26 +259,21 @@ final class RunningSystem {
     func stop(_ service: String, signal: Int32 = SIGTERM, file: StaticString = #filePath, line: UInt = #line) {
         guard let process = processes.removeValue(forKey: service), process.isRunning else { return }
         kill(process.processIdentifier, signal)
-        if !Self.waitForExit(process, seconds: Self.exitBound) {
+        if !TestProcess.waitForExit(process, seconds: Self.exitBound) {
             let stacks = Self.threadStacks(of: process.processIdentifier)
             kill(process.processIdentifier, SIGKILL)
-            _ = Self.waitForExit(process, seconds: 10)
+            _ = TestProcess.waitForExit(process, seconds: 10)
             XCTFail("\(service) did not exit within \(Self.exitBound) s of signal \(signal); its threads:\n\(stacks)",
                     file: file, line: line)
         }
     }
 
     /// Waits for `process` to exit, at most `seconds`; returns whether it did.
-    static func waitForExit(_ process: Process, seconds: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        return !process.isRunning
-    }
 
     /// Every thread's stack of a running process, by gdb (at most 30 s).
     static func threadStacks(of pid: Int32) -> String {
         let arguments = ["-p", "\(pid)", "-batch", "-ex", "thread apply all bt"]
-        return (try? run(URL(fileURLWithPath: "/usr/bin/gdb"), arguments, seconds: 30).output) ?? "(gdb could not attach)"
+        return (try? TestProcess.run(URL(fileURLWithPath: "/usr/bin/gdb"), arguments, seconds: 30).output) ?? "(gdb could not attach)"
     }
 
     /// The process id of a running service (or `gateway`).
@@ -321,36 +316,10 @@ final class RunningSystem {
     }
 
     static func shell(_ arguments: String...) throws {
-        let (status, output) = try run(URL(fileURLWithPath: "/usr/bin/env"), arguments)
+        let (status, output) = try TestProcess.run(URL(fileURLWithPath: "/usr/bin/env"), arguments)
         guard status == 0 else {
             throw ErrorBody.internal("\(arguments.joined(separator: " ")) exited with \(status): \(output)")
         }
     }
 
-    /// Runs a program to completion, killed after `seconds` (coreutils `timeout`, exit
-    /// status 124) so that it cannot hang the suite; returns its exit status and its
-    /// output (both streams).
-    static func run(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil,
-                    seconds: Int = 120) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = ["-k", "5", String(seconds), executable.path] + arguments
-        if let environment { process.environment = environment }
-        // Output goes to a file, not a pipe: a daemon the program starts (pg_ctl's server)
-        // may inherit the descriptor, and reading a pipe to its end would wait for it.
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        defer { try? handle.close() }
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        // `timeout` ends the program first; this bound is the second lock.
-        if !waitForExit(process, seconds: Double(seconds) + 15) {
-            kill(process.processIdentifier, SIGKILL)
-            guard waitForExit(process, seconds: 5) else { return (-1, "did not exit, even after SIGKILL") }
-        }
-        return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
-    }
 }

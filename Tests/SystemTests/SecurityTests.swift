@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import TestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -379,7 +380,7 @@ final class SecurityTests: XCTestCase {
 
         // The real owner, from another address, signs in at once.
         let body = #"{"email": "\#(email)", "password": "\#(RunningSystem.ownerPassword)"}"#
-        let (status, output) = try RunningSystem.run(URL(fileURLWithPath: "/usr/bin/curl"), [
+        let (status, output) = try TestProcess.run(URL(fileURLWithPath: "/usr/bin/curl"), [
             "-s", "-o", "/dev/null", "-w", "%{http_code}", "--interface", "127.0.0.2", "-X", "POST",
             "-H", "Content-Type: application/json", "-d", body, "http://127.0.0.1:\(port)/api/v1/auth/login"], seconds: 30)
         XCTAssertEqual(status, 0, output)

@@ -233,7 +233,7 @@ extension InvoiceMessages {
     public static let collectionStatusChanged = Event<InvoiceCollectionStatusChanged>("invoice.collection_status_changed")
 
     static let invoiceMessages: [any DescribedMessage] = [
-        create, get, list, update, void, setCollectionStatus,
+        create, get, list, update, void, setCollectionStatus, pdf, statement,
         created, updated, voided, paid, collectionStatusChanged,
     ]
 }

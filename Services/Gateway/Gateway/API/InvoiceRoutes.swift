@@ -5,7 +5,7 @@ import Messaging
 
 /// `GET|POST /customers/{id}/invoices`, `GET|PATCH /invoices/{id}`, `POST /invoices/{id}/void`,
 /// `PUT /invoices/{id}/collection-status`, `GET /invoices/{id}/pdf`,
-/// `GET /customers/{id}/statement.pdf`. A specialist who may not see all customers reaches
+/// `GET /customers/{id}/statement.pdf?from=&to=` (without `from`: open items). A specialist who may not see all customers reaches
 /// only their own customers' invoices; anyone else's answer 404 like ones that do not exist.
 struct InvoiceRoutes {
     let clients: any GatewayServices
@@ -85,6 +85,40 @@ struct InvoiceRoutes {
                 SetInvoiceCollectionStatus(id: invoice.id, collectionStatusId: choice.collectionStatusId),
                 actor: principal.actor, idempotencyKey: try request.idempotencyKey()))
         }
+        readers.get("/api/v1/invoices/:id/pdf") { _, context in
+            let invoice = try await visibleInvoice(context)
+            let (document, bytes) = try await clients[.invoice].queryWithAttachment(
+                InvoiceMessages.pdf, InvoiceDocumentRequest(id: invoice.id, paymentLink: await paymentLink(of: invoice.customerId)),
+                timeout: .seconds(20))
+            return Self.pdf(document, bytes)
+        }
+        readers.get("/api/v1/customers/:id/statement.pdf") { request, context in
+            let principal = try context.requirePrincipal()
+            let customer = try await visibleCustomer(try context.parameters.id("id", of: "customer", as: CustomerID.self), principal)
+            let query = QueryReader(request.uri.queryParameters)
+            let from = try query.value("from", BusinessDate.init, "a date (YYYY-MM-DD)")
+            let to = try query.value("to", BusinessDate.init, "a date (YYYY-MM-DD)")
+            let (document, bytes) = try await clients[.invoice].queryWithAttachment(
+                InvoiceMessages.statement,
+                StatementRequest(customerId: customer.id, from: from, to: to, paymentLink: await paymentLink(of: customer.id)),
+                timeout: .seconds(20))
+            return Self.pdf(document, bytes)
+        }
+    }
+
+    /// The customer's active payment link, if payments-service answers in time (a document
+    /// is still worth having without it).
+    private func paymentLink(of customer: CustomerID) async -> String? {
+        try? await clients[.payments].query(PaymentsMessages.customerSummary, CustomerPaymentsRequest(customerId: customer),
+                                            timeout: .seconds(2)).payment.link?.url
+    }
+
+    private static func pdf(_ document: DocumentRendered, _ bytes: [UInt8]) -> Response {
+        Response(status: .ok, headers: [
+            .contentType: document.contentType,
+            .contentDisposition: DocumentRoutes.contentDisposition(document.filename),
+            .contentLength: String(bytes.count),
+        ], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// The customer, when the principal may see it; otherwise 404 as if it did not exist.

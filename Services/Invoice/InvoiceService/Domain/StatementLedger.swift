@@ -72,14 +72,7 @@ enum StatementLedger {
                 movements.append((back, 2, .reversal, "Payment taken back from \(application.invoiceNumber)", application.amountCents))
             }
         }
-        movements.sort { ($0.date, $0.order) < ($1.date, $1.order) }
-        var balance = opening
-        var entries: [Entry] = []
-        for movement in movements {
-            try Money.add(movement.amount, to: &balance)
-            entries.append(Entry(date: movement.date, kind: movement.kind, description: movement.text,
-                                 amountCents: movement.amount, balanceCents: balance))
-        }
+        let entries = try running(movements, from: opening)
         // Aging at the end of the period: each invoice's balance as it stood then.
         var atEnd: [InvoiceSummary] = []
         for var invoice in owed {
@@ -92,28 +85,39 @@ enum StatementLedger {
             invoice.state = paid == 0 ? .open : (paid < invoice.totalCents ? .partiallyPaid : .paid)
             atEnd.append(invoice)
         }
-        return Statement(from: from, to: to, openingCents: opening, entries: entries, closingCents: balance,
+        return Statement(from: from, to: to, openingCents: opening, entries: entries, closingCents: entries.last?.balanceCents ?? opening,
                          aging: try InvoiceAging.totals(of: atEnd, asOf: to).aging)
     }
 
-    /// Every open invoice with the payments that stand applied to it: closing = open balance.
+    /// Every open invoice with the payments that stand applied to it, in date order:
+    /// closing = open balance.
     private static func openItems(_ owed: [InvoiceSummary], _ applications: [Application], to: BusinessDate)
         throws(MoneyError) -> Statement {
-        let open = owed.filter(InvoiceAging.isOpen).sorted { ($0.issueDate, $0.number) < ($1.issueDate, $1.number) }
-        var balance: Int64 = 0
-        var entries: [Entry] = []
-        for invoice in open {
-            try Money.add(invoice.totalCents, to: &balance)
-            entries.append(Entry(date: invoice.issueDate, kind: .invoice, description: "Invoice \(invoice.number), due \(invoice.dueDate)",
-                                 amountCents: invoice.totalCents, balanceCents: balance))
-            for application in applications where application.invoiceId == invoice.id && application.unappliedOn == nil {
-                try Money.add(-application.amountCents, to: &balance)
-                entries.append(Entry(date: application.appliedOn, kind: .payment, description: paymentText(application),
-                                     amountCents: -application.amountCents, balanceCents: balance))
-            }
+        let open = owed.filter(InvoiceAging.isOpen)
+        let openIds = Set(open.map(\.id))
+        var movements: [(date: BusinessDate, order: Int, kind: Kind, text: String, amount: Int64)] = open.map {
+            ($0.issueDate, 0, .invoice, "Invoice \($0.number), due \($0.dueDate)", $0.totalCents)
         }
-        return Statement(from: nil, to: to, openingCents: 0, entries: entries, closingCents: balance,
+        for application in applications where openIds.contains(application.invoiceId) && application.unappliedOn == nil {
+            movements.append((application.appliedOn, 1, .payment, paymentText(application), -application.amountCents))
+        }
+        let entries = try running(movements, from: 0)
+        return Statement(from: nil, to: to, openingCents: 0, entries: entries, closingCents: entries.last?.balanceCents ?? 0,
                          aging: try InvoiceAging.totals(of: open, asOf: to).aging)
+    }
+
+    /// The movements in date order (invoices, then payments, then reversals on one day),
+    /// each with the balance after it.
+    private static func running(_ movements: [(date: BusinessDate, order: Int, kind: Kind, text: String, amount: Int64)],
+                                from opening: Int64) throws(MoneyError) -> [Entry] {
+        var balance = opening
+        var entries: [Entry] = []
+        for movement in movements.sorted(by: { ($0.date, $0.order, $0.text) < ($1.date, $1.order, $1.text) }) {
+            try Money.add(movement.amount, to: &balance)
+            entries.append(Entry(date: movement.date, kind: movement.kind, description: movement.text,
+                                 amountCents: movement.amount, balanceCents: balance))
+        }
+        return entries
     }
 
     private static func paymentText(_ application: Application) -> String {

@@ -23,6 +23,31 @@ enum InvoiceHandlers {
         registry.query(InvoiceMessages.list) { request, context in
             try InvoiceStore(connection: context.connection).page(request)
         }
+        registry.query(InvoiceMessages.pdf) { request, context in
+            guard let invoice = try InvoiceStore(connection: context.connection).find(request.id) else { throw notFound(request.id) }
+            let bytes = try InvoiceDocuments.invoice(
+                invoice, business: try BusinessStore(connection: context.connection).settings(),
+                customer: try CustomerTermsStore(connection: context.connection).fields(of: invoice.customerId),
+                paymentLink: request.paymentLink)
+            context.replyAttachment = bytes
+            return DocumentRendered(filename: "\(invoice.number).pdf", contentType: "application/pdf", byteCount: bytes.count)
+        }
+        registry.query(InvoiceMessages.statement) { request, context in
+            let connection = context.connection
+            let to = try request.to ?? clock.today(on: connection)
+            if let from = request.from, from > to { throw ErrorBody.unprocessable("from is after to", field: "from") }
+            let store = InvoiceStore(connection: connection)
+            let statement = try StatementLedger.build(
+                invoices: try store.summaries(of: request.customerId, asOf: to), applications: try store.applications(of: request.customerId),
+                from: request.from, to: to)
+            let customers = CustomerTermsStore(connection: connection)
+            let currency = try customers.terms(of: request.customerId)?.currency ?? .usd
+            let bytes = try InvoiceDocuments.statement(
+                statement, currency: currency, business: try BusinessStore(connection: connection).settings(),
+                customer: try customers.fields(of: request.customerId), paymentLink: request.paymentLink)
+            context.replyAttachment = bytes
+            return DocumentRendered(filename: "statement-\(to).pdf", contentType: "application/pdf", byteCount: bytes.count)
+        }
         registry.command(InvoiceMessages.create) { request, context in
             let invoice = try create(request, on: context.connection)
             let status = try invoice.collectionStatus.flatMap { try CollectionStatusStore(connection: context.connection).find($0.id) }
