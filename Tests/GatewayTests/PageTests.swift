@@ -64,6 +64,58 @@ final class PageTests: XCTestCase {
         XCTAssertTrue(page.body.contains("partially paid"))
     }
 
+    /// The invoice table: the collection status as a select that saves itself (for editors,
+    /// not on a void invoice), the PDF link, overdue days; the Create Invoice dialog with the
+    /// default status chosen; what is open per status, by name.
+    func testTheInvoiceTableAndTheCreateInvoiceDialog() async throws {
+        let mesh = FakeMesh()
+        let id = CustomerID()
+        mesh.answer(CustomerMessages.profile) { _, _ in
+            CustomerProfile(customer: CustomerRecord(id: id, fields: CustomerFields(displayName: "Acme"), currency: .usd,
+                                                     paymentTermsDays: 45, isDeactivated: false, specialistId: nil,
+                                                     createdAt: Date(), updatedAt: Date()),
+                            specialist: nil, contacts: [], documents: [])
+        }
+        let reminded = CollectionStatus(id: CollectionStatusID(), name: "Reminded", position: 0, managerId: nil, isDefault: true,
+                                        disputed: false, createdAt: Date())
+        let disputed = CollectionStatus(id: CollectionStatusID(), name: "Disputed <x>", position: 1, managerId: nil, isDefault: false,
+                                        disputed: true, createdAt: Date())
+        mesh.answer(CollectionStatusMessages.list) { _, _ in CollectionStatusList(items: [reminded, disputed]) }
+        let open = InvoiceID()
+        let voided = InvoiceID()
+        mesh.answer(InvoiceMessages.customerSummary) { _, _ in
+            CustomerInvoicesSummary(invoices: [
+                InvoiceSummary(id: open, number: "INV-000007", issueDate: BusinessDate("2026-10-01")!, dueDate: BusinessDate("2026-10-31")!,
+                               currency: .usd, totalCents: 10_000, paidCents: 2_500, balanceCents: 7_500, state: .partiallyPaid,
+                               collectionStatus: CollectionStatusRef(id: disputed.id, name: disputed.name), daysOverdue: 31),
+                InvoiceSummary(id: voided, number: "INV-000008", issueDate: BusinessDate("2026-10-01")!, dueDate: BusinessDate("2026-10-31")!,
+                               currency: .usd, totalCents: 500, paidCents: 0, balanceCents: 500, state: .void, collectionStatus: nil),
+            ], totals: InvoiceTotals(openCents: 7_500, overdueCents: 7_500, aging: Aging(d31_60: 7_500), byCollectionStatus: [
+                CollectionStatusTotal(id: disputed.id, name: disputed.name, openCents: 7_500, invoices: 1)]))
+        }
+        let harness = try GatewayHarness(mesh: mesh)
+        let page = try await harness.request(.get, "/customers/\(id)", as: .bearer(FakeMesh.token(.specialist)))
+        XCTAssertEqual(page.status, 200)
+        let body = page.body
+        XCTAssertTrue(body.contains(#"data-api="/api/v1/invoices/\#(open)/collection-status" data-method="PUT""#))
+        XCTAssertFalse(body.contains(#"/api/v1/invoices/\#(voided)/collection-status"#), "a void invoice has no status to change")
+        XCTAssertTrue(body.contains(#"<option value="\#(disputed.id)" selected>Disputed &lt;x&gt;</option>"#), body)
+        XCTAssertTrue(body.contains(#"href="/api/v1/invoices/\#(open)/pdf""#))
+        XCTAssertTrue(body.contains("31 days overdue"))
+        XCTAssertTrue(body.contains("$25.00"), "paid")
+        XCTAssertTrue(body.contains(#"data-api="/api/v1/customers/\#(id)/invoices" data-method="POST" data-invoice"#))
+        XCTAssertTrue(body.contains(#"<option value="\#(reminded.id)" selected>Reminded</option>"#), "the default for new invoices")
+        XCTAssertTrue(body.contains("net 45 days"))
+        XCTAssertTrue(body.contains("Disputed &lt;x&gt; (1)"), "open per collection status, by name")
+        XCTAssertTrue(body.contains(#"href="/api/v1/customers/\#(id)/statement.pdf""#))
+
+        let viewer = try await harness.request(.get, "/customers/\(id)", as: .bearer(FakeMesh.token(.viewer)))
+        XCTAssertFalse(viewer.body.contains(#"/invoices" data-method="POST""#), "viewers create nothing")
+        XCTAssertFalse(viewer.body.contains("collection-status\" data-method"))
+        XCTAssertTrue(viewer.body.contains("<td>Disputed &lt;x&gt;</td>"), "but see the status")
+        XCTAssertTrue(viewer.body.contains(#"href="/api/v1/invoices/\#(open)/pdf""#))
+    }
+
     func testTheCustomersPageListsEscapedAndOffersAddOnlyToThoseWhoMay() async throws {
         let mesh = FakeMesh()
         mesh.answer(CustomerMessages.list) { _, _ in

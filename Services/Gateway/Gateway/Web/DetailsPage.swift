@@ -6,7 +6,11 @@ import Foundation
 struct DetailsPage {
     struct Badge { let css: String?; let text: String }
     struct Bucket { let label: String; let amount: String }
-    struct Totals { let open: String; let overdue: String; let isOverdue: Bool; let unappliedCredit: String; let buckets: [Bucket] }
+    struct Totals {
+        let open: String; let overdue: String; let isOverdue: Bool; let unappliedCredit: String; let buckets: [Bucket]
+        /// What is open in each collection status, by name.
+        let byStatus: [Bucket]; let hasByStatus: Bool
+    }
     struct Fact { let label: String; let value: String }
     struct Contact {
         let id: String
@@ -37,7 +41,12 @@ struct DetailsPage {
         let website: String, nameOnChecks: String, notes: String, currency: String, terms: Int
         let billing: AddressFields, shipping: AddressFields, shippingSame: Bool, billedWithParent: Bool
     }
-    struct Invoice { let number: String; let due: String; let state: String; let total: String; let balance: String }
+    struct Invoice {
+        let id: String; let number: String; let issued: String; let due: String; let overdue: String?; let state: String
+        let total: String; let paid: String; let balance: String; let status: String; let workflow: String
+        /// The inline collection-status select, for those who may change it (not on a void invoice).
+        let canChange: Bool; let statusChoices: [Option]
+    }
     struct Promise { let amount: String; let date: String; let note: String? }
     struct Payment { let methods: String; let autopay: String; let settings: String; let unappliedCredit: String; let link: String? }
     struct Entry { let when: String; let what: String }
@@ -69,6 +78,13 @@ struct DetailsPage {
     let invoicesUnavailable: Bool
     let invoices: [Invoice]
     let hasInvoices: Bool
+    /// The Create Invoice dialog: the customer's currency (for live totals), terms, active
+    /// contacts and the collection statuses (the default chosen).
+    let currencyCode: String
+    let minorDigits: Int
+    let termsDays: Int
+    let contactChoices: [Option]
+    let statusChoices: [Option]
     let noInvoices: Bool
     let promisesUnavailable: Bool
     let promises: [Promise]
@@ -91,13 +107,14 @@ struct DetailsPage {
     static let parentChoices = 200
 
     static func render(_ details: CustomerDetails, canEdit: Bool = false, canAssign: Bool = false,
-                       specialists: [SpecialistReference] = [], parents: [CustomerRecord] = []) throws -> String {
+                       specialists: [SpecialistReference] = [], parents: [CustomerRecord] = [],
+                       statuses: [CollectionStatus] = []) throws -> String {
         try Pages.render("details", DetailsPage(details, canEdit: canEdit, canAssign: canAssign, specialists: specialists,
-                                                parents: parents))
+                                                parents: parents, statuses: statuses))
     }
 
     init(_ details: CustomerDetails, canEdit: Bool = false, canAssign: Bool = false, specialists: [SpecialistReference] = [],
-         parents: [CustomerRecord] = []) {
+         parents: [CustomerRecord] = [], statuses: [CollectionStatus] = []) {
         let record = details.customer.record
         let fields = record.fields
         let currency = record.currency
@@ -129,7 +146,11 @@ struct DetailsPage {
                 isOverdue: totals.overdueCents > 0,
                 unappliedCredit: details.payment.map { currency.format($0.unappliedCreditCents) } ?? "—",
                 buckets: [("Current", aging.current), ("1–30", aging.d1_30), ("31–60", aging.d31_60), ("61–90", aging.d61_90),
-                          ("90+", aging.over_90)].map { Bucket(label: $0.0, amount: currency.format($0.1)) })
+                          ("90+", aging.over_90)].map { Bucket(label: $0.0, amount: currency.format($0.1)) },
+                byStatus: totals.byCollectionStatus.map {
+                    Bucket(label: "\($0.name) (\($0.invoices))", amount: currency.format($0.openCents))
+                },
+                hasByStatus: !totals.byCollectionStatus.isEmpty)
         }
         facts = Self.facts(record)
         contacts = details.contacts.map { entry in
@@ -152,9 +173,26 @@ struct DetailsPage {
         invoicesUnavailable = details.invoices == nil
         invoices = (details.invoices ?? []).map { entry in
             let invoice = entry.invoice
-            return Invoice(number: invoice.number, due: invoice.dueDate.description,
-                           state: invoice.state.rawValue.replacingOccurrences(of: "_", with: " "),
-                           total: invoice.currency.format(invoice.totalCents), balance: invoice.currency.format(invoice.balanceCents))
+            let choices = [Option(value: "", label: "None", selected: invoice.collectionStatus == nil)] + statuses.map {
+                Option(value: $0.id.description, label: $0.name, selected: $0.id == invoice.collectionStatus?.id)
+            }
+            return Invoice(
+                id: invoice.id.description, number: invoice.number, issued: invoice.issueDate.description,
+                due: invoice.dueDate.description, overdue: invoice.daysOverdue > 0 ? "\(invoice.daysOverdue) days overdue" : nil,
+                state: invoice.state.rawValue.replacingOccurrences(of: "_", with: " "),
+                total: invoice.currency.format(invoice.totalCents), paid: invoice.currency.format(invoice.paidCents),
+                balance: invoice.currency.format(invoice.balanceCents), status: invoice.collectionStatus?.name ?? "—",
+                workflow: entry.workflow.map { "\($0.workflowName) (\($0.state))" } ?? "—",
+                canChange: canEdit && !statuses.isEmpty && invoice.state != .void, statusChoices: choices)
+        }
+        currencyCode = currency.code
+        minorDigits = currency.minorUnitDigits
+        termsDays = record.paymentTermsDays
+        contactChoices = details.contacts.filter(\.contact.isActive).map {
+            Option(value: $0.contact.id.description, label: $0.contact.fullName, selected: false)
+        }
+        statusChoices = [Option(value: "", label: "None", selected: !statuses.contains(where: \.isDefault))] + statuses.map {
+            Option(value: $0.id.description, label: $0.name, selected: $0.isDefault)
         }
         hasInvoices = !invoices.isEmpty
         noInvoices = details.invoices?.isEmpty == true

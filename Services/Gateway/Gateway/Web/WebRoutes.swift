@@ -84,8 +84,12 @@ struct WebRoutes {
             async let parents = canEdit
                 ? (try? await clients[.customer].query(CustomerMessages.list, ListCustomers(
                     sort: .name, limit: DetailsPage.parentChoices, assignedTo: CustomerScope.assignedOnly(principal))).items) ?? [] : []
+            // The collection statuses, for the invoice table's select and the Create Invoice dialog.
+            async let statuses = canEdit
+                ? (try? await clients[.invoice].query(CollectionStatusMessages.list, Empty()).items) ?? [] : []
             return html(try DetailsPage.render(try await view, canEdit: canEdit, canAssign: canAssign,
-                                               specialists: await specialists, parents: await parents.map(\.record)))
+                                               specialists: await specialists, parents: await parents.map(\.record),
+                                               statuses: await statuses))
         }
     }
 

@@ -7,7 +7,12 @@
     var opener = event.target.closest("[data-open]");
     if (opener) {
       var dialog = document.getElementById(opener.getAttribute("data-open"));
-      if (dialog) { dialog.showModal(); var first = dialog.querySelector("input:not([type=hidden]), select"); if (first) first.focus(); }
+      if (dialog) {
+        dialog.querySelectorAll("[data-today]").forEach(function (input) { if (!input.value) input.value = localDate(); });
+        dialog.showModal();
+        var first = dialog.querySelector("input:not([type=hidden]), select");
+        if (first) first.focus();
+      }
     }
     var closer = event.target.closest("[data-close]");
     if (closer) {
@@ -16,19 +21,124 @@
     }
     var poster = event.target.closest("[data-post], [data-delete]");
     if (poster) act(poster);
+    var adder = event.target.closest("[data-add-line]");
+    if (adder) addLine(adder.form);
+    var remover = event.target.closest("[data-remove-line]");
+    if (remover) removeLine(remover);
   });
 
   // A checkbox with data-toggles hides the element it names while checked ("same as billing").
   document.addEventListener("change", function (event) {
     var target = event.target.getAttribute && event.target.getAttribute("data-toggles");
     if (target) { var element = document.getElementById(target); if (element) element.hidden = event.target.checked; }
+    // A select that saves itself when chosen (an invoice's collection status).
+    if (event.target.hasAttribute && event.target.hasAttribute("data-autosubmit")) sendForm(event.target.form);
+  });
+
+  // The Create Invoice dialog's totals follow every keystroke.
+  document.addEventListener("input", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-invoice]");
+    if (form) invoiceTotals(form);
   });
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (form.hasAttribute("data-api")) { event.preventDefault(); sendForm(form); }
     if (form.hasAttribute("data-upload")) { event.preventDefault(); upload(form); }
+    if (form.hasAttribute("data-get")) { event.preventDefault(); openWithQuery(form); }
   });
+
+  function localDate() {
+    var now = new Date();
+    return now.getFullYear() + "-" + String(now.getMonth() + 1).padStart(2, "0") + "-" + String(now.getDate()).padStart(2, "0");
+  }
+
+  // A GET form (a statement for a period): only the fields that are filled in go in the query.
+  function openWithQuery(form) {
+    var query = [];
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (field.name && String(field.value).trim() !== "") query.push(encodeURIComponent(field.name) + "=" + encodeURIComponent(field.value.trim()));
+    });
+    window.location.assign(form.getAttribute("data-get") + (query.length ? "?" + query.join("&") : ""));
+  }
+
+  // Money and quantities as typed ("19.99", "2.5") read exactly into integers of `digits`
+  // decimals (BigInt), never through binary floating point; null when it is not a number.
+  function scaled(text, digits) {
+    var match = /^(-?)(\d*)(?:\.(\d*))?$/.exec(String(text).trim().replace(/,/g, ""));
+    if (!match || (match[2] === "" && !match[3])) return null;
+    var fraction = match[3] || "";
+    if (fraction.length > digits) return null;
+    var value = BigInt((match[2] || "0") + fraction + "0".repeat(digits - fraction.length));
+    return match[1] === "-" ? -value : value;
+  }
+
+  // The invoice rounding rule, as the server applies it: half away from zero.
+  function rounded(numerator, denominator) {
+    var quotient = numerator / denominator;
+    var remainder = numerator % denominator;
+    var magnitude = remainder < 0n ? -remainder : remainder;
+    if (magnitude * 2n >= denominator) quotient += numerator < 0n ? -1n : 1n;
+    return quotient;
+  }
+
+  function money(minor, form) {
+    var digits = Number(form.getAttribute("data-minor-digits") || "2");
+    var negative = minor < 0n;
+    var text = (negative ? -minor : minor).toString().padStart(digits + 1, "0");
+    var whole = text.slice(0, text.length - digits).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    var amount = digits > 0 ? whole + "." + text.slice(text.length - digits) : whole;
+    var currency = form.getAttribute("data-currency");
+    return (negative ? "-" : "") + (currency === "USD" ? "$" + amount : amount + " " + currency);
+  }
+
+  // Each line as the API takes it, or an error naming what is wrong.
+  function invoiceLines(form) {
+    var digits = Number(form.getAttribute("data-minor-digits") || "2");
+    var lines = [];
+    var problem = null;
+    form.querySelectorAll("[data-line]").forEach(function (row, index) {
+      var value = function (name) { return row.querySelector('[data-field="' + name + '"]').value.trim(); };
+      var quantity = scaled(value("quantity") || "1", 3);
+      var price = scaled(value("unit_price"), digits);
+      var rate = value("tax_rate") === "" ? 0n : scaled(value("tax_rate"), 2);
+      if (quantity === null) problem = problem || "Line " + (index + 1) + ": the quantity is a number with at most 3 decimals.";
+      if (price === null) problem = problem || "Line " + (index + 1) + ": the unit price is an amount like 19.99.";
+      if (rate === null) problem = problem || "Line " + (index + 1) + ": the tax rate is a percentage like 8.25.";
+      lines.push({ row: row, description: value("description"), quantity: quantity, price: price, rate: rate });
+    });
+    return { lines: lines, problem: problem };
+  }
+
+  function invoiceTotals(form) {
+    var subtotal = 0n, tax = 0n;
+    invoiceLines(form).lines.forEach(function (line) {
+      var cell = line.row.querySelector("[data-line-total]");
+      if (line.quantity === null || line.price === null || line.rate === null) { cell.textContent = ""; return; }
+      var amount = rounded(line.quantity * line.price, 1000n);
+      subtotal += amount;
+      tax += rounded(amount * line.rate, 10000n);
+      cell.textContent = money(amount, form);
+    });
+    form.querySelector("[data-subtotal]").textContent = money(subtotal, form);
+    form.querySelector("[data-tax]").textContent = money(tax, form);
+    form.querySelector("[data-total]").textContent = money(subtotal + tax, form);
+  }
+
+  function addLine(form) {
+    var rows = form.querySelector("[data-lines]");
+    var copy = rows.querySelector("[data-line]").cloneNode(true);
+    copy.querySelectorAll("input").forEach(function (input) { input.value = input.getAttribute("data-field") === "quantity" ? "1" : ""; });
+    copy.querySelector("[data-line-total]").textContent = "";
+    rows.appendChild(copy);
+    copy.querySelector("input").focus();
+  }
+
+  function removeLine(button) {
+    var form = button.form;
+    if (form.querySelectorAll("[data-line]").length > 1) button.closest("[data-line]").remove();
+    invoiceTotals(form);
+  }
 
   function request(method, url, body, headers) {
     headers = headers || {};
@@ -52,7 +162,8 @@
     var shown = false;
     Object.keys(error.details || {}).forEach(function (field) {
       var slot = form.querySelector('[data-error-for="' + field + '"]') ||
-        form.querySelector('[data-error-for="' + field.split(".")[0] + '"]');
+        form.querySelector('[data-error-for="' + field.split(".")[0] + '"]') ||
+        form.querySelector('[data-error-for="' + field.replace(/\[\d+\].*$/, "") + '"]');
       if (slot) { slot.textContent = error.details[field]; shown = true; }
     });
     if (!shown) { var bottom = form.querySelector(".form-error"); if (bottom) bottom.textContent = error.message; }
@@ -105,11 +216,22 @@
     if (form.hasAttribute("data-merge")) {
       body.merge_ids = (body.merge_ids || []).filter(function (id) { return id !== body.master_id; });
     }
+    if (form.hasAttribute("data-invoice")) {
+      body.lines = invoiceLines(form).lines.map(function (line) {
+        var out = { description: line.description, quantity: Number(line.quantity) / 1000, unit_price_cents: Number(line.price) };
+        if (line.rate !== 0n) out.tax_rate_bps = Number(line.rate);
+        return out;
+      });
+    }
     return body;
   }
 
   function sendForm(form) {
     clearErrors(form);
+    if (form.hasAttribute("data-invoice")) {
+      var problem = invoiceLines(form).problem;
+      if (problem) { form.querySelector('[data-error-for="lines"]').textContent = problem; return; }
+    }
     var submit = form.querySelector("button[type=submit]");
     if (submit) submit.disabled = true;
     request(form.getAttribute("data-method") || "POST", form.getAttribute("data-api"), JSON.stringify(serialize(form)),
