@@ -2,11 +2,15 @@
 """Browser test: sign in, add a customer with both addresses through the Customers page, open
 its Customer Details page, find its name and its history entry; edit it through the ⋯ menu; add
 two billing contacts and merge them; upload a document and download it byte for byte; assign an
-AR specialist; sign out and land on the sign-in page.
+AR specialist; add collection statuses; create an invoice with two lines (live totals), change
+its collection status inline and download its PDF (read back with pdftotext); sign out and land
+on the sign-in page.
 Usage: customers_flow.py BASE_URL EMAIL PASSWORD"""
+import base64
 import hashlib
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -17,7 +21,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
 def browser():
@@ -161,6 +165,60 @@ def details_flow(driver, wait, base, token):
                "the merge never reached the timeline")
 
 
+def invoice_flow(driver, wait, customer_url):
+    """+ Create Invoice with two lines, the collection status changed inline, the PDF downloaded."""
+    driver.get(customer_url)
+    wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "[data-open='create-invoice']"))).click()
+    dialog = wait.until(ec.visibility_of_element_located((By.ID, "create-invoice")))
+    assert dialog.find_element(By.NAME, "issue_date").get_attribute("value") != "", "the issue date starts at today"
+    Select(dialog.find_element(By.NAME, "collection_status_id")).select_by_visible_text("Reminder sent")
+    dialog.find_element(By.CSS_SELECTOR, "[data-add-line]").click()
+    rows = dialog.find_elements(By.CSS_SELECTOR, "[data-line]")
+    assert len(rows) == 2, len(rows)
+    for row, (description, quantity, price, rate) in zip(rows, (("Widgets", "2.5", "19.99", "8.25"), ("Setup", "1", "50", ""))):
+        row.find_element(By.CSS_SELECTOR, "[data-field='description']").send_keys(description)
+        field = row.find_element(By.CSS_SELECTOR, "[data-field='quantity']")
+        field.clear()
+        field.send_keys(quantity)
+        row.find_element(By.CSS_SELECTOR, "[data-field='unit_price']").send_keys(price)
+        row.find_element(By.CSS_SELECTOR, "[data-field='tax_rate']").send_keys(rate)
+    # The page's totals follow the rule the server applies: 2.5 × $19.99 = $49.975 → $49.98, tax $4.12.
+    wait.until(lambda d: dialog.find_element(By.CSS_SELECTOR, "[data-total]").text == "$104.10")
+    assert rows[0].find_element(By.CSS_SELECTOR, "[data-line-total]").text == "$49.98"
+    assert dialog.find_element(By.CSS_SELECTOR, "[data-tax]").text == "$4.12"
+    submit_dialog(driver, wait, "create-invoice")
+    row = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-testid='invoice']")))
+    assert "INV-" in row.text and "$104.10" in row.text, row.text
+    assert Select(row.find_element(By.TAG_NAME, "select")).first_selected_option.text == "Reminder sent"
+
+    # The collection status, changed in the row: saved at once, still chosen after the reload.
+    page = driver.find_element(By.TAG_NAME, "html")
+    Select(row.find_element(By.TAG_NAME, "select")).select_by_visible_text("Browser Disputed")
+    wait.until(reloaded(page))
+    row = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-testid='invoice']")))
+    assert Select(row.find_element(By.TAG_NAME, "select")).first_selected_option.text == "Browser Disputed"
+    assert "Browser Disputed (1)" in driver.find_element(By.CSS_SELECTOR, "[data-testid='by-status']").text
+
+    # The PDF: fetched as the link would download it, and read back as text.
+    number = row.find_elements(By.TAG_NAME, "td")[0].text
+    result = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        fetch(arguments[0]).then(async r => {
+          const bytes = new Uint8Array(await r.arrayBuffer());
+          let text = ''; bytes.forEach(b => text += String.fromCharCode(b));
+          done({status: r.status, type: r.headers.get('Content-Type'), body: btoa(text)});
+        }).catch(e => done({status: 0, type: String(e), body: ''}));""",
+        row.find_element(By.CSS_SELECTOR, "[data-testid='invoice-pdf']").get_attribute("href"))
+    assert result["status"] == 200 and result["type"] == "application/pdf", (result["status"], result["type"])
+    folder = tempfile.mkdtemp()
+    path = os.path.join(folder, "invoice.pdf")
+    with open(path, "wb") as handle:
+        handle.write(base64.b64decode(result["body"]))
+    text = subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True, timeout=30, check=True).stdout
+    for expected in (number, "Widgets", "Setup", "$104.10", "Browser Test Co"):
+        assert expected in text, "%s is not in the PDF: %s" % (expected, text)
+
+
 def main(base, email, password):
     driver = browser()
     # Saving reloads the page: an element read while it reloads is simply read again.
@@ -192,6 +250,7 @@ def main(base, email, password):
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
 
         wait.until(ec.url_matches(r"/customers/[0-9a-f-]{36}$"))
+        customer_url = driver.current_url
         name = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-testid='customer-name']")))
         assert "Browser Test Co" in name.text, name.text
         profile = driver.find_element(By.ID, "profile").text
@@ -243,6 +302,8 @@ def main(base, email, password):
         names = [r.find_element(By.CSS_SELECTOR, "input[name=name]").get_attribute("value")
                  for r in driver.find_elements(By.CSS_SELECTOR, "[data-testid='collection-status']")]
         assert names == ["Browser Disputed", "Reminder sent"], names
+
+        invoice_flow(driver, wait, customer_url)
 
         driver.find_element(By.CSS_SELECTOR, "[data-testid='sign-out']").click()
         wait.until(ec.url_contains("/login"))
