@@ -5,7 +5,7 @@ SHELL := /bin/bash
 help:
 	@echo "make run    the whole system: private PostgreSQL in .data/, five services, gateway; prints the URL"
 	@echo "make stop   stop what make run started"
-	@echo "make test   install missing packages, start a throwaway PostgreSQL, run swift test (XCTest)"
+	@echo "make test   install missing packages, start a throwaway PostgreSQL, run swift test (XCTest and Swift Testing)"
 	@echo "make bench  messaging benchmarks (command round trip, events/s) on a throwaway PostgreSQL"
 
 deps:
@@ -21,7 +21,7 @@ TEST_PACKAGES := chromium chromium-driver python3-selenium poppler-utils docker-
 test:
 	@scripts/install-deps.sh $(TEST_PACKAGES)
 	@scripts/install-schemathesis.sh
-	scripts/with-test-postgres.sh swift test --disable-swift-testing
+	scripts/with-test-postgres.sh swift test
 
 run:
 	@scripts/run.sh

@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // System libraries (Debian: libzmq3-dev, libpq-dev).
@@ -168,7 +169,9 @@ let package = Package(
                            .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/CustomerServiceTests"),
         .testTarget(
-            name: "InvoiceServiceTests", dependencies: ["InvoiceService", "Contracts", "Messaging", "Postgres", "TestSupport"],
+            name: "InvoiceServiceTests",
+            dependencies: ["InvoiceService", "Contracts", "Messaging", "Postgres", "TestSupport",
+                           .product(name: "PropertyBased", package: "swift-property-based")],
             path: "Tests/InvoiceServiceTests"),
         .testTarget(name: "PaymentsServiceTests", dependencies: ["PaymentsService", "Contracts"], path: "Tests/PaymentsServiceTests"),
         .testTarget(

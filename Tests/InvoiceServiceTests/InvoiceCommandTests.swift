@@ -36,6 +36,7 @@ final class InvoiceCommandTests: XCTestCase {
                                          actor: dana)
     }
 
+    @discardableResult
     private func simple(_ number: String? = nil, issued: String = "2026-11-01", due: String? = nil, cents: Int64 = 10_000)
         async throws -> Invoice {
         try await create(InvoiceFields(number: number, issueDate: BusinessDate(issued)!, dueDate: due.flatMap(BusinessDate.init),
