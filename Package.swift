@@ -173,7 +173,9 @@ let package = Package(
             dependencies: ["InvoiceService", "Contracts", "Messaging", "Postgres", "TestSupport",
                            .product(name: "PropertyBased", package: "swift-property-based")],
             path: "Tests/InvoiceServiceTests"),
-        .testTarget(name: "PaymentsServiceTests", dependencies: ["PaymentsService", "Contracts"], path: "Tests/PaymentsServiceTests"),
+        .testTarget(
+            name: "PaymentsServiceTests", dependencies: ["PaymentsService", "Contracts", "Postgres", "Threading", "TestSupport"],
+            path: "Tests/PaymentsServiceTests"),
         .testTarget(
             name: "CommunicationsServiceTests", dependencies: ["CommunicationsService", "Contracts", "Postgres", "TestSupport"],
             path: "Tests/CommunicationsServiceTests"),

@@ -17,7 +17,7 @@ public enum InvoiceService {
         return try ServiceDefinition(
             name: .invoice, migrations: try MigrationSet.bundled(.invoice, in: .module), catalogue: InvoiceMessages.catalogue,
             handlers: handlers,
-            subscriptions: [.customer: InvoiceHandlers.customerEvents(), .gateway: InvoiceHandlers.identityEvents(),
+            subscriptions: [.customer: InvoiceHandlers.customerEvents(), .gateway: BusinessCalendar.identityEvents(),
                             .payments: InvoiceHandlers.paymentEvents(clock: clock)],
             leaderJobs: [InvoiceHandlers.overdueWatch(clock: clock)])
     }

@@ -8,11 +8,12 @@ import ServiceKit
 /// payments-service: payment settings and methods, fees, payments and applications,
 /// unapplied credit, refunds, promises to pay, payment links. Its schema is `payments`.
 public enum PaymentsService {
-    public static func definition() throws -> ServiceDefinition {
+    /// `now`: the clock "today" is read from (in the business time zone); tests move it.
+    public static func definition(now: @escaping @Sendable () -> Date = { Date() }) throws -> ServiceDefinition {
         var handlers = HandlerRegistry()
-        PaymentsHandlers.register(in: &handlers)
+        PaymentsHandlers.register(in: &handlers, now: now)
         return try ServiceDefinition(
             name: .payments, migrations: try MigrationSet.bundled(.payments, in: .module), catalogue: PaymentsMessages.catalogue,
-            handlers: handlers)
+            handlers: handlers, subscriptions: [.gateway: BusinessCalendar.identityEvents()])
     }
 }

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Messaging
 import Postgres
+import ServiceKit
 
 /// invoice-service's invoice commands and queries, and the events it keeps: customers'
 /// terms, the business's settings, and the payments applied to invoices. Every change to
@@ -26,7 +27,7 @@ enum InvoiceHandlers {
         registry.query(InvoiceMessages.pdf) { request, context in
             guard let invoice = try InvoiceStore(connection: context.connection).find(request.id) else { throw notFound(request.id) }
             let bytes = try InvoiceDocuments.invoice(
-                invoice, business: try BusinessStore(connection: context.connection).settings(),
+                invoice, business: try BusinessCalendar(connection: context.connection).settings(),
                 customer: try CustomerTermsStore(connection: context.connection).fields(of: invoice.customerId),
                 paymentLink: request.paymentLink)
             context.replyAttachment = bytes
@@ -43,7 +44,7 @@ enum InvoiceHandlers {
             let customers = CustomerTermsStore(connection: connection)
             let currency = try customers.terms(of: request.customerId)?.currency ?? .usd
             let bytes = try InvoiceDocuments.statement(
-                statement, currency: currency, business: try BusinessStore(connection: connection).settings(),
+                statement, currency: currency, business: try BusinessCalendar(connection: connection).settings(),
                 customer: try customers.fields(of: request.customerId), paymentLink: request.paymentLink)
             context.replyAttachment = bytes
             return DocumentRendered(filename: "statement-\(to).pdf", contentType: "application/pdf", byteCount: bytes.count)
@@ -211,16 +212,6 @@ enum InvoiceHandlers {
         return events
     }
 
-    /// The business's settings: its time zone decides what "today" is (overdue, aging), its
-    /// name and address head the PDFs.
-    static func identityEvents() -> EventHandlerRegistry {
-        var events = EventHandlerRegistry(poisonPolicy: .deadLetter(afterAttempts: 5))
-        events.on(IdentityMessages.settingsChanged) { settings, context in
-            try BusinessStore(connection: context.connection).keep(settings)
-        }
-        return events
-    }
-
     /// Payments applied to invoices and taken back: each application counts once, however
     /// often its event arrives (its id is the key). Money: a subscription that stops at an
     /// event it cannot apply rather than skip it.
@@ -259,10 +250,10 @@ enum InvoiceHandlers {
     /// overdue figures and filters follow the calendar, not only changes.
     static func overdueWatch(clock: BusinessClock) -> LeaderJob {
         LeaderJob("balances of invoices fallen overdue") { connection in
-            let business = BusinessStore(connection: connection)
+            let watch = OverdueWatchStore(connection: connection)
             let today = try clock.today(on: connection)
-            guard let last = try business.lockedWatchDate(), last < today else {
-                try business.setWatchDate(today)
+            guard let last = try watch.lockedDate(), last < today else {
+                try watch.setDate(today)
                 return 0
             }
             let customers = try InvoiceStore(connection: connection).customersFallenOverdue(from: last, to: today)
@@ -272,7 +263,7 @@ enum InvoiceHandlers {
                 try outbox.append(Message(envelope: envelope, encoding: try balance(of: customer, on: connection, clock)),
                                   on: connection)
             }
-            try business.setWatchDate(today)
+            try watch.setDate(today)
             return customers.count
         }
     }
@@ -284,6 +275,6 @@ struct BusinessClock: Sendable {
     let now: @Sendable () -> Date
 
     func today(on connection: PostgresConnection) throws -> BusinessDate {
-        try BusinessStore(connection: connection).today(at: now())
+        try BusinessCalendar(connection: connection).today(at: now())
     }
 }
