@@ -142,10 +142,14 @@ public final class PDFDocument {
     public func finish() throws -> [UInt8] {
         guard !finished else { return sink.bytes }
         finished = true
+        let drawing = cairo_status(context)
         cairo_destroy(context)
         cairo_surface_finish(surface)
         let status = cairo_surface_status(surface)
         cairo_surface_destroy(surface)
+        guard drawing == CAIRO_STATUS_SUCCESS else {
+            throw PDFError(description: "cairo could not draw the PDF: \(String(cString: cairo_status_to_string(drawing)))")
+        }
         guard status == CAIRO_STATUS_SUCCESS else {
             throw PDFError(description: "cairo could not finish the PDF: \(String(cString: cairo_status_to_string(status)))")
         }

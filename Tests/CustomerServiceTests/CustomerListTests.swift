@@ -89,6 +89,26 @@ final class CustomerListTests: XCTestCase {
         XCTAssertEqual(everyone.total, 4)
     }
 
+    /// Every amount of a customer is in its currency: once invoice-service has a balance for
+    /// it, the currency is fixed (422), other fields still change.
+    func testTheCurrencyIsFixedOnceTheCustomerIsInvoiced() async throws {
+        let acme = try await customer(CustomerFields(displayName: "Acme", currency: .usd))
+        let before = try await harness.client.command(
+            CustomerMessages.update, UpdateCustomer(id: acme.id, changes: ["currency": .string("EUR")]), actor: dana)
+        XCTAssertEqual(before.currency, .eur, "not invoiced yet: free to change")
+        try balance(acme.id, open: 0, invoiced: false)
+        let error = await refusal {
+            try await self.harness.client.command(
+                CustomerMessages.update, UpdateCustomer(id: acme.id, changes: ["currency": .string("USD")]), actor: self.dana)
+        }
+        XCTAssertEqual(error?.code, .failedPrecondition)
+        XCTAssertEqual(error?.details.keys.first, "currency")
+        let renamed = try await harness.client.command(
+            CustomerMessages.update, UpdateCustomer(id: acme.id, changes: ["display_name": .string("Acme Inc")]), actor: dana)
+        XCTAssertEqual(renamed.currency, .eur)
+        XCTAssertEqual(renamed.fields.displayName, "Acme Inc")
+    }
+
     func testFiltersBySpecialistAndCollectionStatusNeverWidenTheScope() async throws {
         let sam = UserID(), pat = UserID()
         let disputed = CollectionStatusID(), reminded = CollectionStatusID()

@@ -94,17 +94,31 @@ final class CollectionStatusCommandTests: XCTestCase {
 
     func testAStatusInUseCannotBeDeleted() async throws {
         let status = try await create("Disputed")
-        _ = try await harness.client.command(InvoiceMessages.create, CreateInvoice(
-            customerId: CustomerID(), terms: CustomerTerms(currency: .usd, paymentTermsDays: 30, isDeactivated: false),
-            invoice: InvoiceFields(issueDate: BusinessDate("2026-11-01")!, collectionStatusId: status.id,
-                                   lines: [InvoiceLineInput(description: "Work", quantity: 1, unitPriceCents: 10_000)])), actor: dana)
+        func invoice() async throws -> Invoice {
+            try await harness.client.command(InvoiceMessages.create, CreateInvoice(
+                customerId: CustomerID(), terms: CustomerTerms(currency: .usd, paymentTermsDays: 30, isDeactivated: false),
+                invoice: InvoiceFields(issueDate: BusinessDate("2026-11-01")!, collectionStatusId: status.id,
+                                       lines: [InvoiceLineInput(description: "Work", quantity: 1, unitPriceCents: 10_000)])), actor: dana)
+        }
+        let open = try await invoice()
+        let voided = try await invoice()
+        _ = try await harness.client.command(InvoiceMessages.void, VoidInvoice(id: voided.id), actor: dana)
         let error = await refusal {
             try await harness.client.command(CollectionStatusMessages.delete, DeleteCollectionStatus(id: status.id), actor: dana)
         }
         XCTAssertEqual(error?.code, .conflict)
-        XCTAssertEqual(error?.message, "1 invoice is in Disputed; move them first")
+        XCTAssertEqual(error?.message, "1 invoice is in Disputed; move them first", "a void invoice does not count")
         let still = try await order()
         XCTAssertEqual(still, ["0 Disputed"])
+
+        // Moved off, the status goes, and the void invoice (which cannot be moved) keeps none.
+        _ = try await harness.client.command(InvoiceMessages.setCollectionStatus,
+                                             SetInvoiceCollectionStatus(id: open.id, collectionStatusId: nil), actor: dana)
+        _ = try await harness.client.command(CollectionStatusMessages.delete, DeleteCollectionStatus(id: status.id), actor: dana)
+        let order = try await order()
+        XCTAssertEqual(order, [])
+        let after = try await harness.client.query(InvoiceMessages.get, GetInvoice(id: voided.id))
+        XCTAssertNil(after.collectionStatus)
     }
 
     func testAChangeThatChangesNothingPublishesNothing() async throws {

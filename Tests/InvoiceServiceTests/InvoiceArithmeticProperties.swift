@@ -19,6 +19,12 @@ struct InvoiceArithmeticProperties {
         .map { InvoiceArithmetic.Line(quantityThousandths: $0.0, unitPriceCents: $0.1, taxRateBasisPoints: $0.2) }
         .array(of: 1...8)
 
+    /// Any 64-bit price at all, `Int64.min` included: beyond the documented maximum is a bad
+    /// request, never a crash.
+    static let anyPrice = zip(Gen.int64(in: 1...1_000_000_000), Gen.int64(in: .min ... .max), Gen.int(in: 0...10_000))
+        .map { InvoiceArithmetic.Line(quantityThousandths: $0.0, unitPriceCents: $0.1, taxRateBasisPoints: $0.2) }
+        .array(of: 1...4)
+
     /// The rule in 128 bits, refusing where the service must: a line, tax or running sum
     /// outside 64 bits, or an invoice below zero.
     static func oracle(_ lines: [InvoiceArithmetic.Line]) -> (totals: [Int64], taxes: [Int64], total: Int64)? {
@@ -59,8 +65,9 @@ struct InvoiceArithmeticProperties {
                 #expect((Int128(total) * 1_000 - exact).magnitude <= 500, "within half a minor unit")
             }
         } catch {
-            #expect(expected == nil, "refused lines the rule computes: \(error)")
-            #expect(error.code == .failedPrecondition)
+            let outOfRange = lines.contains { $0.unitPriceCents.magnitude > InvoiceArithmetic.maximumUnitPrice.magnitude }
+            #expect(expected == nil || outOfRange, "refused lines the rule computes: \(error)")
+            #expect(error.code == (outOfRange ? .invalidArgument : .failedPrecondition))
         }
     }
 
@@ -70,6 +77,12 @@ struct InvoiceArithmeticProperties {
 
     @Test func amountsAtTheLimitsAreRefusedNeverWrapped() async {
         await propertyCheck(count: 500, input: Self.extreme) { Self.check($0) }
+    }
+
+    @Test func anySixtyFourBitPriceIsAnAnswerNotACrash() async {
+        await propertyCheck(count: 300, input: Self.anyPrice) { Self.check($0) }
+        Self.check([InvoiceArithmetic.Line(quantityThousandths: 1_000, unitPriceCents: .min, taxRateBasisPoints: 0)])
+        Self.check([InvoiceArithmetic.Line(quantityThousandths: 1_000, unitPriceCents: .max, taxRateBasisPoints: 0)])
     }
 
     /// The one checked addition every balance and bucket uses.

@@ -97,6 +97,70 @@ final class InvoiceCommandTests: XCTestCase {
         XCTAssertEqual(try count("invoices"), 1)
         let automatic = try await simple()
         XCTAssertEqual(automatic.number, "INV-000002", "the typed number is skipped")
+        // Many typed numbers in the way: the sequence jumps past the largest, in a bounded number of steps.
+        for number in 3...40 { try await simple(String(format: "inv-%06d", number)) }
+        let jumped = try await simple()
+        XCTAssertEqual(jumped.number, "INV-000041")
+    }
+
+    /// Every change to one customer's invoices waits for the one before it, so the last
+    /// balance published is the true one, however the changes interleave.
+    func testConcurrentChangesPublishTheTrueBalanceLast() async throws {
+        let (client, request, actor) = (harness.client, CreateInvoice(
+            customerId: customer, terms: terms,
+            invoice: InvoiceFields(issueDate: BusinessDate("2026-11-01")!, lines: [line("Consulting", "1", 1_000)])), dana)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<12 { group.addTask { _ = try await client.command(InvoiceMessages.create, request, actor: actor) } }
+            try await group.waitForAll()
+        }
+        XCTAssertEqual(try harness.published(InvoiceMessages.balanceChanged).last?.openCents, 12_000)
+        XCTAssertEqual(try harness.published(InvoiceMessages.balanceChanged).map(\.openInvoices), Array(1...12))
+    }
+
+    func testTheCollectionStatusIsTheDefaultWhenLeftOutAndNoneWhenNull() async throws {
+        let status = try await harness.client.command(
+            CollectionStatusMessages.create, CreateCollectionStatus(name: "New", isDefault: true), actor: dana)
+        let defaulted = try await simple()
+        XCTAssertEqual(defaulted.collectionStatus?.id, status.id)
+        let none = try await create(InvoiceFields(issueDate: BusinessDate("2026-11-01")!, collectionStatusId: nil,
+                                                  defaultCollectionStatus: false, lines: [line("A", "1", 100)]))
+        XCTAssertNil(none.collectionStatus)
+        let decoded = try ContractJSON.decode(InvoiceFields.self, from: Array(#"{"issue_date": "2026-11-01", "collection_status_id": null, "lines": []}"#.utf8))
+        XCTAssertFalse(decoded.defaultCollectionStatus, "null asks for none")
+        let absent = try ContractJSON.decode(InvoiceFields.self, from: Array(#"{"issue_date": "2026-11-01", "lines": []}"#.utf8))
+        XCTAssertTrue(absent.defaultCollectionStatus, "left out: the default")
+    }
+
+    func testEditingAFreeInvoiceToAnAmountOpensIt() async throws {
+        let free = try await simple(cents: 0)
+        XCTAssertEqual(free.state, .paid, "nothing to pay")
+        let priced = try await harness.client.command(InvoiceMessages.update, UpdateInvoice(
+            id: free.id, changes: [:], lines: [line("Consulting", "1", 10_000)]), actor: dana)
+        XCTAssertEqual(priced.state, .open)
+        XCTAssertEqual(try harness.published(InvoiceMessages.balanceChanged).last?.openCents, 10_000)
+        let draft = try await create(InvoiceFields(issueDate: BusinessDate("2026-11-01")!, draft: true, lines: [line("A", "1", 0)]))
+        XCTAssertEqual(draft.state, .draft)
+        let issued = try await harness.client.command(InvoiceMessages.update, UpdateInvoice(id: draft.id, changes: ["state": .string("open")]),
+                                                      actor: dana)
+        XCTAssertEqual(issued.state, .paid, "a draft that comes to nothing is settled when issued")
+    }
+
+    /// A payment event that does not fit its invoice stops the (money) subscription instead of
+    /// moving money: nothing is recorded.
+    func testAPaymentThatDoesNotFitItsInvoiceIsRefusedAndRecordsNothing() async throws {
+        let invoice = try await simple(cents: 10_000)
+        var otherCustomer = applied(invoice, 1_000)
+        otherCustomer.customerId = CustomerID()
+        var otherCurrency = applied(invoice, 1_000)
+        otherCurrency.currency = .eur
+        var unknown = applied(invoice, 1_000)
+        unknown.invoiceId = InvoiceID()
+        for event in [otherCustomer, otherCurrency, unknown] {
+            XCTAssertThrowsError(try harness.apply(PaymentsMessages.applied, event, from: .payments))
+        }
+        XCTAssertEqual(try count("applications"), 0)
+        let now = try await harness.client.query(InvoiceMessages.get, GetInvoice(id: invoice.id))
+        XCTAssertEqual(now.paidCents, 0)
     }
 
     func testBadInvoicesAreRefusedByFieldAndChangeNothing() async throws {
@@ -114,6 +178,9 @@ final class InvoiceCommandTests: XCTestCase {
             (InvoiceFields(issueDate: BusinessDate("2026-11-01")!, collectionStatusId: CollectionStatusID(), lines: [line("A", "1", 1)]),
              .failedPrecondition, "collection_status_id"),
             (InvoiceFields(number: " ", issueDate: BusinessDate("2026-11-01")!, lines: [line("A", "1", 1)]), .invalidArgument, "number"),
+            (InvoiceFields(issueDate: BusinessDate("2026-11-01")!, lines: [line("A", "1", .min)]), .invalidArgument,
+             "lines[0].unit_price_cents"),
+            (InvoiceFields(issueDate: BusinessDate("9999-12-20")!, lines: [line("A", "1", 1)]), .failedPrecondition, "due_date"),
         ]
         for (fields, code, field) in cases {
             let error = await refusal { try await self.create(fields) }

@@ -94,6 +94,9 @@ final class InvoiceDocumentTests: XCTestCase {
         let paidOff = try await invoice(issued: today.adding(days: -40), due: today.adding(days: -10), lines: [
             InvoiceLineInput(description: "Settled", quantity: 1, unitPriceCents: 1_000)])
         try pay(paidOff, 1_000, on: today.adding(days: -5), reference: "CHK-78")
+        // Dated ahead, it is owed all the same: in the details totals and in the open items.
+        _ = try await invoice(issued: today.adding(days: 3), due: today.adding(days: 33), lines: [
+            InvoiceLineInput(description: "Next month", quantity: 1, unitPriceCents: 777)])
 
         let details = try await harness.client.query(InvoiceMessages.customerSummary, CustomerInvoicesRequest(customerId: customer.id))
         let totals = details.totals
@@ -104,7 +107,7 @@ final class InvoiceDocumentTests: XCTestCase {
             InvoiceMessages.statement, StatementRequest(customerId: customer.id, paymentLink: "https://pay.example/p/abc"))
         let text = try TestProcess.pdfText(pdf)
         let closing = try XCTUnwrap(text.split(separator: "\n").first { $0.contains("Closing balance") })
-        XCTAssertTrue(closing.contains(Currency.usd.format(totals.openCents)), "\(closing) vs \(totals.openCents)")
+        XCTAssertEqual(closing.split(separator: " ").last.map(String.init), Currency.usd.format(totals.openCents), String(closing))
         let agingRow = try XCTUnwrap(text.split(separator: "\n").first { $0.contains("Over 90 days") }.flatMap { header in
             text.components(separatedBy: "\n").drop { $0 != String(header) }.dropFirst().first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         })
@@ -116,6 +119,18 @@ final class InvoiceDocumentTests: XCTestCase {
             XCTAssertTrue(text.contains(expected), "\(expected) is not in the statement:\n\(text)")
         }
         XCTAssertFalse(text.contains("Settled"), "a paid invoice is not an open item")
+        XCTAssertTrue(text.contains("Invoice INV-000007"), "the invoice dated ahead is an open item:\n\(text)")
+
+        let ending = await refusal {
+            try await self.harness.client.queryWithAttachment(
+                InvoiceMessages.statement, StatementRequest(customerId: self.customer.id, to: BusinessDate("2026-11-15")!))
+        }
+        XCTAssertEqual(ending?.code, .failedPrecondition, "open items are as of today; an earlier end needs a start")
+        let backwards = await refusal {
+            try await self.harness.client.queryWithAttachment(InvoiceMessages.statement, StatementRequest(
+                customerId: self.customer.id, from: BusinessDate("2026-11-15")!, to: BusinessDate("2026-11-01")!))
+        }
+        XCTAssertEqual(backwards?.code, .failedPrecondition)
     }
 
     /// Balance forward: what was owed before the period, then each invoice and payment in

@@ -304,15 +304,19 @@ public struct InvoiceFields: Codable, Hashable, Sendable {
     public var memo: String?
     /// The billing contact, one of the customer's.
     public var contactId: ContactID?
-    /// Nil: the default collection status, if one is marked.
+    /// The status to start in; nil with `defaultCollectionStatus` (the member left out): the
+    /// default status, if one is marked; nil without it (`null`): none.
     public var collectionStatusId: CollectionStatusID?
+    /// Whether `collection_status_id` was left out, so the default applies.
+    public var defaultCollectionStatus: Bool
     /// Kept as a draft (not yet owed) instead of issued.
     public var draft: Bool?
     public var lines: [InvoiceLineInput]
 
     public init(number: String? = nil, issueDate: BusinessDate, dueDate: BusinessDate? = nil, currency: Currency? = nil,
                 poNumber: String? = nil, memo: String? = nil, contactId: ContactID? = nil,
-                collectionStatusId: CollectionStatusID? = nil, draft: Bool? = nil, lines: [InvoiceLineInput]) {
+                collectionStatusId: CollectionStatusID? = nil, defaultCollectionStatus: Bool? = nil, draft: Bool? = nil,
+                lines: [InvoiceLineInput]) {
         self.number = number
         self.issueDate = issueDate
         self.dueDate = dueDate
@@ -321,8 +325,44 @@ public struct InvoiceFields: Codable, Hashable, Sendable {
         self.memo = memo
         self.contactId = contactId
         self.collectionStatusId = collectionStatusId
+        self.defaultCollectionStatus = defaultCollectionStatus ?? (collectionStatusId == nil)
         self.draft = draft
         self.lines = lines
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case number, issueDate, dueDate, currency, poNumber, memo, contactId, collectionStatusId, draft, lines
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        number = try container.decodeIfPresent(String.self, forKey: .number)
+        issueDate = try container.decode(BusinessDate.self, forKey: .issueDate)
+        dueDate = try container.decodeIfPresent(BusinessDate.self, forKey: .dueDate)
+        currency = try container.decodeIfPresent(Currency.self, forKey: .currency)
+        poNumber = try container.decodeIfPresent(String.self, forKey: .poNumber)
+        memo = try container.decodeIfPresent(String.self, forKey: .memo)
+        contactId = try container.decodeIfPresent(ContactID.self, forKey: .contactId)
+        collectionStatusId = try container.decodeIfPresent(CollectionStatusID.self, forKey: .collectionStatusId)
+        defaultCollectionStatus = !container.contains(.collectionStatusId)
+        draft = try container.decodeIfPresent(Bool.self, forKey: .draft)
+        lines = try container.decode([InvoiceLineInput].self, forKey: .lines)
+    }
+
+    /// `collection_status_id` is written as `null` when none was asked for, and left out
+    /// when the default applies.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(number, forKey: .number)
+        try container.encode(issueDate, forKey: .issueDate)
+        try container.encodeIfPresent(dueDate, forKey: .dueDate)
+        try container.encodeIfPresent(currency, forKey: .currency)
+        try container.encodeIfPresent(poNumber, forKey: .poNumber)
+        try container.encodeIfPresent(memo, forKey: .memo)
+        try container.encodeIfPresent(contactId, forKey: .contactId)
+        if !defaultCollectionStatus { try container.encode(collectionStatusId, forKey: .collectionStatusId) }
+        try container.encodeIfPresent(draft, forKey: .draft)
+        try container.encode(lines, forKey: .lines)
     }
 }
 

@@ -18,7 +18,8 @@ public enum PaymentsMessages {
     public static let catalogue = MessageCatalogue(.payments, [customerSummary, applied, unapplied, refunded])
 }
 
-/// Event `payment.applied`.
+/// Event `payment.applied`. An application id is never used again (taking an application
+/// back ends it; applying the money again is a new application).
 public struct PaymentApplied: Codable, Hashable, Sendable {
     public var applicationId: PaymentApplicationID
     public var paymentId: PaymentID

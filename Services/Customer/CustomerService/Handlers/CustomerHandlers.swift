@@ -29,6 +29,11 @@ enum CustomerHandlers {
             let current = try visible(GetCustomer(id: request.id, assignedTo: request.assignedTo), in: store, lock: true)
             let (fields, changes) = try CustomerPatch.apply(request.changes, to: current.fields)
             guard !changes.isEmpty else { return current }
+            // Every amount of a customer is in its currency: once invoiced, it stays.
+            if changes.contains(where: { $0.field == "currency" }),
+               try CustomerListStore(connection: context.connection).hasBeenInvoiced(current.id) {
+                throw ErrorBody.unprocessable("the currency cannot change once the customer has invoices", field: "currency")
+            }
             let record = try store.update(current.id, fields)
             try context.publish(CustomerMessages.updated, CustomerUpdated(customer: record, changes: changes))
             return record

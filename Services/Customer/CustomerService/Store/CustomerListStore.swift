@@ -117,6 +117,12 @@ struct CustomerListStore {
         return text.flatMap(CustomerStatus.init(rawValue:)) ?? .new
     }
 
+    /// Whether invoice-service has published a balance for the customer: it has (or had) an
+    /// invoice, a draft included.
+    func hasBeenInvoiced(_ customer: CustomerID) throws -> Bool {
+        try connection.query("SELECT EXISTS (SELECT 1 FROM customer_balances WHERE customer_id = \(customer))").single(Bool.self)
+    }
+
     /// Keeps a customer's balance as invoice-service last published it.
     func record(_ balance: CustomerBalanceChanged) throws {
         try connection.execute("""

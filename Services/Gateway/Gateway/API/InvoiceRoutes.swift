@@ -59,6 +59,9 @@ struct InvoiceRoutes {
             let invoice = try await visibleInvoice(context)
             let body = try await request.jsonBody()
             var changes = try JSONBody.decode([String: JSONValue].self, from: body)
+            if changes["lines"] == .null {
+                throw ErrorBody.invalidArgument("lines cannot be cleared; an invoice has at least one", field: "lines")
+            }
             let lines = changes.removeValue(forKey: "lines") == nil ? nil : try JSONBody.decode(LinesChange.self, from: body).lines
             if case .string(let text)? = changes["contact_id"], let contact = ContactID(text) {
                 try await requireContact(contact, of: invoice.customerId, principal)

@@ -32,13 +32,15 @@ enum InvoiceDocuments {
         for line in invoice.lines {
             page.pdf.font(size: 9)
             let wrapped = page.pdf.wrap(line.description, width: columns.quantity - 50 - page.left)
-            page.ensure(Double(wrapped.count) * 12 + 4, then: header)
+            page.ensure(min(Double(wrapped.count), 4) * 12 + 4, then: header)
             page.pdf.font(size: 9)
             page.pdf.text(quantityText(line.quantity), right: columns.quantity, y: page.y)
             page.pdf.text(currency.format(line.unitPriceCents), right: columns.price, y: page.y)
             page.pdf.text(rateText(line.taxRateBps), right: columns.tax, y: page.y)
             page.pdf.text(currency.format(line.totalCents), right: columns.amount - 4, y: page.y)
             for text in wrapped {
+                page.ensure(12, then: header)  // a description longer than a page goes on over the next
+                page.pdf.font(size: 9)
                 page.pdf.text(text, x: page.left + 4, y: page.y)
                 page.y += 12
             }
@@ -91,12 +93,14 @@ enum InvoiceDocuments {
         for entry in statement.entries {
             page.pdf.font(size: 9)
             let wrapped = page.pdf.wrap(entry.description, width: columns.amount - 70 - columns.description)
-            page.ensure(Double(wrapped.count) * 12 + 2, then: header)
+            page.ensure(min(Double(wrapped.count), 4) * 12 + 2, then: header)
             page.pdf.font(size: 9)
             page.pdf.text(entry.date.description, x: page.left + 4, y: page.y)
             page.pdf.text(currency.format(entry.amountCents), right: columns.amount, y: page.y)
             page.pdf.text(currency.format(entry.balanceCents), right: columns.balance, y: page.y)
             for text in wrapped {
+                page.ensure(12, then: header)
+                page.pdf.font(size: 9)
                 page.pdf.text(text, x: columns.description, y: page.y)
                 page.y += 12
             }

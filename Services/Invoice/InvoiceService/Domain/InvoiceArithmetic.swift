@@ -51,15 +51,18 @@ enum InvoiceArithmetic {
     /// The lines' amounts under the rounding rule; `failed_precondition` when a figure would
     /// not fit in 64 bits or the invoice would come to less than nothing.
     static func amounts(_ lines: [Line]) throws(ErrorBody) -> Amounts {
-        var totals: [Int64] = []
-        var taxes: [Int64] = []
+        // Every line's inputs are checked (400) before anything is computed (422).
         for (index, line) in lines.enumerated() {
-            guard abs(line.unitPriceCents) <= maximumUnitPrice else {
+            guard line.unitPriceCents.magnitude <= maximumUnitPrice.magnitude else {
                 throw .invalidArgument("lines[\(index)].unit_price_cents is too large", field: "lines[\(index)].unit_price_cents")
             }
             guard (0...maximumTaxRate).contains(line.taxRateBasisPoints) else {
                 throw .invalidArgument("lines[\(index)].tax_rate_bps is from 0 to 10000", field: "lines[\(index)].tax_rate_bps")
             }
+        }
+        var totals: [Int64] = []
+        var taxes: [Int64] = []
+        for line in lines {
             let amount = try rounded(Int128(line.quantityThousandths) * Int128(line.unitPriceCents), over: 1_000)
             totals.append(amount)
             taxes.append(try rounded(Int128(amount) * Int128(line.taxRateBasisPoints), over: 10_000))

@@ -65,9 +65,10 @@ enum InvoiceRules {
         return (priced, amounts)
     }
 
-    /// A due date on or after the issue date.
+    /// A due date on or after the issue date, within the calendar dates are written in.
     static func checkDates(issue: BusinessDate, due: BusinessDate) throws(ErrorBody) {
         guard due >= issue else { throw .unprocessable("due_date is before issue_date", field: "due_date") }
+        guard due.year <= 9999 else { throw .unprocessable("due_date would be after 9999-12-31", field: "due_date") }
     }
 
     /// `invoice` with the scalar `changes` (API names) applied; the lines are the caller's.

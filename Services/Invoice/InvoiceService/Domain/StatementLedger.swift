@@ -50,10 +50,13 @@ enum StatementLedger {
 
     static func build(invoices: [InvoiceSummary], applications: [Application], from: BusinessDate?, to: BusinessDate)
         throws(MoneyError) -> Statement {
-        let owed = invoices.filter { $0.state != .draft && $0.state != .void && $0.issueDate <= to }
+        let issued = invoices.filter { $0.state != .draft && $0.state != .void }
+        // Open items are what is owed now, as the Customer Details view counts it (an
+        // invoice dated ahead included); a period has what was issued in it.
+        guard let from else { return try openItems(issued, applications, to: to) }
+        let owed = issued.filter { $0.issueDate <= to }
         let byId = Dictionary(owed.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let counted = applications.filter { byId[$0.invoiceId] != nil }
-        guard let from else { return try openItems(owed, counted, to: to) }
 
         var opening: Int64 = 0
         for invoice in owed where invoice.issueDate < from { try Money.add(invoice.totalCents, to: &opening) }

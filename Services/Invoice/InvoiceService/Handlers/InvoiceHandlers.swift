@@ -35,7 +35,12 @@ enum InvoiceHandlers {
         }
         registry.query(InvoiceMessages.statement) { request, context in
             let connection = context.connection
-            let to = try request.to ?? clock.today(on: connection)
+            let today = try clock.today(on: connection)
+            // Open items are as of today (what the details view shows); a period can end earlier.
+            guard request.from != nil || request.to == nil || request.to == today else {
+                throw ErrorBody.unprocessable("to needs from: open items are as of today", field: "to")
+            }
+            let to = request.to ?? today
             if let from = request.from, from > to { throw ErrorBody.unprocessable("from is after to", field: "from") }
             let store = InvoiceStore(connection: connection)
             let statement = try StatementLedger.build(
@@ -58,7 +63,7 @@ enum InvoiceHandlers {
         }
         registry.command(InvoiceMessages.update) { request, context in
             let store = InvoiceStore(connection: context.connection)
-            guard let current = try store.find(request.id, lock: true) else { throw notFound(request.id) }
+            guard let current = try store.lockedForChange(request.id) else { throw notFound(request.id) }
             guard current.state != .void else { throw ErrorBody.failedPrecondition("a void invoice cannot be edited") }
             guard current.paidCents == 0 else {
                 throw ErrorBody.failedPrecondition("payments are applied to \(current.number); unapply them to edit it")
@@ -78,6 +83,8 @@ enum InvoiceHandlers {
                 changed.balanceCents = amounts.total
                 lines = checked
             }
+            // Nothing is paid here: an issued invoice is open, or paid when it comes to nothing.
+            if changed.state != .draft { changed.state = changed.totalCents == 0 ? .paid : .open }
             let changes = InvoiceRules.changes(from: current, to: changed)
             guard !changes.isEmpty else { return current }
             try store.update(changed, lines: lines)
@@ -89,7 +96,7 @@ enum InvoiceHandlers {
         }
         registry.command(InvoiceMessages.void) { request, context in
             let store = InvoiceStore(connection: context.connection)
-            guard let current = try store.find(request.id, lock: true) else { throw notFound(request.id) }
+            guard let current = try store.lockedForChange(request.id) else { throw notFound(request.id) }
             guard current.state != .void else { throw ErrorBody.failedPrecondition("\(current.number) is already void") }
             guard current.paidCents == 0 else {
                 throw ErrorBody.failedPrecondition(
@@ -104,7 +111,7 @@ enum InvoiceHandlers {
         }
         registry.command(InvoiceMessages.setCollectionStatus) { request, context in
             let store = InvoiceStore(connection: context.connection)
-            guard let current = try store.find(request.id, lock: true) else { throw notFound(request.id) }
+            guard let current = try store.lockedForChange(request.id) else { throw notFound(request.id) }
             guard current.state != .void else { throw ErrorBody.failedPrecondition("a void invoice has no collection status") }
             var status: CollectionStatus?
             if let id = request.collectionStatusId {
@@ -131,6 +138,7 @@ enum InvoiceHandlers {
         // The terms the gateway read from customer-service for this request are the newest
         // there are; the copy kept from events may be a moment behind.
         let terms = request.terms
+        try InvoiceStore(connection: connection).lockCustomer(request.customerId)
         try CustomerTermsStore(connection: connection).keepIfUnknown(request.customerId, terms)
         guard !terms.isDeactivated else {
             throw ErrorBody.unprocessable("the customer is deactivated; reactivate it to invoice it", field: "customer_id")
@@ -153,7 +161,7 @@ enum InvoiceHandlers {
             }
             status = found
         } else {
-            status = try statuses.defaultStatus()
+            status = fields.defaultCollectionStatus ? try statuses.defaultStatus() : nil
         }
         let store = InvoiceStore(connection: connection)
         let number: String
@@ -219,30 +227,49 @@ enum InvoiceHandlers {
         var events = EventHandlerRegistry(poisonPolicy: .block)
         events.on(PaymentsMessages.applied) { applied, context in
             let store = InvoiceStore(connection: context.connection)
+            let invoice = try paid(applied.invoiceId, customer: applied.customerId, currency: applied.currency,
+                                   cents: applied.amountCents, store: store)
             guard try store.recordApplication(applied) else { return }
-            try settle(applied.invoiceId, of: applied.customerId, context: context, clock: clock)
+            try settle(invoice, context: context, clock: clock)
         }
         events.on(PaymentsMessages.unapplied) { unapplied, context in
             let store = InvoiceStore(connection: context.connection)
+            let invoice = try paid(unapplied.invoiceId, customer: unapplied.customerId, currency: unapplied.currency,
+                                   cents: unapplied.amountCents, store: store)
             guard try store.recordUnapplication(unapplied) else { return }
-            try settle(unapplied.invoiceId, of: unapplied.customerId, context: context, clock: clock)
+            try settle(invoice, context: context, clock: clock)
         }
         return events
     }
 
-    /// Recomputes what is paid on the invoice and publishes what follows from it.
-    private static func settle(_ id: InvoiceID, of customer: CustomerID, context: EventContext, clock: BusinessClock) throws {
-        let store = InvoiceStore(connection: context.connection)
-        guard let before = try store.find(id, lock: true) else {
-            context.logger.warning("a payment names an invoice this service does not have", metadata: ["invoice": "\(id)"])
-            return
+    /// The invoice a payment event names, locked with its customer, when the event agrees
+    /// with it (its customer, its currency, an amount above zero). An event that does not is
+    /// an error payments-service must explain: the subscription stops at it (and health
+    /// shows it stuck) rather than move money it cannot account for.
+    private static func paid(_ id: InvoiceID, customer: CustomerID, currency: Currency, cents: Int64, store: InvoiceStore)
+        throws -> Invoice {
+        guard let invoice = try store.lockedForChange(id) else {
+            throw ErrorBody.failedPrecondition("a payment names invoice \(id), which invoice-service does not have")
         }
-        try store.settlePaid(id)
-        guard let after = try store.find(id) else { return }
+        guard invoice.customerId == customer, invoice.currency == currency, cents > 0 else {
+            throw ErrorBody.failedPrecondition(
+                "a payment of \(cents) \(currency.code) for customer \(customer) does not fit invoice \(invoice.number) "
+                + "(customer \(invoice.customerId), \(invoice.currency.code))")
+        }
+        return invoice
+    }
+
+    /// Recomputes what is paid on the invoice and publishes what follows from it. (An
+    /// application to an invoice voided meanwhile counts on it until payments-service takes
+    /// it back, as it does for every application to a voided invoice.)
+    private static func settle(_ before: Invoice, context: EventContext, clock: BusinessClock) throws {
+        let store = InvoiceStore(connection: context.connection)
+        try store.settlePaid(before.id)
+        guard let after = try store.find(before.id) else { return }
         if after.state == .paid && before.state != .paid {
             try context.publish(InvoiceMessages.paid, InvoicePaid(invoice: after))
         }
-        try context.publish(InvoiceMessages.balanceChanged, try balance(of: customer, on: context.connection, clock))
+        try context.publish(InvoiceMessages.balanceChanged, try balance(of: after.customerId, on: context.connection, clock))
     }
 
     /// When the business's date moves on (local midnight), the balance of every customer
@@ -259,6 +286,7 @@ enum InvoiceHandlers {
             let customers = try InvoiceStore(connection: connection).customersFallenOverdue(from: last, to: today)
             let outbox = Outbox(publisher: ServiceName.invoice.rawValue)
             for customer in customers {
+                try InvoiceStore(connection: connection).lockCustomer(customer)
                 let envelope = Envelope(kind: .event, type: InvoiceMessages.balanceChanged.type, actor: .system)
                 try outbox.append(Message(envelope: envelope, encoding: try balance(of: customer, on: connection, clock)),
                                   on: connection)

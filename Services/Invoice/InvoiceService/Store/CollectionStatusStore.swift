@@ -63,12 +63,14 @@ struct CollectionStatusStore {
         }
     }
 
-    /// How many invoices are in the status.
+    /// How many invoices that are not void are in the status.
     func invoicesIn(_ id: CollectionStatusID) throws -> Int {
-        try connection.query("SELECT count(*) FROM invoices WHERE collection_status_id = \(id)").single(Int.self)
+        try connection.query("SELECT count(*) FROM invoices WHERE collection_status_id = \(id) AND state <> 'void'").single(Int.self)
     }
 
+    /// Deletes the status; voided invoices that were left in it keep none.
     func delete(_ id: CollectionStatusID) throws {
+        try connection.execute("UPDATE invoices SET collection_status_id = NULL WHERE collection_status_id = \(id) AND state = 'void'")
         try connection.execute("DELETE FROM collection_statuses WHERE id = \(id)")
     }
 

@@ -94,14 +94,24 @@ struct InvoiceStore {
             """).single(Bool.self)
     }
 
-    /// The next automatic number no invoice has: `INV-000001`, `INV-000002`, …
+    /// The next automatic number no invoice has: `INV-000001`, `INV-000002`, … A few typed
+    /// numbers in the way are skipped; past more, the sequence jumps beyond the largest
+    /// `INV-` number there is — a bounded number of queries either way.
     func nextNumber() throws -> String {
-        while true {
-            let value = try connection.query("SELECT nextval('invoice_number_seq')").single(Int64.self)
+        func format(_ value: Int64) -> String {
             let digits = String(value)
-            let number = "INV-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+            return "INV-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+        }
+        for _ in 0..<10 {
+            let number = format(try connection.query("SELECT nextval('invoice_number_seq')").single(Int64.self))
             if try !numberTaken(number, except: nil) { return number }
         }
+        let next = try connection.query("""
+            SELECT setval('invoice_number_seq', greatest(
+                (SELECT last_value FROM invoice_number_seq),
+                (SELECT coalesce(max(substring(number FROM 5)::bigint), 0) FROM invoices WHERE number ~* '^INV-[0-9]{1,18}$')) + 1)
+            """).single(Int64.self)
+        return format(next)
     }
 
     /// Customers with an open invoice whose due date is in `[from, to)`: those that fell
@@ -116,6 +126,21 @@ struct InvoiceStore {
     }
 
     // MARK: Writing
+
+    /// Serialises every change to one customer's invoices and payments until the transaction
+    /// ends, so each `invoice.balance_changed` is computed after the one before it committed
+    /// (the last one published is the true balance). Every writer takes it before any row lock.
+    func lockCustomer(_ customer: CustomerID) throws {
+        _ = try connection.query("SELECT pg_advisory_xact_lock(hashtextextended('invoice.customer:' || \(customer.description), 0))")
+    }
+
+    /// The invoice, locked for a change with its customer (customer first, then the row).
+    func lockedForChange(_ id: InvoiceID) throws -> Invoice? {
+        guard let customer = try connection.query("SELECT customer_id FROM invoices WHERE id = \(id)").first
+            .map({ try $0.decode(CustomerID.self, at: 0) }) else { return nil }
+        try lockCustomer(customer)
+        return try find(id, lock: true)
+    }
 
     func insert(_ invoice: Invoice, lines: [InvoiceArithmetic.Line]) throws {
         try connection.execute("""
@@ -204,7 +229,7 @@ struct InvoiceStore {
         try connection.query("""
             SELECT a.payment_id, a.invoice_id, i.number, a.amount_cents, a.applied_on, a.unapplied_on, a.method, a.reference
             FROM applications a JOIN invoices i ON i.id = a.invoice_id
-            WHERE a.customer_id = \(customer) ORDER BY a.applied_on, a.recorded_at, a.id
+            WHERE i.customer_id = \(customer) ORDER BY a.applied_on, a.recorded_at, a.id
             """).map { row in
             let (payment, invoice, number, amount, applied, unapplied, method, reference) = try row.decode(
                 (PaymentID, InvoiceID, String, Int64, BusinessDate, BusinessDate?, String, String?).self)

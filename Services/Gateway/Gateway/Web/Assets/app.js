@@ -65,7 +65,10 @@
   // Money and quantities as typed ("19.99", "2.5") read exactly into integers of `digits`
   // decimals (BigInt), never through binary floating point; null when it is not a number.
   function scaled(text, digits) {
-    var match = /^(-?)(\d*)(?:\.(\d*))?$/.exec(String(text).trim().replace(/,/g, ""));
+    var typed = String(text).trim();
+    // A comma only as a thousands separator (1,234.50); "19,99" is not read as 1999.
+    if (typed.indexOf(",") >= 0 && !/^-?\d{1,3}(,\d{3})+(\.\d*)?$/.test(typed)) return null;
+    var match = /^(-?)(\d*)(?:\.(\d*))?$/.exec(typed.replace(/,/g, ""));
     if (!match || (match[2] === "" && !match[3])) return null;
     var fraction = match[3] || "";
     if (fraction.length > digits) return null;
@@ -202,7 +205,7 @@
         if (field.hasAttribute("data-omit-empty")) groups[group].omitEmpty = true;
         return;
       }
-      if (value === "") { if (clearEmpty) body[field.name] = null; return; }
+      if (value === "") { if (clearEmpty || field.hasAttribute("data-null-when-empty")) body[field.name] = null; return; }
       body[field.name] = field.type === "number" || field.hasAttribute("data-number") ? Number(value) : value;
     });
     var sameAsBilling = body.shipping_same_as_billing === true;

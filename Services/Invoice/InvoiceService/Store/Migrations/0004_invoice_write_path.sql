@@ -13,7 +13,10 @@ ALTER TABLE invoices
     ADD COLUMN voided_at timestamptz,
     ADD CONSTRAINT invoices_number_present CHECK (length(btrim(number)) > 0),
     ADD CONSTRAINT invoices_sums CHECK (total_cents = subtotal_cents + tax_cents);
-CREATE UNIQUE INDEX invoices_number_any_case ON invoices (lower(number));
+-- Numbers are unique whatever their case: the case-sensitive constraint of 0001 gives way to
+-- an index on lower(number), named like it so that a race lost on it is a 409 naming `number`.
+ALTER TABLE invoices DROP CONSTRAINT invoices_number_key;
+CREATE UNIQUE INDEX invoices_number_key ON invoices (lower(number));
 -- A customer's invoices newest first (the list's keyset order).
 CREATE INDEX invoices_by_customer_newest ON invoices (customer_id, created_at DESC, id DESC);
 
