@@ -30,8 +30,7 @@ enum InvoiceHandlers {
                 invoice, business: try BusinessCalendar(connection: context.connection).settings(),
                 customer: try CustomerTermsStore(connection: context.connection).fields(of: invoice.customerId),
                 paymentLink: request.paymentLink)
-            context.replyAttachment = bytes
-            return DocumentRendered(filename: "\(invoice.number).pdf", contentType: "application/pdf", byteCount: bytes.count)
+            return pdf(bytes, named: "\(invoice.number).pdf", to: context)
         }
         registry.query(InvoiceMessages.statement) { request, context in
             let connection = context.connection
@@ -51,8 +50,7 @@ enum InvoiceHandlers {
             let bytes = try InvoiceDocuments.statement(
                 statement, currency: currency, business: try BusinessCalendar(connection: connection).settings(),
                 customer: try customers.fields(of: request.customerId), paymentLink: request.paymentLink)
-            context.replyAttachment = bytes
-            return DocumentRendered(filename: "statement-\(to).pdf", contentType: "application/pdf", byteCount: bytes.count)
+            return pdf(bytes, named: "statement-\(to).pdf", to: context)
         }
         registry.command(InvoiceMessages.create) { request, context in
             let invoice = try create(request, on: context.connection)
@@ -69,9 +67,7 @@ enum InvoiceHandlers {
                 throw ErrorBody.failedPrecondition("payments are applied to \(current.number); unapply them to edit it")
             }
             var changed = try InvoiceRules.apply(request.changes, to: current)
-            if changed.number.lowercased() != current.number.lowercased(), try store.numberTaken(changed.number, except: current.id) {
-                throw ErrorBody(.conflict, "an invoice numbered \(changed.number) exists", details: ["number": "already exists"])
-            }
+            if changed.number.lowercased() != current.number.lowercased() { try store.requireNumberFree(changed.number, except: current.id) }
             var lines: [InvoiceArithmetic.Line]?
             if let inputs = request.lines {
                 let checked = try InvoiceRules.lines(inputs)
@@ -133,6 +129,12 @@ enum InvoiceHandlers {
 
     private static func notFound(_ id: InvoiceID) -> ErrorBody { .notFound("invoice \(id) does not exist") }
 
+    /// A rendered PDF as a query's reply: its bytes in the attachment frame.
+    private static func pdf(_ bytes: [UInt8], named filename: String, to context: HandlerContext) -> DocumentRendered {
+        context.replyAttachment = bytes
+        return DocumentRendered(filename: filename, contentType: "application/pdf", byteCount: bytes.count)
+    }
+
     /// Checks and stores a new invoice; the caller publishes.
     private static func create(_ request: CreateInvoice, on connection: PostgresConnection) throws -> Invoice {
         // The terms the gateway read from customer-service for this request are the newest
@@ -167,9 +169,7 @@ enum InvoiceHandlers {
         let number: String
         if let given = fields.number {
             number = try InvoiceRules.number(given)
-            guard try !store.numberTaken(number, except: nil) else {
-                throw ErrorBody(.conflict, "an invoice numbered \(number) exists", details: ["number": "already exists"])
-            }
+            try store.requireNumberFree(number, except: nil)
         } else {
             number = try store.nextNumber()
         }

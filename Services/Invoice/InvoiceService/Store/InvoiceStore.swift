@@ -94,6 +94,13 @@ struct InvoiceStore {
             """).single(Bool.self)
     }
 
+    /// `conflict` (409, naming `number`) when another invoice has the number in any case.
+    func requireNumberFree(_ number: String, except id: InvoiceID?) throws {
+        guard try !numberTaken(number, except: id) else {
+            throw ErrorBody(.conflict, "an invoice numbered \(number) exists", details: ["number": "already exists"])
+        }
+    }
+
     /// The next automatic number no invoice has: `INV-000001`, `INV-000002`, … A few typed
     /// numbers in the way are skipped; past more, the sequence jumps beyond the largest
     /// `INV-` number there is — a bounded number of queries either way.
