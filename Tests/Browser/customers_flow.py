@@ -59,7 +59,7 @@ def eventually(driver, condition, what, seconds=15):
         try:
             if condition(driver):
                 return
-        except StaleElementReferenceException:
+        except WebDriverException:  # read while the page reloaded: read again
             pass
         assert time.time() < deadline, what
         time.sleep(0.3)
@@ -221,8 +221,9 @@ def invoice_flow(driver, wait, customer_url):
 
 def main(base, email, password):
     driver = browser()
-    # Saving reloads the page: an element read while it reloads is simply read again.
-    wait = WebDriverWait(driver, 15, ignored_exceptions=[StaleElementReferenceException])
+    # Saving reloads the page: an element read while it reloads is simply read again (Chromium
+    # says so as a stale element, or as a node that "does not belong to the document").
+    wait = WebDriverWait(driver, 15, ignored_exceptions=[StaleElementReferenceException, WebDriverException])
     try:
         sign_in(driver, wait, base, email, password)
         wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "[data-open='add-customer']"))).click()
