@@ -15,7 +15,9 @@ public enum TextLimit {
     public static let notes = 10_000
     /// An invoice number or a purchase-order number.
     public static let invoiceNumber = 64
-    /// One invoice line's description; a void reason.
+    /// A payment's reference (a check number, a transfer's id).
+    public static let paymentReference = 100
+    /// One invoice line's description; a void or refund reason.
     public static let lineDescription = 1_000
     /// A passphrase may be long; what bcrypt hashes is its SHA-256.
     public static let password = 1_024

@@ -19,7 +19,8 @@ public final class ServiceHarness: Sendable {
     private let url: String
     private let definition: ServiceDefinition
 
-    public init(_ definition: ServiceDefinition) throws {
+    /// `workers`: how many requests the server runs at once (more for concurrency tests).
+    public init(_ definition: ServiceDefinition, workers: Int = 2) throws {
         self.definition = definition
         schema = "\(definition.name.rawValue)_\(UUID().uuidString.prefix(8).lowercased())"
         url = try TestDatabase.url(searchPath: schema)
@@ -27,7 +28,7 @@ public final class ServiceHarness: Sendable {
         try TestDatabase.provideExtensions(on: admin)
         try Migrator(schema: schema).migrate(admin, [try MessagingMigrations.load(), definition.migrations])
         context = try ZMQContext()
-        var configuration = CommandServer.Configuration(endpoint: "tcp://127.0.0.1:*", databaseURL: url, workerCount: 2,
+        var configuration = CommandServer.Configuration(endpoint: "tcp://127.0.0.1:*", databaseURL: url, workerCount: workers,
                                                         outbox: Outbox(publisher: definition.name.rawValue))
         configuration.maximumMessageBytes = definition.maximumMessageBytes
         server = try CommandServer(context: context, configuration: configuration, handlers: definition.handlers)

@@ -45,6 +45,7 @@ public func buildGatewayRoutes(configuration: GatewayConfiguration, clients: any
     DocumentRoutes(clients: clients, maximumBytes: configuration.documentBytes).register(in: routes)
     CollectionStatusRoutes(clients: clients).register(in: routes)
     InvoiceRoutes(clients: clients).register(in: routes)
+    PaymentRoutes(clients: clients).register(in: routes)
     UserRoutes(clients: clients).register(in: routes)
     SettingsRoutes(clients: clients).register(in: routes)
     details.register(in: routes)

@@ -12,8 +12,10 @@ public enum PaymentsService {
     public static func definition(now: @escaping @Sendable () -> Date = { Date() }) throws -> ServiceDefinition {
         var handlers = HandlerRegistry()
         PaymentsHandlers.register(in: &handlers, now: now)
+        LedgerHandlers.register(in: &handlers, now: now)
         return try ServiceDefinition(
             name: .payments, migrations: try MigrationSet.bundled(.payments, in: .module), catalogue: PaymentsMessages.catalogue,
-            handlers: handlers, subscriptions: [.gateway: BusinessCalendar.identityEvents()])
+            handlers: handlers,
+            subscriptions: [.gateway: BusinessCalendar.identityEvents(), .invoice: LedgerHandlers.invoiceEvents(now: now)])
     }
 }

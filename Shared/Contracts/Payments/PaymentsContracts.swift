@@ -15,7 +15,7 @@ public enum PaymentsMessages {
     /// (only unapplied credit is refundable).
     public static let refunded = Event<PaymentRefunded>("payment.refunded")
 
-    public static let catalogue = MessageCatalogue(.payments, [customerSummary, applied, unapplied, refunded])
+    public static let catalogue = MessageCatalogue(.payments, [customerSummary, applied, unapplied, refunded] + paymentMessages)
 }
 
 /// Event `payment.applied`. An application id is never used again (taking an application
@@ -54,6 +54,9 @@ public enum UnapplyReason: String, Codable, Hashable, Sendable {
     case unapplied
     /// The invoice was voided while it was applied; the money is credit again.
     case invoiceVoided = "invoice_voided"
+    /// The invoice's total was lowered below what stood applied to it (an edit that raced a
+    /// payment); the newest applications are taken back until it fits.
+    case invoiceReduced = "invoice_reduced"
 }
 
 /// Event `payment.unapplied`.
@@ -211,4 +214,272 @@ public struct CustomerPaymentsSummary: Codable, Hashable, Sendable {
         self.payment = payment
         self.promises = promises
     }
+}
+
+// MARK: - Payments (SPEC §5, API.md "Payments")
+
+extension PaymentsMessages {
+    /// A payment received, with its first applications; publishes `payment.recorded` and a
+    /// `payment.applied` per application.
+    public static let record = Command<RecordPayment, Payment>("payment.record")
+    public static let get = Query<GetPayment, Payment>("payment.get")
+    /// A customer's payments, newest first, keyset paged.
+    public static let list = Query<ListPayments, PaymentPage>("payment.list")
+    /// Applies part of a payment's unapplied credit to an open invoice.
+    public static let apply = Command<ApplyPayment, Payment>("payment.apply")
+    /// Takes an application back: its amount is unapplied credit again.
+    public static let unapply = Command<UnapplyPayment, Payment>("payment.unapply")
+    /// Returns money from a payment's unapplied credit.
+    public static let refund = Command<RefundPayment, Payment>("payment.refund")
+    /// The customer's open invoices as payments-service knows them (balances after its
+    /// applications), oldest due first: what a payment can be applied to.
+    public static let openInvoices = Query<CustomerPaymentsRequest, PayableInvoiceList>("payment.open_invoices")
+    public static let recorded = Event<PaymentRecorded>("payment.recorded")
+
+    static let paymentMessages: [any DescribedMessage] = [record, get, list, apply, unapply, refund, openInvoices, recorded]
+}
+
+/// One application as a request gives it.
+public struct ApplicationInput: Codable, Hashable, Sendable {
+    public var invoiceId: InvoiceID
+    public var amountCents: Int64
+
+    public init(invoiceId: InvoiceID, amountCents: Int64) {
+        self.invoiceId = invoiceId
+        self.amountCents = amountCents
+    }
+}
+
+/// The fields of `POST /customers/{id}/payments`.
+public struct PaymentFields: Codable, Hashable, Sendable {
+    public var amountCents: Int64
+    public var currency: Currency
+    /// A payment method's code (`check`, `ach`, `wire`, `card`, `cash`, or a custom one).
+    public var method: String
+    public var reference: String?
+    public var receivedOn: BusinessDate
+    public var applications: [ApplicationInput]?
+
+    public init(amountCents: Int64, currency: Currency, method: String, reference: String? = nil, receivedOn: BusinessDate,
+                applications: [ApplicationInput]? = nil) {
+        self.amountCents = amountCents
+        self.currency = currency
+        self.method = method
+        self.reference = reference
+        self.receivedOn = receivedOn
+        self.applications = applications
+    }
+}
+
+/// Body of `payment.record`. `customerCurrency`: the customer's currency as the gateway
+/// just read it from customer-service (a payment must be in it).
+public struct RecordPayment: Codable, Hashable, Sendable {
+    public var customerId: CustomerID
+    public var customerCurrency: Currency
+    public var payment: PaymentFields
+
+    public init(customerId: CustomerID, customerCurrency: Currency, payment: PaymentFields) {
+        self.customerId = customerId
+        self.customerCurrency = customerCurrency
+        self.payment = payment
+    }
+}
+
+/// A payment's application to an invoice, live or taken back.
+public struct PaymentApplication: Codable, Hashable, Sendable {
+    public var id: PaymentApplicationID
+    public var invoiceId: InvoiceID
+    public var invoiceNumber: String
+    public var amountCents: Int64
+    public var appliedOn: BusinessDate
+    /// Set when it was taken back.
+    public var unappliedOn: BusinessDate?
+    public var unapplyReason: UnapplyReason?
+
+    public init(id: PaymentApplicationID, invoiceId: InvoiceID, invoiceNumber: String, amountCents: Int64, appliedOn: BusinessDate,
+                unappliedOn: BusinessDate?, unapplyReason: UnapplyReason?) {
+        self.id = id
+        self.invoiceId = invoiceId
+        self.invoiceNumber = invoiceNumber
+        self.amountCents = amountCents
+        self.appliedOn = appliedOn
+        self.unappliedOn = unappliedOn
+        self.unapplyReason = unapplyReason
+    }
+}
+
+/// Money returned from a payment.
+public struct PaymentRefund: Codable, Hashable, Sendable {
+    public var id: RefundID
+    public var amountCents: Int64
+    public var reason: String
+    public var refundedOn: BusinessDate
+
+    public init(id: RefundID, amountCents: Int64, reason: String, refundedOn: BusinessDate) {
+        self.id = id
+        self.amountCents = amountCents
+        self.reason = reason
+        self.refundedOn = refundedOn
+    }
+}
+
+/// A payment as the API shows it: what was received, applied, refunded and is left.
+public struct Payment: Codable, Hashable, Sendable {
+    public var id: PaymentID
+    public var customerId: CustomerID
+    public var amountCents: Int64
+    public var currency: Currency
+    public var method: String
+    public var reference: String?
+    public var receivedOn: BusinessDate
+    /// The live applications' sum.
+    public var appliedCents: Int64
+    public var refundedCents: Int64
+    /// amount − applied − refunded: credit the customer has, to apply or refund.
+    public var unappliedCents: Int64
+    public var applications: [PaymentApplication]
+    public var refunds: [PaymentRefund]
+    public var createdAt: Date
+
+    public init(id: PaymentID, customerId: CustomerID, amountCents: Int64, currency: Currency, method: String, reference: String?,
+                receivedOn: BusinessDate, appliedCents: Int64, refundedCents: Int64, unappliedCents: Int64,
+                applications: [PaymentApplication], refunds: [PaymentRefund], createdAt: Date) {
+        self.id = id
+        self.customerId = customerId
+        self.amountCents = amountCents
+        self.currency = currency
+        self.method = method
+        self.reference = reference
+        self.receivedOn = receivedOn
+        self.appliedCents = appliedCents
+        self.refundedCents = refundedCents
+        self.unappliedCents = unappliedCents
+        self.applications = applications
+        self.refunds = refunds
+        self.createdAt = createdAt
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, customerId, amountCents, currency, method, reference, receivedOn, appliedCents, refundedCents, unappliedCents,
+             applications, refunds, createdAt
+    }
+
+    /// `reference` is written as `null` when there is none.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(customerId, forKey: .customerId)
+        try container.encode(amountCents, forKey: .amountCents)
+        try container.encode(currency, forKey: .currency)
+        try container.encode(method, forKey: .method)
+        try container.encode(reference, forKey: .reference)
+        try container.encode(receivedOn, forKey: .receivedOn)
+        try container.encode(appliedCents, forKey: .appliedCents)
+        try container.encode(refundedCents, forKey: .refundedCents)
+        try container.encode(unappliedCents, forKey: .unappliedCents)
+        try container.encode(applications, forKey: .applications)
+        try container.encode(refunds, forKey: .refunds)
+        try container.encode(createdAt, forKey: .createdAt)
+    }
+}
+
+/// Body of `payment.get`.
+public struct GetPayment: Codable, Hashable, Sendable {
+    public var id: PaymentID
+    public init(id: PaymentID) { self.id = id }
+}
+
+/// Body of `payment.list`.
+public struct ListPayments: Codable, Hashable, Sendable {
+    public var customerId: CustomerID
+    public var limit: Int
+    public var cursor: String?
+
+    public init(customerId: CustomerID, limit: Int = 50, cursor: String? = nil) {
+        self.customerId = customerId
+        self.limit = limit
+        self.cursor = cursor
+    }
+}
+
+/// Reply to `payment.list`.
+public struct PaymentPage: Codable, Hashable, Sendable {
+    public var items: [Payment]
+    public var nextCursor: String?
+    public var total: Int
+
+    public init(items: [Payment], nextCursor: String?, total: Int) {
+        self.items = items
+        self.nextCursor = nextCursor
+        self.total = total
+    }
+}
+
+/// Body of `payment.apply` (`POST /payments/{id}/applications`).
+public struct ApplyPayment: Codable, Hashable, Sendable {
+    public var paymentId: PaymentID
+    public var application: ApplicationInput
+
+    public init(paymentId: PaymentID, application: ApplicationInput) {
+        self.paymentId = paymentId
+        self.application = application
+    }
+}
+
+/// Body of `payment.unapply` (`DELETE /payments/{id}/applications/{application_id}`).
+public struct UnapplyPayment: Codable, Hashable, Sendable {
+    public var paymentId: PaymentID
+    public var applicationId: PaymentApplicationID
+
+    public init(paymentId: PaymentID, applicationId: PaymentApplicationID) {
+        self.paymentId = paymentId
+        self.applicationId = applicationId
+    }
+}
+
+/// Body of `payment.refund` (`POST /payments/{id}/refunds`).
+public struct RefundPayment: Codable, Hashable, Sendable {
+    public var paymentId: PaymentID
+    public var amountCents: Int64
+    public var reason: String
+
+    public init(paymentId: PaymentID, amountCents: Int64, reason: String) {
+        self.paymentId = paymentId
+        self.amountCents = amountCents
+        self.reason = reason
+    }
+}
+
+/// An invoice a payment can be applied to, with its balance after the live applications.
+public struct PayableInvoice: Codable, Hashable, Sendable {
+    public var id: InvoiceID
+    public var number: String
+    public var issueDate: BusinessDate
+    public var dueDate: BusinessDate
+    public var currency: Currency
+    public var totalCents: Int64
+    public var balanceCents: Int64
+
+    public init(id: InvoiceID, number: String, issueDate: BusinessDate, dueDate: BusinessDate, currency: Currency,
+                totalCents: Int64, balanceCents: Int64) {
+        self.id = id
+        self.number = number
+        self.issueDate = issueDate
+        self.dueDate = dueDate
+        self.currency = currency
+        self.totalCents = totalCents
+        self.balanceCents = balanceCents
+    }
+}
+
+/// Reply to `payment.open_invoices`.
+public struct PayableInvoiceList: Codable, Hashable, Sendable {
+    public var items: [PayableInvoice]
+    public init(items: [PayableInvoice]) { self.items = items }
+}
+
+/// Event `payment.recorded`: the payment as received (its applications follow as `payment.applied`).
+public struct PaymentRecorded: Codable, Hashable, Sendable {
+    public var payment: Payment
+    public init(payment: Payment) { self.payment = payment }
 }

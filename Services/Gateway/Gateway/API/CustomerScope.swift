@@ -10,4 +10,26 @@ enum CustomerScope {
         return principal.user?.id ?? UserID()  // an API token without a user sees nobody's customers
     }
 
+    /// The one check of "may this principal see this customer" for everything a customer
+    /// owns that lives in another service (invoices, payments): asked of customer-service,
+    /// which knows the assignments.
+    struct Visibility: Sendable {
+        let clients: any GatewayServices
+
+        /// The customer, when the principal may see it; otherwise 404 as if it did not exist.
+        func customer(_ id: CustomerID, for principal: Principal) async throws -> CustomerRecord {
+            try await clients[.customer].query(CustomerMessages.get, GetCustomer(id: id, assignedTo: assignedOnly(principal)))
+        }
+
+        /// Nothing when the principal may see the customer (asked only of a specialist limited
+        /// to their own); otherwise `otherwise` — the owned thing's own 404.
+        func require(_ customer: CustomerID, for principal: Principal, otherwise: ErrorBody) async throws {
+            guard let specialist = assignedOnly(principal) else { return }
+            do {
+                _ = try await clients[.customer].query(CustomerMessages.get, GetCustomer(id: customer, assignedTo: specialist))
+            } catch let error as ErrorBody where error.code == .notFound {
+                throw otherwise
+            }
+        }
+    }
 }

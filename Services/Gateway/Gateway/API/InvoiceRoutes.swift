@@ -126,21 +126,16 @@ struct InvoiceRoutes {
 
     /// The customer, when the principal may see it; otherwise 404 as if it did not exist.
     func visibleCustomer(_ id: CustomerID, _ principal: Principal) async throws -> CustomerRecord {
-        try await clients[.customer].query(CustomerMessages.get, GetCustomer(id: id, assignedTo: CustomerScope.assignedOnly(principal)))
+        try await CustomerScope.Visibility(clients: clients).customer(id, for: principal)
     }
 
     /// The invoice of the path, when the principal may see its customer; otherwise 404 as
     /// if it did not exist.
     func visibleInvoice(_ context: GatewayRequestContext) async throws -> Invoice {
         let id = try context.parameters.id("id", of: "invoice", as: InvoiceID.self)
-        let principal = try context.requirePrincipal()
         let invoice = try await clients[.invoice].query(InvoiceMessages.get, GetInvoice(id: id))
-        guard let specialist = CustomerScope.assignedOnly(principal) else { return invoice }
-        do {
-            _ = try await clients[.customer].query(CustomerMessages.get, GetCustomer(id: invoice.customerId, assignedTo: specialist))
-        } catch let error as ErrorBody where error.code == .notFound {
-            throw ErrorBody.notFound("invoice \(id) does not exist")
-        }
+        try await CustomerScope.Visibility(clients: clients).require(
+            invoice.customerId, for: try context.requirePrincipal(), otherwise: .notFound("invoice \(id) does not exist"))
         return invoice
     }
 

@@ -25,10 +25,11 @@ struct PaymentsStore {
     /// Received minus applied minus refunded, over all the customer's payments.
     func unappliedCredit(of customer: CustomerID) throws -> Int64 {
         try connection.query("""
-            SELECT coalesce(sum(p.amount_cents - p.refunded_cents - coalesce(a.applied, 0)), 0)::int8
+            SELECT coalesce(sum(p.amount_cents - coalesce(a.applied, 0) - coalesce(r.refunded, 0)), 0)::int8
             FROM payments p
             LEFT JOIN (SELECT payment_id, sum(amount_cents) AS applied FROM payment_applications
                        WHERE unapplied_at IS NULL GROUP BY payment_id) a ON a.payment_id = p.id
+            LEFT JOIN (SELECT payment_id, sum(amount_cents) AS refunded FROM refunds GROUP BY payment_id) r ON r.payment_id = p.id
             WHERE p.customer_id = \(customer)
             """).single(Int64.self)
     }

@@ -1,0 +1,76 @@
+import Contracts
+import Foundation
+import Hummingbird
+import Messaging
+
+/// `GET|POST /customers/{id}/payments`, `GET /payments/{id}`, `POST /payments/{id}/applications`,
+/// `DELETE /payments/{id}/applications/{application_id}`, `POST /payments/{id}/refunds`. A
+/// specialist who may not see all customers reaches only their own customers' payments;
+/// anyone else's answer 404 like ones that do not exist.
+struct PaymentRoutes {
+    let clients: any GatewayServices
+
+    private struct RefundRequest: Decodable {
+        var amountCents: Int64
+        var reason: String
+    }
+
+    func register(in routes: Routes) {
+        let readers = routes.group(.readCustomers)
+        let editors = routes.group(.editCustomers)
+        let scope = CustomerScope.Visibility(clients: clients)
+        readers.get("/api/v1/customers/:id/payments") { request, context in
+            let customer = try await scope.customer(try context.parameters.id("id", of: "customer", as: CustomerID.self),
+                                                    for: try context.requirePrincipal())
+            let query = QueryReader(request.uri.queryParameters)
+            let page = try await clients[.payments].query(PaymentsMessages.list, ListPayments(
+                customerId: customer.id, limit: try query.limit(), cursor: request.uri.queryParameters.get("cursor")))
+            return try JSONResponse.make(ListResponse(items: page.items, nextCursor: page.nextCursor, total: page.total))
+        }
+        editors.post("/api/v1/customers/:id/payments") { request, context in
+            let principal = try context.requirePrincipal()
+            let customer = try await scope.customer(try context.parameters.id("id", of: "customer", as: CustomerID.self), for: principal)
+            let fields = try await request.decodeJSON(PaymentFields.self)
+            let payment = try await clients[.payments].command(
+                PaymentsMessages.record, RecordPayment(customerId: customer.id, customerCurrency: customer.currency, payment: fields),
+                actor: principal.actor, idempotencyKey: try request.idempotencyKey())
+            return try JSONResponse.make(payment, status: .created)
+        }
+        readers.get("/api/v1/payments/:id") { _, context in
+            try JSONResponse.make(try await visiblePayment(context, scope))
+        }
+        editors.post("/api/v1/payments/:id/applications") { request, context in
+            let principal = try context.requirePrincipal()
+            let payment = try await visiblePayment(context, scope)
+            let application = try await request.decodeJSON(ApplicationInput.self)
+            return try JSONResponse.make(try await clients[.payments].command(
+                PaymentsMessages.apply, ApplyPayment(paymentId: payment.id, application: application),
+                actor: principal.actor, idempotencyKey: try request.idempotencyKey()), status: .created)
+        }
+        editors.delete("/api/v1/payments/:id/applications/:application") { request, context in
+            let principal = try context.requirePrincipal()
+            let payment = try await visiblePayment(context, scope)
+            let application = try context.parameters.id("application", of: "application", as: PaymentApplicationID.self)
+            return try JSONResponse.make(try await clients[.payments].command(
+                PaymentsMessages.unapply, UnapplyPayment(paymentId: payment.id, applicationId: application),
+                actor: principal.actor, idempotencyKey: try request.idempotencyKey()))
+        }
+        editors.post("/api/v1/payments/:id/refunds") { request, context in
+            let principal = try context.requirePrincipal()
+            let payment = try await visiblePayment(context, scope)
+            let refund = try await request.decodeJSON(RefundRequest.self)
+            return try JSONResponse.make(try await clients[.payments].command(
+                PaymentsMessages.refund, RefundPayment(paymentId: payment.id, amountCents: refund.amountCents, reason: refund.reason),
+                actor: principal.actor, idempotencyKey: try request.idempotencyKey()), status: .created)
+        }
+    }
+
+    /// The payment of the path, when the principal may see its customer.
+    private func visiblePayment(_ context: GatewayRequestContext, _ scope: CustomerScope.Visibility) async throws -> Payment {
+        let id = try context.parameters.id("id", of: "payment", as: PaymentID.self)
+        let payment = try await clients[.payments].query(PaymentsMessages.get, GetPayment(id: id))
+        try await scope.require(payment.customerId, for: try context.requirePrincipal(),
+                                otherwise: .notFound("payment \(id) does not exist"))
+        return payment
+    }
+}
