@@ -119,6 +119,28 @@ final class ServiceContractGoldenTests: XCTestCase {
             currency: .usd, refundedOn: BusinessDate("2026-11-20")!, reason: "Overpaid"), "payment_refunded")
     }
 
+    /// A payment travels whole: what was received, applied (live and taken back), refunded, left.
+    func testPaymentRecordedWireForm() throws {
+        let instant = RFC3339.date(from: "2026-11-29T12:00:00Z")!
+        let payment = Payment(
+            id: PaymentID("2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f")!, customerId: CustomerID("7f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b")!,
+            amountCents: 20_000, currency: .usd, method: "check", reference: nil, receivedOn: BusinessDate("2026-11-19")!,
+            appliedCents: 12_500, refundedCents: 1_000, unappliedCents: 6_500,
+            applications: [
+                PaymentApplication(id: PaymentApplicationID("3d4e5f6a-7b8c-4d9e-8f0a-2b3c4d5e6f7a")!,
+                                   invoiceId: InvoiceID("9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d")!, invoiceNumber: "INV-000123",
+                                   amountCents: 12_500, appliedOn: BusinessDate("2026-11-20")!, unappliedOn: nil, unapplyReason: nil),
+                PaymentApplication(id: PaymentApplicationID("5f6a7b8c-9d0e-4f1a-8b2c-4d5e6f7a8b9c")!,
+                                   invoiceId: InvoiceID("9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d")!, invoiceNumber: "INV-000123",
+                                   amountCents: 500, appliedOn: BusinessDate("2026-11-20")!, unappliedOn: BusinessDate("2026-11-21")!,
+                                   unapplyReason: .invoiceReduced),
+            ],
+            refunds: [PaymentRefund(id: RefundID("4e5f6a7b-8c9d-4e0f-9a1b-3c4d5e6f7a8b")!, amountCents: 1_000, reason: "Overpaid",
+                                    refundedOn: BusinessDate("2026-11-22")!)],
+            createdAt: instant)
+        try assertMatchesGolden(PaymentRecorded(payment: payment), "payment_recorded")
+    }
+
     func testMessagingContractsWireForm() throws {
         try assertMatchesGolden(EventsAck(appliedSeq: 1042), "events_ack")
         try assertMatchesGolden(DeadLetterList(items: [DeadLetter(

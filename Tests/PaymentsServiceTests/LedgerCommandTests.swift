@@ -86,7 +86,7 @@ final class LedgerCommandTests: XCTestCase {
         let euros = try known(invoice(10_000, number: "INV-000004", currency: .eur))
         let cases: [(() async throws -> Payment, ErrorCode, String)] = [
             ({ try await self.record(20_000, [(open, 10_001)]) }, .failedPrecondition, "applications[0]"),
-            ({ try await self.record(5_000, [(open, 4_000), (open, 1_000)]) }, .invalidArgument, "applications[1].invoice_id"),
+            ({ try await self.record(5_000, [(open, 4_000), (open, 1_000)]) }, .failedPrecondition, "applications[1].invoice_id"),
             ({ try await self.record(5_000, [(open, 6_000)]) }, .failedPrecondition, "applications"),
             ({ try await self.record(5_000, [(draft, 1_000)]) }, .failedPrecondition, "applications[0]"),
             ({ try await self.record(5_000, [(theirs, 1_000)]) }, .failedPrecondition, "applications[0]"),

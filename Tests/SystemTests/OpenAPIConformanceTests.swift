@@ -196,6 +196,30 @@ final class OpenAPIConformanceTests: XCTestCase {
         let unset = try await succeed("PUT", "/api/v1/invoices/{id}/collection-status", "/api/v1/invoices/\(invoiceID)/collection-status",
                                       json: #"{"collection_status_id": null}"#)
         XCTAssertTrue(unset?["collection_status"] is NSNull)
+        let payment = try await succeed("POST", "/api/v1/customers/{id}/payments", "/api/v1/customers/\(customerID)/payments", json: """
+            {"amount_cents": 5000, "currency": "USD", "method": "check", "reference": "1042", "received_on": "2026-11-19",
+             "applications": [{"invoice_id": "\(invoiceID)", "amount_cents": 1000}]}
+            """)
+        let paymentID = try XCTUnwrap(payment?["id"] as? String)
+        XCTAssertEqual(payment?["unapplied_cents"] as? Int, 4_000)
+        try await succeed("GET", "/api/v1/payments/{id}", "/api/v1/payments/\(paymentID)")
+        let payments = try await succeed("GET", "/api/v1/customers/{id}/payments", "/api/v1/customers/\(customerID)/payments?limit=5")
+        XCTAssertEqual(payments?["total"] as? Int, 1)
+        let more = try await succeed("POST", "/api/v1/payments/{id}/applications", "/api/v1/payments/\(paymentID)/applications",
+                                     json: #"{"invoice_id": "\#(invoiceID)", "amount_cents": 500}"#)
+        for application in (more?["applications"] as? [[String: Any]] ?? []).compactMap({ $0["id"] as? String }) {
+            try await succeed("DELETE", "/api/v1/payments/{id}/applications/{application_id}",
+                              "/api/v1/payments/\(paymentID)/applications/\(application)")
+        }
+        let refunded = try await succeed("POST", "/api/v1/payments/{id}/refunds", "/api/v1/payments/\(paymentID)/refunds",
+                                         json: #"{"amount_cents": 1000, "reason": "Overpaid"}"#)
+        XCTAssertEqual(refunded?["unapplied_cents"] as? Int, 4_000)
+        // The void waits for invoice-service to have taken the payments back.
+        let settled = try await system.eventually {
+            let (_, body) = try await system.http("GET", "/api/v1/invoices/\(invoiceID)")
+            return try system.json(body)["paid_cents"] as? Int == 0
+        }
+        XCTAssertTrue(settled, system.log("invoice"))
         let voided = try await succeed("POST", "/api/v1/invoices/{id}/void", "/api/v1/invoices/\(invoiceID)/void",
                                        json: #"{"reason": "Billed twice"}"#)
         XCTAssertEqual(voided?["state"] as? String, "void")

@@ -47,10 +47,10 @@ struct PaymentRoutes {
                 PaymentsMessages.apply, ApplyPayment(paymentId: payment.id, application: application),
                 actor: principal.actor, idempotencyKey: try request.idempotencyKey()), status: .created)
         }
-        editors.delete("/api/v1/payments/:id/applications/:application") { request, context in
+        editors.delete("/api/v1/payments/:id/applications/:application_id") { request, context in
             let principal = try context.requirePrincipal()
             let payment = try await visiblePayment(context, scope)
-            let application = try context.parameters.id("application", of: "application", as: PaymentApplicationID.self)
+            let application = try context.parameters.id("application_id", of: "application", as: PaymentApplicationID.self)
             return try JSONResponse.make(try await clients[.payments].command(
                 PaymentsMessages.unapply, UnapplyPayment(paymentId: payment.id, applicationId: application),
                 actor: principal.actor, idempotencyKey: try request.idempotencyKey()))

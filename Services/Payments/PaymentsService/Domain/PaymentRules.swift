@@ -43,7 +43,7 @@ enum PaymentRules {
         for (index, input) in inputs.enumerated() {
             try amount(input.amountCents, field: "\(field)[\(index)].amount_cents")
             guard seen.insert(input.invoiceId).inserted else {
-                throw .invalidArgument("invoice \(input.invoiceId) appears twice", field: "\(field)[\(index)].invoice_id")
+                throw .unprocessable("invoice \(input.invoiceId) appears twice", field: "\(field)[\(index)].invoice_id")
             }
             let (sum, overflow) = total.addingReportingOverflow(input.amountCents)
             guard !overflow, sum <= available else {

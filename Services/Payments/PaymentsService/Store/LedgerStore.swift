@@ -72,7 +72,7 @@ struct LedgerStore {
         try connection.query("""
             SELECT a.id, a.payment_id, p.customer_id, a.amount_cents, p.currency
             FROM payment_applications a JOIN payments p ON p.id = a.payment_id
-            WHERE a.invoice_id = \(invoice) AND a.unapplied_at IS NULL ORDER BY a.created_at DESC, a.id DESC
+            WHERE a.invoice_id = \(invoice) AND a.unapplied_at IS NULL ORDER BY a.seq DESC
             """).map { row in
             let (id, payment, customer, amount, currency) = try row.decode((PaymentApplicationID, PaymentID, CustomerID, Int64, String).self)
             return LiveApplication(id: id, paymentId: payment, customerId: customer, amountCents: amount,
@@ -165,7 +165,7 @@ struct LedgerStore {
         payment.applications = try connection.query("""
             SELECT a.id, a.invoice_id, coalesce(i.number, ''), a.amount_cents, a.applied_on, a.unapplied_on, a.unapply_reason
             FROM payment_applications a LEFT JOIN invoices i ON i.id = a.invoice_id
-            WHERE a.payment_id = \(payment.id) ORDER BY a.created_at, a.id
+            WHERE a.payment_id = \(payment.id) ORDER BY a.seq
             """).map { row in
             let (id, invoice, number, amount, applied, unapplied, reason) =
                 try row.decode((PaymentApplicationID, InvoiceID, String, Int64, BusinessDate, BusinessDate?, String?).self)

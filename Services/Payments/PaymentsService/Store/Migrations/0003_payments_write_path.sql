@@ -21,6 +21,7 @@ ALTER TABLE payment_applications
     ADD COLUMN applied_on date NOT NULL DEFAULT CURRENT_DATE,
     ADD COLUMN unapplied_on date,
     ADD COLUMN unapply_reason text CHECK (unapply_reason IN ('unapplied', 'invoice_voided', 'invoice_reduced')),
+    ADD COLUMN seq bigserial,  -- the order they were made in (one payment's are made in one transaction)
     ADD CONSTRAINT payment_applications_unapplied_together CHECK ((unapplied_at IS NULL) = (unapplied_on IS NULL));
 ALTER TABLE payment_applications ALTER COLUMN applied_on DROP DEFAULT;
 CREATE INDEX payment_applications_live_by_invoice ON payment_applications (invoice_id) WHERE unapplied_at IS NULL;
