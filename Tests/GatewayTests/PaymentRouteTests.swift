@@ -80,4 +80,37 @@ final class PaymentRouteTests: XCTestCase {
             }
         }
     }
+
+    /// `/settings` shows payments-service's defaults (their one source) and hands a change of
+    /// them to it; the rest stays identity's.
+    func testSettingsCarryThePaymentDefaultsFromPaymentsService() async throws {
+        let mesh = FakeMesh()
+        mesh.answer(IdentityMessages.getSettings) { _, _ in BusinessSettings.initial }
+        mesh.answer(IdentityMessages.updateSettings) { _, _ in BusinessSettings.initial }
+        let defaults = PaymentSettings(cardAllowed: true, achAllowed: false, cardFee: ConvenienceFee(basisPoints: 290, fixedCents: 30, capCents: nil),
+                                       achFee: nil, autopay: false, isCustomerSpecific: false)
+        mesh.answer(PaymentsMessages.settings) { _, _ in defaults }
+        mesh.answer(PaymentsMessages.updateSettings) { _, _ in defaults }
+        let harness = try GatewayHarness(mesh: mesh)
+        let read = try await harness.request(.get, "/api/v1/settings")
+        XCTAssertEqual(read.status, 200)
+        XCTAssertEqual(read.json["name"] as? String, BusinessSettings.initial.name)
+        XCTAssertEqual(((read.json["default_payment_settings"] as? [String: Any])?["card_fee"] as? [String: Any])?["basis_points"] as? Int, 290)
+
+        let changed = try await harness.request(.patch, "/api/v1/settings", json: """
+            {"name": "Roadrunner", "default_payment_settings": {"card_allowed": false, "ach_allowed": true, "autopay": true}}
+            """)
+        XCTAssertEqual(changed.status, 200, changed.body)
+        XCTAssertEqual(mesh.lastBody(PaymentsMessages.updateSettings), UpdatePaymentSettings(
+            customerId: nil, settings: PaymentSettingsFields(cardAllowed: false, achAllowed: true, autopay: true)))
+        XCTAssertEqual(mesh.lastBody(IdentityMessages.updateSettings)?.name, "Roadrunner")
+        let nameOnly = try await harness.request(.patch, "/api/v1/settings", json: #"{"name": "Roadrunner Co"}"#)
+        XCTAssertEqual(nameOnly.status, 200)
+        XCTAssertEqual(mesh.sent(PaymentsMessages.updateSettings.type).count, 1, "no payment defaults, nothing for payments-service")
+
+        mesh.takeDown(.payments)
+        let degraded = try await harness.request(.get, "/api/v1/settings")
+        XCTAssertEqual(degraded.status, 200)
+        XCTAssertTrue(degraded.json["default_payment_settings"] is NSNull)
+    }
 }

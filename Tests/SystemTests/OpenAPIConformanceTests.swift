@@ -156,9 +156,12 @@ final class OpenAPIConformanceTests: XCTestCase {
         try await succeed("DELETE", "/api/v1/api-tokens/{id}", "/api/v1/api-tokens/\(tokenID)")
 
         try await succeed("GET", "/api/v1/settings")
-        try await succeed("PATCH", "/api/v1/settings", json: """
-            {"name": "Spec Business", "time_zone": "Europe/Berlin", "send_window": {"start": "09:00", "end": "17:30", "weekdays": [1, 2, 3]}}
+        let changedSettings = try await succeed("PATCH", "/api/v1/settings", json: """
+            {"name": "Spec Business", "time_zone": "Europe/Berlin", "send_window": {"start": "09:00", "end": "17:30", "weekdays": [1, 2, 3]},
+             "default_payment_settings": {"card_allowed": true, "ach_allowed": true, "ach_fee": {"basis_points": 0, "fixed_cents": 100, "cap_cents": null}, "autopay": false}}
             """)
+        let paymentDefaults = changedSettings?["default_payment_settings"] as? [String: Any]
+        XCTAssertEqual((paymentDefaults?["ach_fee"] as? [String: Any])?["fixed_cents"] as? Int, 100, "payments-service's defaults, changed")
 
         let enrollment = try await succeed("POST", "/api/v1/me/totp")
         let secret = try XCTUnwrap(enrollment?["secret"] as? String)
@@ -214,6 +217,16 @@ final class OpenAPIConformanceTests: XCTestCase {
         let refunded = try await succeed("POST", "/api/v1/payments/{id}/refunds", "/api/v1/payments/\(paymentID)/refunds",
                                          json: #"{"amount_cents": 1000, "reason": "Overpaid"}"#)
         XCTAssertEqual(refunded?["unapplied_cents"] as? Int, 4_000)
+        try await succeed("GET", "/api/v1/customers/{id}/payment-settings", "/api/v1/customers/\(customerID)/payment-settings")
+        let own = try await succeed("PUT", "/api/v1/customers/{id}/payment-settings", "/api/v1/customers/\(customerID)/payment-settings",
+                                    json: #"{"card_allowed": true, "ach_allowed": false, "card_fee": {"basis_points": 290, "fixed_cents": 30}, "autopay": true}"#)
+        XCTAssertEqual(own?["is_customer_specific"] as? Bool, true)
+        let reset = try await succeed("DELETE", "/api/v1/customers/{id}/payment-settings", "/api/v1/customers/\(customerID)/payment-settings")
+        XCTAssertEqual(reset?["is_customer_specific"] as? Bool, false)
+        try await succeed("GET", "/api/v1/payment-methods")
+        let method = try await succeed("POST", "/api/v1/payment-methods", json: #"{"name": "Money order"}"#)
+        XCTAssertEqual(method?["code"] as? String, "money_order")
+        try await succeed("PATCH", "/api/v1/payment-methods/{id}", "/api/v1/payment-methods/money_order", json: #"{"active": false}"#)
         // The void waits for invoice-service to have taken the payments back.
         let settled = try await system.eventually {
             let (_, body) = try await system.http("GET", "/api/v1/invoices/\(invoiceID)")

@@ -46,6 +46,7 @@ public func buildGatewayRoutes(configuration: GatewayConfiguration, clients: any
     CollectionStatusRoutes(clients: clients).register(in: routes)
     InvoiceRoutes(clients: clients).register(in: routes)
     PaymentRoutes(clients: clients).register(in: routes)
+    PaymentRoutes(clients: clients).registerSettings(in: routes)
     UserRoutes(clients: clients).register(in: routes)
     SettingsRoutes(clients: clients).register(in: routes)
     details.register(in: routes)

@@ -13,6 +13,7 @@ public enum PaymentsService {
         var handlers = HandlerRegistry()
         PaymentsHandlers.register(in: &handlers, now: now)
         LedgerHandlers.register(in: &handlers, now: now)
+        SettingsHandlers.register(in: &handlers)
         return try ServiceDefinition(
             name: .payments, migrations: try MigrationSet.bundled(.payments, in: .module), catalogue: PaymentsMessages.catalogue,
             handlers: handlers,

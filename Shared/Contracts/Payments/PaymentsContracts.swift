@@ -15,7 +15,7 @@ public enum PaymentsMessages {
     /// (only unapplied credit is refundable).
     public static let refunded = Event<PaymentRefunded>("payment.refunded")
 
-    public static let catalogue = MessageCatalogue(.payments, [customerSummary, applied, unapplied, refunded] + paymentMessages)
+    public static let catalogue = MessageCatalogue(.payments, [customerSummary, applied, unapplied, refunded] + paymentMessages + settingsMessages)
 }
 
 /// Event `payment.applied`. An application id is never used again (taking an application
@@ -482,4 +482,131 @@ public struct PayableInvoiceList: Codable, Hashable, Sendable {
 public struct PaymentRecorded: Codable, Hashable, Sendable {
     public var payment: Payment
     public init(payment: Payment) { self.payment = payment }
+}
+
+// MARK: - Payment settings and methods (SPEC §5)
+
+extension PaymentsMessages {
+    /// A customer's payment settings (its own, or the business defaults it falls back to);
+    /// without a customer, the business defaults.
+    public static let settings = Query<PaymentSettingsRequest, PaymentSettings>("payment_settings.get")
+    /// Sets a customer's own settings, or the business defaults (no customer); `settings`
+    /// nil returns a customer to the defaults. Publishes `payment_settings.changed`.
+    public static let updateSettings = Command<UpdatePaymentSettings, PaymentSettings>("payment_settings.update")
+    public static let settingsChanged = Event<PaymentSettingsChanged>("payment_settings.changed")
+    /// Every payment method, built-in and the business's own, in use or retired.
+    public static let methods = Query<Empty, PaymentMethodList>("payment_method.list")
+    public static let createMethod = Command<CreatePaymentMethod, PaymentMethod>("payment_method.create")
+    /// Renames a method or retires it (`active: false`; payments already made keep it).
+    public static let updateMethod = Command<UpdatePaymentMethod, PaymentMethod>("payment_method.update")
+    public static let methodChanged = Event<PaymentMethod>("payment_method.changed")
+
+    static let settingsMessages: [any DescribedMessage] = [
+        settings, updateSettings, settingsChanged, methods, createMethod, updateMethod, methodChanged,
+    ]
+}
+
+extension ConvenienceFee {
+    /// The largest fixed part or cap, in minor units.
+    public static let maximumCents: Int64 = 100_000_000
+
+    /// The fee on paying `amount` minor units: `amount × basis points / 10 000` rounded half
+    /// away from zero, plus the fixed part, at most the cap. The one fee rule (the portal
+    /// shows it before paying, and records it); every product and sum checked.
+    public func fee(on amount: Int64) throws(MoneyError) -> Int64 {
+        let product = Int128(amount) * Int128(basisPoints)
+        let (quotient, remainder) = product.quotientAndRemainder(dividingBy: 10_000)
+        let percent = remainder.magnitude * 2 >= 10_000 ? quotient + (product < 0 ? -1 : 1) : quotient
+        guard let total = Int64(exactly: percent + Int128(fixedCents)) else { throw .overflow }
+        return capCents.map { min(total, $0) } ?? total
+    }
+}
+
+/// Body of `payment_settings.get`; nil: the business defaults.
+public struct PaymentSettingsRequest: Codable, Hashable, Sendable {
+    public var customerId: CustomerID?
+    public init(customerId: CustomerID? = nil) { self.customerId = customerId }
+}
+
+/// How a customer may pay, as `PUT /customers/{id}/payment-settings` and the business
+/// defaults (`default_payment_settings` of `PATCH /settings`) give it.
+public struct PaymentSettingsFields: Codable, Hashable, Sendable {
+    public var cardAllowed: Bool
+    public var achAllowed: Bool
+    public var cardFee: ConvenienceFee?
+    public var achFee: ConvenienceFee?
+    public var autopay: Bool
+
+    public init(cardAllowed: Bool, achAllowed: Bool, cardFee: ConvenienceFee? = nil, achFee: ConvenienceFee? = nil, autopay: Bool) {
+        self.cardAllowed = cardAllowed
+        self.achAllowed = achAllowed
+        self.cardFee = cardFee
+        self.achFee = achFee
+        self.autopay = autopay
+    }
+}
+
+/// Body of `payment_settings.update`.
+public struct UpdatePaymentSettings: Codable, Hashable, Sendable {
+    /// Nil: the business defaults.
+    public var customerId: CustomerID?
+    /// Nil (for a customer): back to the business defaults.
+    public var settings: PaymentSettingsFields?
+
+    public init(customerId: CustomerID?, settings: PaymentSettingsFields?) {
+        self.customerId = customerId
+        self.settings = settings
+    }
+}
+
+/// Event `payment_settings.changed`: a customer's settings (or the defaults, no customer) after.
+public struct PaymentSettingsChanged: Codable, Hashable, Sendable {
+    public var customerId: CustomerID?
+    public var settings: PaymentSettings
+
+    public init(customerId: CustomerID?, settings: PaymentSettings) {
+        self.customerId = customerId
+        self.settings = settings
+    }
+}
+
+/// A way money arrives.
+public struct PaymentMethod: Codable, Hashable, Sendable {
+    /// `check`, `ach`, … or one made from a custom method's name (`money_order`).
+    public var code: String
+    public var name: String
+    public var isBuiltin: Bool
+    public var active: Bool
+
+    public init(code: String, name: String, isBuiltin: Bool, active: Bool) {
+        self.code = code
+        self.name = name
+        self.isBuiltin = isBuiltin
+        self.active = active
+    }
+}
+
+/// Reply to `payment_method.list`.
+public struct PaymentMethodList: Codable, Hashable, Sendable {
+    public var items: [PaymentMethod]
+    public init(items: [PaymentMethod]) { self.items = items }
+}
+
+/// Body of `payment_method.create` (`POST /payment-methods`).
+public struct CreatePaymentMethod: Codable, Hashable, Sendable {
+    public var name: String
+    public init(name: String) { self.name = name }
+}
+
+/// Body of `payment_method.update` (`PATCH /payment-methods/{code}`).
+public struct UpdatePaymentMethod: Codable, Hashable, Sendable {
+    public var code: String
+    public var name: String?
+    public var active: Bool?
+
+    public init(code: String, name: String? = nil, active: Bool? = nil) {
+        self.code = code
+        self.name = name
+        self.active = active
+    }
 }

@@ -65,6 +65,57 @@ struct PaymentRoutes {
         }
     }
 
+    /// `GET|PUT|DELETE /customers/{id}/payment-settings` (DELETE: back to the business
+    /// defaults), `GET|POST /payment-methods`, `PATCH /payment-methods/{id}` (managers and up).
+    func registerSettings(in routes: Routes) {
+        let readers = routes.group(.readCustomers)
+        let editors = routes.group(.editCustomers)
+        let managers = routes.group(.managePaymentMethods)
+        let scope = CustomerScope.Visibility(clients: clients)
+        readers.get("/api/v1/customers/:id/payment-settings") { _, context in
+            let customer = try await scope.customer(try context.parameters.id("id", of: "customer", as: CustomerID.self),
+                                                    for: try context.requirePrincipal())
+            return try JSONResponse.make(try await clients[.payments].query(
+                PaymentsMessages.settings, PaymentSettingsRequest(customerId: customer.id)))
+        }
+        editors.put("/api/v1/customers/:id/payment-settings") { request, context in
+            let principal = try context.requirePrincipal()
+            let customer = try await scope.customer(try context.parameters.id("id", of: "customer", as: CustomerID.self), for: principal)
+            let fields = try await request.decodeJSON(PaymentSettingsFields.self)
+            return try JSONResponse.make(try await clients[.payments].command(
+                PaymentsMessages.updateSettings, UpdatePaymentSettings(customerId: customer.id, settings: fields),
+                actor: principal.actor, idempotencyKey: try request.idempotencyKey()))
+        }
+        editors.delete("/api/v1/customers/:id/payment-settings") { request, context in
+            let principal = try context.requirePrincipal()
+            let customer = try await scope.customer(try context.parameters.id("id", of: "customer", as: CustomerID.self), for: principal)
+            return try JSONResponse.make(try await clients[.payments].command(
+                PaymentsMessages.updateSettings, UpdatePaymentSettings(customerId: customer.id, settings: nil),
+                actor: principal.actor, idempotencyKey: try request.idempotencyKey()))
+        }
+        readers.get("/api/v1/payment-methods") { _, _ in
+            try JSONResponse.make(ListResponse(all: try await clients[.payments].query(PaymentsMessages.methods, Empty()).items))
+        }
+        managers.post("/api/v1/payment-methods") { request, context in
+            let body = try await request.decodeJSON(CreatePaymentMethod.self)
+            return try JSONResponse.make(try await clients[.payments].command(
+                PaymentsMessages.createMethod, body, actor: try context.requirePrincipal().actor,
+                idempotencyKey: try request.idempotencyKey()), status: .created)
+        }
+        managers.patch("/api/v1/payment-methods/:id") { request, context in
+            guard let code = context.parameters.get("id") else { throw ErrorBody.notFound("payment method does not exist") }
+            let body = try await request.decodeJSON(MethodChanges.self)
+            return try JSONResponse.make(try await clients[.payments].command(
+                PaymentsMessages.updateMethod, UpdatePaymentMethod(code: code, name: body.name, active: body.active),
+                actor: try context.requirePrincipal().actor, idempotencyKey: try request.idempotencyKey()))
+        }
+    }
+
+    private struct MethodChanges: Decodable {
+        var name: String?
+        var active: Bool?
+    }
+
     /// The payment of the path, when the principal may see its customer.
     private func visiblePayment(_ context: GatewayRequestContext, _ scope: CustomerScope.Visibility) async throws -> Payment {
         let id = try context.parameters.id("id", of: "payment", as: PaymentID.self)

@@ -12,6 +12,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case assignSpecialists
     /// Define the collection statuses: managers and above.
     case manageCollectionStatuses
+    /// Add, rename and retire payment methods: managers and above.
+    case managePaymentMethods
     case manageUsers
     case manageAPITokens
     case readSettings
@@ -27,6 +29,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .editCustomers: return "change customers"
         case .assignSpecialists: return "assign AR specialists"
         case .manageCollectionStatuses: return "manage collection statuses"
+        case .managePaymentMethods: return "manage payment methods"
         case .manageUsers: return "manage users"
         case .manageAPITokens: return "manage API tokens"
         case .readSettings: return "view business settings"
@@ -45,7 +48,7 @@ public enum PermissionTable {
             return true
         case .editCustomers:
             return role != .viewer
-        case .assignSpecialists, .manageCollectionStatuses:
+        case .assignSpecialists, .manageCollectionStatuses, .managePaymentMethods:
             return role == .owner || role == .admin || role == .manager
         case .manageUsers, .manageAPITokens, .manageSettings, .operateSystem:
             return role == .owner || role == .admin
