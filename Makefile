@@ -7,6 +7,7 @@ help:
 	@echo "make stop   stop what make run started"
 	@echo "make test   install missing packages, start a throwaway PostgreSQL, run swift test (XCTest and Swift Testing)"
 	@echo "make bench  messaging benchmarks (command round trip, events/s) on a throwaway PostgreSQL"
+	@echo "make reconcile  check that the money of the make run system adds up (non-zero exit when not)"
 
 deps:
 	@scripts/install-deps.sh
@@ -33,4 +34,7 @@ bench: deps
 	swift build -c release --product MessagingBench
 	scripts/with-test-postgres.sh .build/release/MessagingBench
 
-.PHONY: help deps run stop test bench
+reconcile:
+	@scripts/reconcile.sh
+
+.PHONY: help deps run stop test bench reconcile

@@ -238,6 +238,8 @@ final class OpenAPIConformanceTests: XCTestCase {
         XCTAssertEqual(voided?["state"] as? String, "void")
         try await succeed("DELETE", "/api/v1/collection-statuses/{id}", "/api/v1/collection-statuses/\(statusID)")
 
+        let report = try await succeed("GET", "/api/v1/admin/reconcile")
+        XCTAssertNotNil(report?["checked"])
         let letter = try setAsideInHistory(customerCreatedFor: customerID)
         let letters = try await succeed("GET", "/api/v1/admin/dead-letters")
         XCTAssertEqual((letters?["items"] as? [[String: Any]])?.compactMap { $0["id"] as? Int }, [Int(letter)])

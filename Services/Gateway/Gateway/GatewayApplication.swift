@@ -47,6 +47,7 @@ public func buildGatewayRoutes(configuration: GatewayConfiguration, clients: any
     InvoiceRoutes(clients: clients).register(in: routes)
     PaymentRoutes(clients: clients).register(in: routes)
     PaymentRoutes(clients: clients).registerSettings(in: routes)
+    ReconcileRoutes(clients: clients).register(in: routes)
     UserRoutes(clients: clients).register(in: routes)
     SettingsRoutes(clients: clients).register(in: routes)
     details.register(in: routes)
@@ -61,6 +62,8 @@ public func buildGatewayRoutes(configuration: GatewayConfiguration, clients: any
 
 /// The whole of the gateway's `main.swift`: serves HTTP and runs the identity service
 /// in one process. Instead: `gateway bootstrap-owner` creates the first owner;
+/// `gateway reconcile` prints the reconciliation report of the running system (exit 1 when
+/// something does not add up);
 /// `gateway generate-keys DIR` writes the mesh's missing CURVE key pairs into DIR;
 /// `gateway generate-keys --env` prints fresh ones as environment lines (compose).
 public enum GatewayMain {
@@ -72,6 +75,9 @@ public enum GatewayMain {
             let command = Array(arguments.dropFirst())
             if command.first == "bootstrap-owner" {
                 exit(try await OwnerBootstrap.run(environment: environment))
+            }
+            if command.first == "reconcile" {
+                exit(try await reconcile(environment: environment, logger: logger))
             }
             if command.first == "generate-keys", command.count == 2 {
                 if command[1] == "--env" {
@@ -102,5 +108,22 @@ public enum GatewayMain {
             logger.critical("gateway failed", metadata: ["error": "\(error)"])
             exit(1)
         }
+    }
+}
+
+extension GatewayMain {
+    /// `gateway reconcile`: asks the running services (with the gateway's keys) for their
+    /// facts and prints the report as JSON; 0 when nothing is amiss, 1 when something is.
+    static func reconcile(environment: ServiceKit.Environment, logger: Logger) async throws -> Int32 {
+        let configuration = try GatewayConfiguration(environment: environment)
+        let keys = try MeshKeys.load(for: .gateway, environment: environment)
+        let clients = try ServiceClients(directory: configuration.directory, keys: keys, documentBytes: configuration.documentBytes,
+                                         logger: logger)
+        defer { clients.shutdown() }
+        let report = try await Reconciler(clients: clients).run()
+        let encoder = ContractJSON.encoder()
+        encoder.outputFormatting.insert(.prettyPrinted)
+        FileHandle.standardOutput.write(try encoder.encode(report) + Data("\n".utf8))
+        return report.discrepancies.isEmpty ? 0 : 1
     }
 }

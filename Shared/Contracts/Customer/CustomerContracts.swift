@@ -23,7 +23,7 @@ public enum CustomerMessages {
 
     public static let catalogue = MessageCatalogue(.customer, [
         create, get, list, profile, update, deactivate, reactivate, created, updated, deactivated, reactivated,
-    ] + ContactMessages.all + SpecialistMessages.all + DocumentMessages.all)
+    ] + ContactMessages.all + SpecialistMessages.all + DocumentMessages.all + [ReconcileMessages.balanceFacts])
 }
 
 /// A postal address.

@@ -11,7 +11,7 @@ public enum InvoiceMessages {
     /// it (issue 10).
     public static let balanceChanged = Event<CustomerBalanceChanged>("invoice.balance_changed")
 
-    public static let catalogue = MessageCatalogue(.invoice, [customerSummary, balanceChanged] + invoiceMessages + CollectionStatusMessages.all)
+    public static let catalogue = MessageCatalogue(.invoice, [customerSummary, balanceChanged, ReconcileMessages.invoiceFacts] + invoiceMessages + CollectionStatusMessages.all)
 }
 
 /// Event `invoice.balance_changed`: one customer's balance as it now stands.

@@ -15,7 +15,7 @@ public enum PaymentsMessages {
     /// (only unapplied credit is refundable).
     public static let refunded = Event<PaymentRefunded>("payment.refunded")
 
-    public static let catalogue = MessageCatalogue(.payments, [customerSummary, applied, unapplied, refunded] + paymentMessages + settingsMessages)
+    public static let catalogue = MessageCatalogue(.payments, [customerSummary, applied, unapplied, refunded, ReconcileMessages.appliedFacts, ReconcileMessages.paymentFacts] + paymentMessages + settingsMessages)
 }
 
 /// Event `payment.applied`. An application id is never used again (taking an application

@@ -44,6 +44,9 @@ enum CustomerHandlers {
         registry.command(CustomerMessages.reactivate) { request, context in
             try setDeactivated(false, request, context)
         }
+        registry.query(ReconcileMessages.balanceFacts) { request, context in
+            BalanceFactList(items: try CustomerListStore(connection: context.connection).balanceFacts(request.ids))
+        }
         registry.query(CustomerMessages.list) { request, context in
             try TextLimit.check(request.query, TextLimit.name, field: "q")
             return try CustomerListStore(connection: context.connection).list(request)

@@ -123,6 +123,17 @@ struct CustomerListStore {
         try connection.query("SELECT EXISTS (SELECT 1 FROM customer_balances WHERE customer_id = \(customer))").single(Bool.self)
     }
 
+    /// The open balance the list keeps for each customer named (nil: none recorded).
+    func balanceFacts(_ ids: [CustomerID]) throws -> [BalanceFact] {
+        try connection.query("""
+            SELECT x.id, b.open_cents FROM unnest(\(ids.map(\.uuid))::uuid[]) AS x(id)
+            LEFT JOIN customer_balances b ON b.customer_id = x.id ORDER BY x.id
+            """).map { row in
+            let (id, open) = try row.decode((CustomerID, Int64?).self)
+            return BalanceFact(customerId: id, openCents: open)
+        }
+    }
+
     /// Keeps a customer's balance as invoice-service last published it.
     func record(_ balance: CustomerBalanceChanged) throws {
         try connection.execute("""

@@ -104,7 +104,11 @@ struct PaymentRoutes {
         }
         managers.patch("/api/v1/payment-methods/:id") { request, context in
             guard let code = context.parameters.get("id") else { throw ErrorBody.notFound("payment method does not exist") }
-            let body = try await request.decodeJSON(MethodChanges.self)
+            let bytes = try await request.jsonBody()
+            for (member, value) in try JSONBody.decode([String: JSONValue].self, from: bytes) where value == .null {
+                throw ErrorBody.invalidArgument("\(member) cannot be cleared", field: member)
+            }
+            let body = try JSONBody.decode(MethodChanges.self, from: bytes)
             return try JSONResponse.make(try await clients[.payments].command(
                 PaymentsMessages.updateMethod, UpdatePaymentMethod(code: code, name: body.name, active: body.active),
                 actor: try context.requirePrincipal().actor, idempotencyKey: try request.idempotencyKey()))

@@ -17,6 +17,18 @@ enum InvoiceHandlers {
                 invoices, order: CollectionStatusStore(connection: context.connection).all())
             return CustomerInvoicesSummary(invoices: invoices, totals: totals)
         }
+        registry.query(ReconcileMessages.invoiceFacts) { request, context in
+            let store = InvoiceStore(connection: context.connection)
+            let today = try clock.today(on: context.connection)
+            let customers = try store.customers(after: request.after, limit: min(max(request.limit, 1), 1_000))
+            var items: [CustomerInvoiceFacts] = []
+            for customer in customers {
+                let summaries = try store.summaries(of: customer, asOf: today)
+                items.append(CustomerInvoiceFacts(customerId: customer, invoices: try store.facts(of: customer),
+                                                  totals: try InvoiceAging.totals(of: summaries, asOf: today)))
+            }
+            return CustomerInvoiceFactsPage(items: items, next: customers.count < min(max(request.limit, 1), 1_000) ? nil : customers.last?.uuid)
+        }
         registry.query(InvoiceMessages.get) { request, context in
             guard let invoice = try InvoiceStore(connection: context.connection).find(request.id) else { throw notFound(request.id) }
             return invoice

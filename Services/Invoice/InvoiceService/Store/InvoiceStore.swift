@@ -81,6 +81,24 @@ struct InvoiceStore {
         }
     }
 
+    /// Customers with invoices, in id order, after `after`.
+    func customers(after: UUID?, limit: Int) throws -> [CustomerID] {
+        try connection.query("""
+            SELECT DISTINCT customer_id FROM invoices WHERE (\(after)::uuid IS NULL OR customer_id > \(after))
+            ORDER BY customer_id LIMIT \(limit)
+            """).map { try $0.decode(CustomerID.self, at: 0) }
+    }
+
+    /// Every invoice of the customer, drafts and voided ones included, as reconciliation reads them.
+    func facts(of customer: CustomerID) throws -> [InvoiceFact] {
+        try connection.query("""
+            SELECT id, total_cents, paid_cents, state FROM invoices WHERE customer_id = \(customer) ORDER BY id
+            """).map { row in
+            let (id, total, paid, state) = try row.decode((InvoiceID, Int64, Int64, String).self)
+            return InvoiceFact(invoiceId: id, totalCents: total, paidCents: paid, state: InvoiceState(rawValue: state) ?? .open)
+        }
+    }
+
     /// Whether the customer has ever had an invoice that was issued (voided ones count).
     func hasIssuedInvoices(_ customer: CustomerID) throws -> Bool {
         try connection.query("SELECT EXISTS (SELECT 1 FROM invoices WHERE customer_id = \(customer) AND state <> 'draft')")

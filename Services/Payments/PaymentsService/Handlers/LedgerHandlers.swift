@@ -62,6 +62,14 @@ enum LedgerHandlers {
         registry.query(PaymentsMessages.list) { request, context in
             try LedgerStore(connection: context.connection).page(request)
         }
+        registry.query(ReconcileMessages.appliedFacts) { request, context in
+            AppliedFactList(items: try LedgerStore(connection: context.connection).appliedFacts(request.ids))
+        }
+        registry.query(ReconcileMessages.paymentFacts) { request, context in
+            let limit = min(max(request.limit, 1), 1_000)
+            let items = try LedgerStore(connection: context.connection).paymentFacts(after: request.after, limit: limit)
+            return PaymentFactsPage(items: items, next: items.count < limit ? nil : items.last?.paymentId.uuid)
+        }
         registry.query(PaymentsMessages.openInvoices) { request, context in
             PayableInvoiceList(items: try LedgerStore(connection: context.connection).openInvoices(of: request.customerId))
         }

@@ -180,6 +180,32 @@ struct LedgerStore {
         }
     }
 
+    // MARK: Reconciliation
+
+    /// What stands applied to each invoice named, with the total and state known for it.
+    func appliedFacts(_ ids: [InvoiceID]) throws -> [AppliedFact] {
+        try connection.query("""
+            SELECT x.id, coalesce((SELECT sum(a.amount_cents) FROM payment_applications a
+                                   WHERE a.invoice_id = x.id AND a.unapplied_at IS NULL), 0)::int8, i.total_cents, i.state
+            FROM unnest(\(ids.map(\.uuid))::uuid[]) AS x(id) LEFT JOIN invoices i ON i.id = x.id
+            ORDER BY x.id
+            """).map { row in
+            let (id, applied, total, state) = try row.decode((InvoiceID, Int64, Int64?, String?).self)
+            return AppliedFact(invoiceId: id, appliedCents: applied, knownTotalCents: total, knownState: state)
+        }
+    }
+
+    /// Payments in id order after `after`, with what is applied and refunded of each.
+    func paymentFacts(after: UUID?, limit: Int) throws -> [PaymentFact] {
+        try connection.query("""
+            SELECT \(sql: Self.paymentColumns) FROM payments p WHERE (\(after)::uuid IS NULL OR p.id > \(after))
+            ORDER BY p.id LIMIT \(limit)
+            """).map(Self.payment).map {
+            PaymentFact(paymentId: $0.id, customerId: $0.customerId, amountCents: $0.amountCents, appliedCents: $0.appliedCents,
+                        refundedCents: $0.refundedCents)
+        }
+    }
+
     // MARK: Methods
 
     /// Whether `code` names a payment method in use.

@@ -1,0 +1,103 @@
+import Contracts
+import Foundation
+import Messaging
+
+/// Reconciles the money across services, each answering for its own data: per payment,
+/// received − refunded = applied + unapplied with nothing negative; per invoice, the amount
+/// paid in invoice-service = its live applications in payments-service, never more than
+/// its total, nothing on a void one, the same total in both; per customer, the Customer
+/// Details totals = the sum of its invoices' balances, and the customers list's balance the
+/// same. Every discrepancy names its ids. Used by `GET /api/v1/admin/reconcile` and
+/// `gateway reconcile` (`make reconcile`).
+struct Reconciler {
+    let clients: any GatewayServices
+    var pageSize = 500
+
+    func run() async throws -> ReconcileReport {
+        var checked = ReconcileReport.Checked()
+        var found: [Discrepancy] = []
+        var after: UUID?
+        repeat {
+            let page = try await clients[.invoice].query(ReconcileMessages.invoiceFacts, FactsPage(after: after, limit: pageSize),
+                                                         timeout: .seconds(30))
+            let invoiceIds = page.items.flatMap { $0.invoices.map(\.invoiceId) }
+            let applied = Dictionary(uniqueKeysWithValues: try await clients[.payments].query(
+                ReconcileMessages.appliedFacts, InvoiceIDList(ids: invoiceIds), timeout: .seconds(30)).items.map { ($0.invoiceId, $0) })
+            let balances = Dictionary(uniqueKeysWithValues: try await clients[.customer].query(
+                ReconcileMessages.balanceFacts, CustomerIDList(ids: page.items.map(\.customerId)), timeout: .seconds(30))
+                .items.map { ($0.customerId, $0.openCents) })
+            for customer in page.items {
+                checked.customers += 1
+                found += Self.check(customer, applied: applied, listed: balances[customer.customerId] ?? nil)
+                checked.invoices += customer.invoices.count
+            }
+            after = page.next
+        } while after != nil
+        repeat {
+            let page = try await clients[.payments].query(ReconcileMessages.paymentFacts, FactsPage(after: after, limit: pageSize),
+                                                          timeout: .seconds(30))
+            for payment in page.items {
+                checked.payments += 1
+                if let problem = Self.check(payment) { found.append(problem) }
+            }
+            after = page.next
+        } while after != nil
+        return ReconcileReport(checked: checked, discrepancies: found)
+    }
+
+    /// One customer's invoices against payments-service's applications and the list's balance.
+    static func check(_ customer: CustomerInvoiceFacts, applied: [InvoiceID: AppliedFact], listed: Int64?) -> [Discrepancy] {
+        var found: [Discrepancy] = []
+        var open: Int64 = 0
+        for invoice in customer.invoices {
+            func note(_ kind: String, _ detail: String) {
+                found.append(Discrepancy(kind: kind, customerId: customer.customerId, invoiceId: invoice.invoiceId, detail: detail))
+            }
+            let standing = applied[invoice.invoiceId]?.appliedCents ?? 0
+            if invoice.paidCents != standing {
+                note("invoice_paid_mismatch", "invoice-service has \(invoice.paidCents) paid, payments-service \(standing) applied")
+            }
+            if invoice.state == .void, standing > 0 {
+                note("void_invoice_applied", "\(standing) stands applied to a void invoice")
+            } else if standing > invoice.totalCents {
+                note("invoice_over_applied", "\(standing) applied to a total of \(invoice.totalCents)")
+            }
+            if let known = applied[invoice.invoiceId]?.knownTotalCents, invoice.state != .void, known != invoice.totalCents {
+                note("invoice_total_mismatch", "invoice-service's total is \(invoice.totalCents), payments-service's \(known)")
+            }
+            let balance = invoice.totalCents - invoice.paidCents
+            if (invoice.state == .open || invoice.state == .partiallyPaid), balance > 0 {
+                let (sum, overflow) = open.addingReportingOverflow(balance)
+                open = overflow ? .max : sum
+            }
+        }
+        if customer.totals.openCents != open {
+            found.append(Discrepancy(kind: "details_total_mismatch", customerId: customer.customerId,
+                                     detail: "the details view shows \(customer.totals.openCents) open, its invoices come to \(open)"))
+        }
+        if let listed, listed != customer.totals.openCents {
+            found.append(Discrepancy(kind: "customer_list_balance_mismatch", customerId: customer.customerId,
+                                     detail: "the customers list has \(listed) open, the details view \(customer.totals.openCents)"))
+        }
+        return found
+    }
+
+    /// One payment: applied and refunded never more than received.
+    static func check(_ payment: PaymentFact) -> Discrepancy? {
+        let used = Int128(payment.appliedCents) + Int128(payment.refundedCents)
+        guard payment.appliedCents < 0 || payment.refundedCents < 0 || used > Int128(payment.amountCents) else { return nil }
+        return Discrepancy(kind: "payment_over_applied", customerId: payment.customerId, paymentId: payment.paymentId,
+                           detail: "\(payment.amountCents) received, \(payment.appliedCents) applied and \(payment.refundedCents) refunded")
+    }
+}
+
+/// `GET /api/v1/admin/reconcile`: owners and admins.
+struct ReconcileRoutes {
+    let clients: any GatewayServices
+
+    func register(in routes: Routes) {
+        routes.group(.operateSystem).get("/api/v1/admin/reconcile") { _, _ in
+            try JSONResponse.make(try await Reconciler(clients: clients).run())
+        }
+    }
+}
