@@ -116,6 +116,67 @@ final class PageTests: XCTestCase {
         XCTAssertTrue(viewer.body.contains(#"href="/api/v1/invoices/\#(open)/pdf""#))
     }
 
+    /// The payments section: each payment with its applications (unapply on the live ones),
+    /// apply-credit and refund forms where credit is left, Take Payment listing the open
+    /// invoices oldest due first with their balances, and the settings dialog filled in.
+    func testThePaymentsSectionAndTheTakePaymentDialog() async throws {
+        let mesh = FakeMesh()
+        let id = CustomerID()
+        mesh.answer(CustomerMessages.profile) { _, _ in
+            CustomerProfile(customer: CustomerRecord(id: id, fields: CustomerFields(displayName: "Acme"), currency: .usd,
+                                                     paymentTermsDays: 30, isDeactivated: false, specialistId: nil,
+                                                     createdAt: Date(), updatedAt: Date()),
+                            specialist: nil, contacts: [], documents: [])
+        }
+        let paymentId = PaymentID()
+        let live = PaymentApplicationID()
+        let invoice = InvoiceID()
+        mesh.answer(PaymentsMessages.list) { _, _ in
+            PaymentPage(items: [Payment(
+                id: paymentId, customerId: id, amountCents: 20_000, currency: .usd, method: "ach", reference: "T-9",
+                receivedOn: BusinessDate("2026-11-19")!, appliedCents: 12_500, refundedCents: 0, unappliedCents: 7_500,
+                applications: [
+                    PaymentApplication(id: live, invoiceId: invoice, invoiceNumber: "INV-000001", amountCents: 12_500,
+                                       appliedOn: BusinessDate("2026-11-20")!, unappliedOn: nil, unapplyReason: nil),
+                    PaymentApplication(id: PaymentApplicationID(), invoiceId: invoice, invoiceNumber: "INV-000002", amountCents: 300,
+                                       appliedOn: BusinessDate("2026-11-20")!, unappliedOn: BusinessDate("2026-11-21")!,
+                                       unapplyReason: .invoiceVoided),
+                ], refunds: [], createdAt: Date())], nextCursor: nil, total: 1)
+        }
+        mesh.answer(PaymentsMessages.methods) { _, _ in
+            PaymentMethodList(items: [PaymentMethod(code: "ach", name: "ACH", isBuiltin: true, active: true),
+                                      PaymentMethod(code: "old", name: "Retired way", isBuiltin: false, active: false)])
+        }
+        mesh.answer(PaymentsMessages.openInvoices) { _, _ in
+            PayableInvoiceList(items: [PayableInvoice(id: invoice, number: "INV-000003", issueDate: BusinessDate("2026-10-01")!,
+                                                      dueDate: BusinessDate("2026-10-31")!, currency: .usd, totalCents: 9_000,
+                                                      balanceCents: 4_250)])
+        }
+        mesh.answer(PaymentsMessages.settings) { _, _ in
+            PaymentSettings(cardAllowed: true, achAllowed: false, cardFee: ConvenienceFee(basisPoints: 290, fixedCents: 30, capCents: nil),
+                            achFee: nil, autopay: false, isCustomerSpecific: true)
+        }
+        let harness = try GatewayHarness(mesh: mesh)
+        let body = try await harness.request(.get, "/customers/\(id)", as: .bearer(FakeMesh.token(.specialist))).body
+        XCTAssertTrue(body.contains("<strong>$200.00</strong> by ACH (T-9), received 2026-11-19"), body)
+        XCTAssertTrue(body.contains(#"data-delete="/api/v1/payments/\#(paymentId)/applications/\#(live)""#), "unapply the live one")
+        XCTAssertEqual(body.components(separatedBy: "/applications/").count - 1, 1, "only the live application can be taken back")
+        XCTAssertTrue(body.contains("taken back 2026-11-21 (invoice voided)"))
+        XCTAssertTrue(body.contains(#"data-api="/api/v1/payments/\#(paymentId)/refunds""#))
+        XCTAssertTrue(body.contains(#"data-api="/api/v1/payments/\#(paymentId)/applications" data-method="POST""#))
+        XCTAssertTrue(body.contains(#"data-apply-row data-invoice-id="\#(invoice)" data-balance="4250""#))
+        XCTAssertTrue(body.contains(#"<option value="ach" selected>ACH</option>"#) || body.contains(#"<option value="ach">ACH</option>"#))
+        XCTAssertFalse(body.contains("Retired way</option>"), "a retired method takes no new payments")
+        XCTAssertTrue(body.contains(#"data-fee="card_fee" data-part="percent" value="2.90""#))
+        XCTAssertTrue(body.contains(#"data-fee="card_fee" data-part="fixed" value="0.30""#))
+        XCTAssertTrue(body.contains("Use business defaults"))
+
+        let viewer = try await harness.request(.get, "/customers/\(id)", as: .bearer(FakeMesh.token(.viewer))).body
+        XCTAssertTrue(viewer.contains("<strong>$200.00</strong>"), "viewers see the payments")
+        XCTAssertFalse(viewer.contains("take-payment"), "but take none")
+        XCTAssertFalse(viewer.contains("/refunds"))
+    }
+
     func testTheCustomersPageListsEscapedAndOffersAddOnlyToThoseWhoMay() async throws {
         let mesh = FakeMesh()
         mesh.answer(CustomerMessages.list) { _, _ in

@@ -105,7 +105,8 @@ struct PaymentRoutes {
         managers.patch("/api/v1/payment-methods/:id") { request, context in
             guard let code = context.parameters.get("id") else { throw ErrorBody.notFound("payment method does not exist") }
             let bytes = try await request.jsonBody()
-            for (member, value) in try JSONBody.decode([String: JSONValue].self, from: bytes) where value == .null {
+            for (member, value) in try JSONBody.decode([String: JSONValue].self, from: bytes)
+            where value == .null && ["name", "active"].contains(member) {
                 throw ErrorBody.invalidArgument("\(member) cannot be cleared", field: member)
             }
             let body = try JSONBody.decode(MethodChanges.self, from: bytes)

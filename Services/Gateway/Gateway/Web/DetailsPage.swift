@@ -49,6 +49,25 @@ struct DetailsPage {
     }
     struct Promise { let amount: String; let date: String; let note: String? }
     struct Payment { let methods: String; let autopay: String; let settings: String; let unappliedCredit: String; let link: String? }
+    /// What payments-service showed the page: the payments, the invoices a payment can go
+    /// to (its balances), the methods and the settings as they stand.
+    struct Ledger {
+        var payments: [Contracts.Payment]
+        var payable: [PayableInvoice]
+        var methods: [PaymentMethod]
+        var settings: PaymentSettings?
+    }
+    struct Application { let invoice: String; let amount: String; let when: String; let note: String?; let unapply: String? }
+    struct PaymentRow {
+        let id: String; let received: String; let method: String; let reference: String?; let amount: String; let applied: String
+        let unapplied: String; let refunded: String; let hasCredit: Bool; let applications: [Application]; let refunds: [String]
+    }
+    struct Payable { let id: String; let number: String; let due: String; let balance: String; let balanceMinor: String }
+    /// The Payment Settings dialog, filled in (fees as a person types them: 2.9 %, 0.30).
+    struct SettingsForm {
+        let cardAllowed: Bool; let achAllowed: Bool; let autopay: Bool; let isCustomerSpecific: Bool
+        let cardPercent: String; let cardFixed: String; let cardCap: String; let achPercent: String; let achFixed: String; let achCap: String
+    }
     struct Entry { let when: String; let what: String }
     struct Task { let title: String; let due: String }
     struct Document { let id: String; let name: String; let size: String; let uploaded: String }
@@ -78,6 +97,13 @@ struct DetailsPage {
     let invoicesUnavailable: Bool
     let invoices: [Invoice]
     let hasInvoices: Bool
+    let payments: [PaymentRow]
+    let hasPayments: Bool
+    let paymentsUnavailable: Bool
+    let payable: [Payable]
+    let hasPayable: Bool
+    let methodChoices: [Option]
+    let settingsForm: SettingsForm?
     /// The Create Invoice dialog: the customer's currency (for live totals), terms, active
     /// contacts and the collection statuses (the default chosen).
     let currencyCode: String
@@ -108,13 +134,13 @@ struct DetailsPage {
 
     static func render(_ details: CustomerDetails, canEdit: Bool = false, canAssign: Bool = false,
                        specialists: [SpecialistReference] = [], parents: [CustomerRecord] = [],
-                       statuses: [CollectionStatus] = []) throws -> String {
+                       statuses: [CollectionStatus] = [], ledger: Ledger? = nil) throws -> String {
         try Pages.render("details", DetailsPage(details, canEdit: canEdit, canAssign: canAssign, specialists: specialists,
-                                                parents: parents, statuses: statuses))
+                                                parents: parents, statuses: statuses, ledger: ledger))
     }
 
     init(_ details: CustomerDetails, canEdit: Bool = false, canAssign: Bool = false, specialists: [SpecialistReference] = [],
-         parents: [CustomerRecord] = [], statuses: [CollectionStatus] = []) {
+         parents: [CustomerRecord] = [], statuses: [CollectionStatus] = [], ledger: Ledger? = nil) {
         let record = details.customer.record
         let fields = record.fields
         let currency = record.currency
@@ -187,6 +213,42 @@ struct DetailsPage {
         }
         currencyCode = currency.code
         minorDigits = currency.minorUnitDigits
+        paymentsUnavailable = ledger == nil
+        payments = (ledger?.payments ?? []).map { payment in
+            PaymentRow(
+                id: payment.id.description, received: payment.receivedOn.description,
+                method: ledger?.methods.first { $0.code == payment.method }?.name ?? payment.method, reference: payment.reference,
+                amount: currency.format(payment.amountCents), applied: currency.format(payment.appliedCents),
+                unapplied: currency.format(payment.unappliedCents), refunded: currency.format(payment.refundedCents),
+                hasCredit: payment.unappliedCents > 0,
+                applications: payment.applications.map { application in
+                    Application(invoice: application.invoiceNumber, amount: currency.format(application.amountCents),
+                                when: application.appliedOn.description,
+                                note: application.unappliedOn.map { "taken back \($0)" + (application.unapplyReason == .invoiceVoided ? " (invoice voided)" : "") },
+                                unapply: application.unappliedOn == nil ? "/api/v1/payments/\(payment.id)/applications/\(application.id)" : nil)
+                },
+                refunds: payment.refunds.map { "Refunded \(currency.format($0.amountCents)) on \($0.refundedOn): \($0.reason)" })
+        }
+        hasPayments = !payments.isEmpty
+        payable = (ledger?.payable ?? []).map {
+            Payable(id: $0.id.description, number: $0.number, due: $0.dueDate.description, balance: currency.format($0.balanceCents),
+                    balanceMinor: String($0.balanceCents))
+        }
+        hasPayable = !payable.isEmpty
+        methodChoices = (ledger?.methods ?? []).filter(\.active).map { Option(value: $0.code, label: $0.name, selected: $0.code == "check") }
+        settingsForm = ledger?.settings.map { settings in
+            func percent(_ fee: ConvenienceFee?) -> String {
+                guard let fee else { return "" }
+                return fee.basisPoints % 100 == 0 ? String(fee.basisPoints / 100) : Currency.usd.decimal(Int64(fee.basisPoints))
+            }
+            return SettingsForm(
+                cardAllowed: settings.cardAllowed, achAllowed: settings.achAllowed, autopay: settings.autopay,
+                isCustomerSpecific: settings.isCustomerSpecific,
+                cardPercent: percent(settings.cardFee), cardFixed: settings.cardFee.map { currency.decimal($0.fixedCents) } ?? "",
+                cardCap: settings.cardFee?.capCents.map { currency.decimal($0) } ?? "",
+                achPercent: percent(settings.achFee), achFixed: settings.achFee.map { currency.decimal($0.fixedCents) } ?? "",
+                achCap: settings.achFee?.capCents.map { currency.decimal($0) } ?? "")
+        }
         termsDays = record.paymentTermsDays
         contactChoices = details.contacts.filter(\.contact.isActive).map {
             Option(value: $0.contact.id.description, label: $0.contact.fullName, selected: false)

@@ -87,10 +87,27 @@ struct WebRoutes {
             // The collection statuses, for the invoice table's select and the Create Invoice dialog.
             async let statuses = canEdit
                 ? (try? await clients[.invoice].query(CollectionStatusMessages.list, Empty()).items) ?? [] : []
+            // The payments with what they went to; for editors also what a payment can go to.
+            async let ledger = paymentsLedger(of: id, editing: canEdit)
             return html(try DetailsPage.render(try await view, canEdit: canEdit, canAssign: canAssign,
                                                specialists: await specialists, parents: await parents.map(\.record),
-                                               statuses: await statuses))
+                                               statuses: await statuses, ledger: await ledger))
         }
+    }
+
+    /// What payments-service shows the Customer Details page, or nil when it does not answer.
+    private func paymentsLedger(of customer: CustomerID, editing: Bool) async -> DetailsPage.Ledger? {
+        let payments = clients[.payments]
+        guard let page = try? await payments.query(PaymentsMessages.list, ListPayments(customerId: customer, limit: 20),
+                                                   timeout: .seconds(2)) else { return nil }
+        var ledger = DetailsPage.Ledger(payments: page.items, payable: [], methods: [], settings: nil)
+        ledger.methods = (try? await payments.query(PaymentsMessages.methods, Empty(), timeout: .seconds(2)).items) ?? []
+        guard editing else { return ledger }
+        ledger.payable = (try? await payments.query(PaymentsMessages.openInvoices, CustomerPaymentsRequest(customerId: customer),
+                                                    timeout: .seconds(2)).items) ?? []
+        ledger.settings = try? await payments.query(PaymentsMessages.settings, PaymentSettingsRequest(customerId: customer),
+                                                    timeout: .seconds(2))
+        return ledger
     }
 
     private func html(_ text: String) -> Response {

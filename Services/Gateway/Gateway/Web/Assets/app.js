@@ -35,11 +35,51 @@
     if (event.target.hasAttribute && event.target.hasAttribute("data-autosubmit")) sendForm(event.target.form);
   });
 
-  // The Create Invoice dialog's totals follow every keystroke.
+  // The Create Invoice dialog's totals follow every keystroke; so does Take Payment's split.
   document.addEventListener("input", function (event) {
     var form = event.target.closest && event.target.closest("form[data-invoice]");
     if (form) invoiceTotals(form);
+    var payment = event.target.closest && event.target.closest("form[data-take-payment]");
+    if (payment) {
+      if (event.target.hasAttribute("data-payment-amount")) splitOldestFirst(payment);
+      unappliedNote(payment);
+    }
   });
+
+  function digitsOf(form) { return Number(form.getAttribute("data-minor-digits") || "2"); }
+
+  // An amount as typed ("1,250.00") in minor units, exactly; as text without a symbol.
+  function plain(minor, digits) {
+    var negative = minor < 0n;
+    var text = (negative ? -minor : minor).toString().padStart(digits + 1, "0");
+    var whole = text.slice(0, text.length - digits);
+    return (negative ? "-" : "") + (digits > 0 ? whole + "." + text.slice(text.length - digits) : whole);
+  }
+
+  // Take payment: the amount goes to the open invoices oldest due first (the order shown),
+  // each at most its balance; a person may change any line afterwards.
+  function splitOldestFirst(form) {
+    var digits = digitsOf(form);
+    var remaining = scaled(form.querySelector("[data-payment-amount]").value, digits);
+    form.querySelectorAll("[data-apply-row]").forEach(function (row) {
+      var input = row.querySelector("[data-apply]");
+      if (remaining === null || remaining <= 0n) { input.value = ""; return; }
+      var balance = BigInt(row.getAttribute("data-balance"));
+      var share = remaining < balance ? remaining : balance;
+      input.value = plain(share, digits);
+      remaining -= share;
+    });
+  }
+
+  function unappliedNote(form) {
+    var digits = digitsOf(form);
+    var note = form.querySelector("[data-unapplied-note]");
+    var amount = scaled(form.querySelector("[data-payment-amount]").value, digits);
+    if (!note || amount === null) { if (note) note.textContent = ""; return; }
+    var applied = 0n;
+    form.querySelectorAll("[data-apply]").forEach(function (input) { var v = scaled(input.value || "0", digits); if (v !== null) applied += v; });
+    note.textContent = "Unapplied credit after this payment: " + money(amount - applied, form);
+  }
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
@@ -206,6 +246,11 @@
         return;
       }
       if (value === "") { if (clearEmpty || field.hasAttribute("data-null-when-empty")) body[field.name] = null; return; }
+      if (field.hasAttribute("data-money")) {  // an amount typed in major units, sent in minor units
+        var minor = scaled(value, digitsOf(form));
+        body[field.name] = minor === null ? value : Number(minor);
+        return;
+      }
       body[field.name] = field.type === "number" || field.hasAttribute("data-number") ? Number(value) : value;
     });
     var sameAsBilling = body.shipping_same_as_billing === true;
@@ -218,6 +263,24 @@
     });
     if (form.hasAttribute("data-merge")) {
       body.merge_ids = (body.merge_ids || []).filter(function (id) { return id !== body.master_id; });
+    }
+    if (form.hasAttribute("data-take-payment")) {
+      body.applications = [];
+      form.querySelectorAll("[data-apply-row]").forEach(function (row) {
+        var minor = scaled(row.querySelector("[data-apply]").value || "0", digitsOf(form));
+        if (minor !== null && minor > 0n) body.applications.push({ invoice_id: row.getAttribute("data-invoice-id"), amount_cents: Number(minor) });
+      });
+    }
+    if (form.hasAttribute("data-payment-settings")) {
+      ["card_fee", "ach_fee"].forEach(function (fee) {
+        var part = function (name) { return form.querySelector('[data-fee="' + fee + '"][data-part="' + name + '"]').value.trim(); };
+        if (part("percent") === "" && part("fixed") === "") { body[fee] = null; return; }
+        var bps = scaled(part("percent") || "0", 2);
+        var fixed = scaled(part("fixed") || "0", digitsOf(form));
+        var cap = part("cap") === "" ? null : scaled(part("cap"), digitsOf(form));
+        body[fee] = { basis_points: bps === null ? part("percent") : Number(bps), fixed_cents: fixed === null ? part("fixed") : Number(fixed),
+                      cap_cents: cap === null ? null : Number(cap) };
+      });
     }
     if (form.hasAttribute("data-invoice")) {
       body.lines = invoiceLines(form).lines.map(function (line) {
