@@ -3,8 +3,9 @@
 its Customer Details page, find its name and its history entry; edit it through the ⋯ menu; add
 two billing contacts and merge them; upload a document and download it byte for byte; assign an
 AR specialist; add collection statuses; create an invoice with two lines (live totals), change
-its collection status inline and download its PDF (read back with pdftotext); sign out and land
-on the sign-in page.
+its collection status inline and download its PDF (read back with pdftotext); take a payment split
+across two invoices and see both balances and the unapplied credit; sign out and land on the
+sign-in page.
 Usage: customers_flow.py BASE_URL EMAIL PASSWORD"""
 import base64
 import hashlib
@@ -219,6 +220,43 @@ def invoice_flow(driver, wait, customer_url):
         assert expected in text, "%s is not in the PDF: %s" % (expected, text)
 
 
+def payment_flow(driver, wait, customer_url):
+    """A second invoice, then Take Payment: $150.00 split oldest due first over the two open
+    invoices ($104.10 and $40.00), $5.90 left as unapplied credit; both balances follow."""
+    driver.get(customer_url)
+    wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "[data-open='create-invoice']"))).click()
+    dialog = wait.until(ec.visibility_of_element_located((By.ID, "create-invoice")))
+    row = dialog.find_element(By.CSS_SELECTOR, "[data-line]")
+    row.find_element(By.CSS_SELECTOR, "[data-field='description']").send_keys("Support")
+    row.find_element(By.CSS_SELECTOR, "[data-field='unit_price']").send_keys("40")
+    submit_dialog(driver, wait, "create-invoice")
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-testid='invoice']")) == 2)
+
+    def open_dialog(d):
+        d.find_element(By.CSS_SELECTOR, "[data-open='take-payment']").click()
+        return len(d.find_elements(By.CSS_SELECTOR, "#take-payment [data-apply-row]")) == 2
+    # payments-service learns of the new invoice from its event: reload until it is payable.
+    eventually(driver, open_dialog, "the second invoice never became payable")
+    dialog = wait.until(ec.visibility_of_element_located((By.ID, "take-payment")))
+    dialog.find_element(By.NAME, "amount_cents").send_keys("150")
+    applies = [e.get_attribute("value") for e in dialog.find_elements(By.CSS_SELECTOR, "[data-apply]")]
+    assert applies == ["104.10", "40.00"], applies
+    assert "$5.90" in dialog.find_element(By.CSS_SELECTOR, "[data-testid='unapplied-note']").text
+    Select(dialog.find_element(By.NAME, "method")).select_by_visible_text("Check")
+    dialog.find_element(By.NAME, "reference").send_keys("1042")
+    submit_dialog(driver, wait, "take-payment")
+    payment = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-testid='payment']")))
+    assert "$150.00" in payment.text and "unapplied $5.90" in payment.text, payment.text
+    # invoice-service applies the payment from its events: both balances reach zero.
+    eventually(driver, lambda d: all("$0.00" in r.find_elements(By.TAG_NAME, "td")[5].text
+                                     for r in d.find_elements(By.CSS_SELECTOR, "[data-testid='invoice']")),
+               "the balances never followed the payment")
+    rows = driver.find_elements(By.CSS_SELECTOR, "[data-testid='invoice']")
+    assert all("paid" in r.find_elements(By.TAG_NAME, "td")[6].text for r in rows), [r.text for r in rows]
+    eventually(driver, lambda d: "$5.90" in d.find_element(By.ID, "payment").find_element(By.CSS_SELECTOR, "dl.facts").text,
+               "the unapplied credit never showed")
+
+
 def main(base, email, password):
     driver = browser()
     # Saving reloads the page: an element read while it reloads is simply read again (Chromium
@@ -305,6 +343,7 @@ def main(base, email, password):
         assert names == ["Browser Disputed", "Reminder sent"], names
 
         invoice_flow(driver, wait, customer_url)
+        payment_flow(driver, wait, customer_url)
 
         driver.find_element(By.CSS_SELECTOR, "[data-testid='sign-out']").click()
         wait.until(ec.url_contains("/login"))
