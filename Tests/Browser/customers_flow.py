@@ -255,6 +255,9 @@ def payment_flow(driver, wait, customer_url):
     assert all("paid" in r.find_elements(By.TAG_NAME, "td")[6].text for r in rows), [r.text for r in rows]
     eventually(driver, lambda d: "$5.90" in d.find_element(By.ID, "payment").find_element(By.CSS_SELECTOR, "dl.facts").text,
                "the unapplied credit never showed")
+    eventually(driver, lambda d: any("recorded a payment of $150.00 by check 1042" in e.text
+                                     for e in d.find_elements(By.CSS_SELECTOR, "[data-testid='history-item']")),
+               "the payment never reached the timeline")
 
 
 def main(base, email, password):

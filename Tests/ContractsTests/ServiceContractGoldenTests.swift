@@ -109,11 +109,11 @@ final class ServiceContractGoldenTests: XCTestCase {
         let application = PaymentApplicationID("3d4e5f6a-7b8c-4d9e-8f0a-2b3c4d5e6f7a")!
         let invoice = InvoiceID("9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d")!
         try assertMatchesGolden(PaymentApplied(
-            applicationId: application, paymentId: payment, customerId: customer, invoiceId: invoice, amountCents: 2_500,
-            currency: .usd, appliedOn: BusinessDate("2026-11-15")!, method: "check", reference: "1042"), "payment_applied")
+            applicationId: application, paymentId: payment, customerId: customer, invoiceId: invoice, invoiceNumber: "INV-000123",
+            amountCents: 2_500, currency: .usd, appliedOn: BusinessDate("2026-11-15")!, method: "check", reference: "1042"), "payment_applied")
         try assertMatchesGolden(PaymentUnapplied(
-            applicationId: application, paymentId: payment, customerId: customer, invoiceId: invoice, amountCents: 2_500,
-            currency: .usd, unappliedOn: BusinessDate("2026-11-16")!, reason: .invoiceVoided), "payment_unapplied")
+            applicationId: application, paymentId: payment, customerId: customer, invoiceId: invoice, invoiceNumber: "INV-000123",
+            amountCents: 2_500, currency: .usd, unappliedOn: BusinessDate("2026-11-16")!, reason: .invoiceVoided), "payment_unapplied")
         try assertMatchesGolden(PaymentRefunded(
             refundId: RefundID("4e5f6a7b-8c9d-4e0f-9a1b-3c4d5e6f7a8b")!, paymentId: payment, customerId: customer, amountCents: 1_000,
             currency: .usd, refundedOn: BusinessDate("2026-11-20")!, reason: "Overpaid"), "payment_refunded")

@@ -7,7 +7,7 @@ final class HistoryServiceTests: XCTestCase {
     func testHandlersAreExactlyTheCatalogue() throws {
         let definition = try HistoryService.definition()
         XCTAssertEqual(Set(definition.handlers.registered.keys), Set(HistoryMessages.catalogue.requests.map(\.type)))
-        XCTAssertEqual(Set(definition.subscriptions.keys), [.customer])
+        XCTAssertEqual(Set(definition.subscriptions.keys), [.customer, .payments])
     }
 
     func testACreatedCustomerReadsAsOneLineWithWhoDidIt() {
@@ -67,5 +67,31 @@ final class HistoryServiceTests: XCTestCase {
         XCTAssertEqual(ActivityFactory.documentChanged(DocumentChanged(document: document),
                                                        envelope: Envelope(kind: .event, type: DocumentMessages.deleted.type, actor: dana)).summary,
                        "Dana Reyes deleted document terms.pdf")
+    }
+
+    func testPaymentsReadAsSentencesWithAmountsAndInvoices() {
+        let customer = CustomerID()
+        let payment = Payment(id: PaymentID(), customerId: customer, amountCents: 15_000, currency: .usd, method: "check", reference: "1042",
+                              receivedOn: BusinessDate("2026-11-19")!, appliedCents: 0, refundedCents: 0, unappliedCents: 15_000,
+                              applications: [], refunds: [], createdAt: Date())
+        func envelope(_ type: String) -> Envelope { Envelope(kind: .event, type: type, actor: dana) }
+        XCTAssertEqual(ActivityFactory.paymentRecorded(PaymentRecorded(payment: payment), envelope: envelope(PaymentsMessages.recorded.type)).summary,
+                       "Dana Reyes recorded a payment of $150.00 by check 1042")
+        let applied = PaymentApplied(applicationId: PaymentApplicationID(), paymentId: payment.id, customerId: customer, invoiceId: InvoiceID(),
+                                     invoiceNumber: "INV-000001", amountCents: 10_410, currency: .usd, appliedOn: BusinessDate("2026-11-20")!,
+                                     method: "check", reference: "1042")
+        let activity = ActivityFactory.paymentApplied(applied, envelope: envelope(PaymentsMessages.applied.type))
+        XCTAssertEqual(activity.summary, "Dana Reyes applied $104.10 to INV-000001")
+        XCTAssertEqual(activity.category, "payment")
+        XCTAssertEqual(activity.customerId, customer)
+        let voided = PaymentUnapplied(applicationId: applied.applicationId, paymentId: payment.id, customerId: customer,
+                                      invoiceId: applied.invoiceId, invoiceNumber: "INV-000001", amountCents: 10_410, currency: .usd,
+                                      unappliedOn: BusinessDate("2026-11-21")!, reason: .invoiceVoided)
+        XCTAssertEqual(ActivityFactory.paymentUnapplied(voided, envelope: envelope(PaymentsMessages.unapplied.type)).summary,
+                       "Dana Reyes took $104.10 back from INV-000001 (the invoice was voided); it is unapplied credit again")
+        let refunded = PaymentRefunded(refundId: RefundID(), paymentId: payment.id, customerId: customer, amountCents: 2_000, currency: .usd,
+                                       refundedOn: BusinessDate("2026-11-22")!, reason: "Overpaid")
+        XCTAssertEqual(ActivityFactory.paymentRefunded(refunded, envelope: envelope(PaymentsMessages.refunded.type)).summary,
+                       "Dana Reyes refunded $20.00: Overpaid")
     }
 }

@@ -49,13 +49,13 @@ final class InvoiceCommandTests: XCTestCase {
 
     private func applied(_ invoice: Invoice, _ cents: Int64, id: PaymentApplicationID = PaymentApplicationID()) -> PaymentApplied {
         PaymentApplied(applicationId: id, paymentId: PaymentID(), customerId: invoice.customerId, invoiceId: invoice.id,
-                       amountCents: cents, currency: .usd, appliedOn: BusinessDate("2026-11-15")!, method: "check", reference: "1042")
+                       invoiceNumber: invoice.number, amountCents: cents, currency: .usd, appliedOn: BusinessDate("2026-11-15")!, method: "check", reference: "1042")
     }
 
     private func unapplied(_ application: PaymentApplied) -> PaymentUnapplied {
         PaymentUnapplied(applicationId: application.applicationId, paymentId: application.paymentId,
                          customerId: application.customerId, invoiceId: application.invoiceId,
-                         amountCents: application.amountCents, currency: .usd, unappliedOn: BusinessDate("2026-11-16")!,
+                         invoiceNumber: application.invoiceNumber, amountCents: application.amountCents, currency: .usd, unappliedOn: BusinessDate("2026-11-16")!,
                          reason: .unapplied)
     }
 

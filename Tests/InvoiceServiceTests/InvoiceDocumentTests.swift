@@ -47,7 +47,7 @@ final class InvoiceDocumentTests: XCTestCase {
 
     private func pay(_ invoice: Invoice, _ cents: Int64, on date: BusinessDate, reference: String) throws {
         try harness.apply(PaymentsMessages.applied, PaymentApplied(
-            applicationId: PaymentApplicationID(), paymentId: PaymentID(), customerId: customer.id, invoiceId: invoice.id,
+            applicationId: PaymentApplicationID(), paymentId: PaymentID(), customerId: customer.id, invoiceId: invoice.id, invoiceNumber: invoice.number,
             amountCents: cents, currency: .usd, appliedOn: date, method: "check", reference: reference), from: .payments)
     }
 

@@ -13,7 +13,7 @@ public enum HistoryService {
         HistoryHandlers.register(in: &handlers)
         return try ServiceDefinition(
             name: .history, migrations: try migrations(), catalogue: HistoryMessages.catalogue,
-            handlers: handlers, subscriptions: [.customer: HistoryHandlers.customerEvents()])
+            handlers: handlers, subscriptions: [.customer: HistoryHandlers.customerEvents(), .payments: HistoryHandlers.paymentEvents()])
     }
 
     public static func migrations() throws -> MigrationSet {

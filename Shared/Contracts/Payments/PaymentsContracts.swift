@@ -25,6 +25,8 @@ public struct PaymentApplied: Codable, Hashable, Sendable {
     public var paymentId: PaymentID
     public var customerId: CustomerID
     public var invoiceId: InvoiceID
+    /// The invoice's number, for a timeline to name it.
+    public var invoiceNumber: String
     /// More than 0, in `currency` (the invoice's).
     public var amountCents: Int64
     public var currency: Currency
@@ -35,11 +37,13 @@ public struct PaymentApplied: Codable, Hashable, Sendable {
     public var reference: String?
 
     public init(applicationId: PaymentApplicationID, paymentId: PaymentID, customerId: CustomerID, invoiceId: InvoiceID,
-                amountCents: Int64, currency: Currency, appliedOn: BusinessDate, method: String, reference: String?) {
+                invoiceNumber: String, amountCents: Int64, currency: Currency, appliedOn: BusinessDate, method: String,
+                reference: String?) {
         self.applicationId = applicationId
         self.paymentId = paymentId
         self.customerId = customerId
         self.invoiceId = invoiceId
+        self.invoiceNumber = invoiceNumber
         self.amountCents = amountCents
         self.currency = currency
         self.appliedOn = appliedOn
@@ -65,17 +69,19 @@ public struct PaymentUnapplied: Codable, Hashable, Sendable {
     public var paymentId: PaymentID
     public var customerId: CustomerID
     public var invoiceId: InvoiceID
+    public var invoiceNumber: String
     public var amountCents: Int64
     public var currency: Currency
     public var unappliedOn: BusinessDate
     public var reason: UnapplyReason
 
     public init(applicationId: PaymentApplicationID, paymentId: PaymentID, customerId: CustomerID, invoiceId: InvoiceID,
-                amountCents: Int64, currency: Currency, unappliedOn: BusinessDate, reason: UnapplyReason) {
+                invoiceNumber: String, amountCents: Int64, currency: Currency, unappliedOn: BusinessDate, reason: UnapplyReason) {
         self.applicationId = applicationId
         self.paymentId = paymentId
         self.customerId = customerId
         self.invoiceId = invoiceId
+        self.invoiceNumber = invoiceNumber
         self.amountCents = amountCents
         self.currency = currency
         self.unappliedOn = unappliedOn

@@ -63,6 +63,44 @@ enum ActivityFactory {
                         occurredAt: envelope.sentAt, actor: envelope.actor)
     }
 
+    /// "Dana Reyes recorded a payment of $150.00 by check 1042".
+    static func paymentRecorded(_ event: PaymentRecorded, envelope: Envelope) -> Activity {
+        let payment = event.payment
+        let reference = payment.reference.map { " \($0)" } ?? ""
+        return Activity(id: ActivityID(), customerId: payment.customerId, category: "payment", type: PaymentsMessages.recorded.type,
+                        summary: "\(who(envelope)) recorded a payment of \(payment.currency.format(payment.amountCents)) by "
+                            + "\(payment.method)\(reference)",
+                        occurredAt: envelope.sentAt, actor: envelope.actor)
+    }
+
+    /// "Dana Reyes applied $104.10 to INV-000001".
+    static func paymentApplied(_ event: PaymentApplied, envelope: Envelope) -> Activity {
+        Activity(id: ActivityID(), customerId: event.customerId, category: "payment", type: PaymentsMessages.applied.type,
+                 summary: "\(who(envelope)) applied \(event.currency.format(event.amountCents)) to \(event.invoiceNumber)",
+                 occurredAt: envelope.sentAt, actor: envelope.actor)
+    }
+
+    /// "Dana Reyes took $40.00 back from INV-000002", "… (the invoice was voided)".
+    static func paymentUnapplied(_ event: PaymentUnapplied, envelope: Envelope) -> Activity {
+        let why: String
+        switch event.reason {
+        case .unapplied: why = ""
+        case .invoiceVoided: why = " (the invoice was voided)"
+        case .invoiceReduced: why = " (the invoice's total was lowered)"
+        }
+        return Activity(id: ActivityID(), customerId: event.customerId, category: "payment", type: PaymentsMessages.unapplied.type,
+                        summary: "\(who(envelope)) took \(event.currency.format(event.amountCents)) back from \(event.invoiceNumber)\(why); "
+                            + "it is unapplied credit again",
+                        occurredAt: envelope.sentAt, actor: envelope.actor)
+    }
+
+    /// "Dana Reyes refunded $20.00: Overpaid".
+    static func paymentRefunded(_ event: PaymentRefunded, envelope: Envelope) -> Activity {
+        Activity(id: ActivityID(), customerId: event.customerId, category: "payment", type: PaymentsMessages.refunded.type,
+                 summary: "\(who(envelope)) refunded \(event.currency.format(event.amountCents)): \(event.reason)",
+                 occurredAt: envelope.sentAt, actor: envelope.actor)
+    }
+
     /// "phone from nothing to “+1 555 0100”; notes from “…” to nothing".
     private static func described(_ changes: [FieldChange]) -> String {
         changes.map { change in

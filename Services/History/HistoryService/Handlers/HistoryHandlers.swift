@@ -56,4 +56,26 @@ enum HistoryHandlers {
         }
         return events
     }
+
+    /// Payments recorded, applied, taken back and refunded, on the customer's timeline.
+    static func paymentEvents() -> EventHandlerRegistry {
+        var events = EventHandlerRegistry(poisonPolicy: .deadLetter(afterAttempts: 5))
+        events.on(PaymentsMessages.recorded) { event, context in
+            try ActivityStore(connection: context.connection)
+                .record(ActivityFactory.paymentRecorded(event, envelope: context.envelope), from: context.envelope)
+        }
+        events.on(PaymentsMessages.applied) { event, context in
+            try ActivityStore(connection: context.connection)
+                .record(ActivityFactory.paymentApplied(event, envelope: context.envelope), from: context.envelope)
+        }
+        events.on(PaymentsMessages.unapplied) { event, context in
+            try ActivityStore(connection: context.connection)
+                .record(ActivityFactory.paymentUnapplied(event, envelope: context.envelope), from: context.envelope)
+        }
+        events.on(PaymentsMessages.refunded) { event, context in
+            try ActivityStore(connection: context.connection)
+                .record(ActivityFactory.paymentRefunded(event, envelope: context.envelope), from: context.envelope)
+        }
+        return events
+    }
 }

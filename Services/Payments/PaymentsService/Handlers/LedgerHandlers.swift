@@ -47,7 +47,7 @@ enum LedgerHandlers {
                                             on: today)
                 events.append(PaymentApplied(
                     applicationId: applicationId, paymentId: id, customerId: request.customerId, invoiceId: application.invoiceId,
-                    amountCents: application.amountCents, currency: fields.currency, appliedOn: today, method: method,
+                    invoiceNumber: invoices[application.invoiceId]?.number ?? "", amountCents: application.amountCents, currency: fields.currency, appliedOn: today, method: method,
                     reference: reference))
             }
             guard let payment = try store.payment(id) else { throw ErrorBody.internal("payment \(id) vanished") }
@@ -93,7 +93,7 @@ enum LedgerHandlers {
                                         cents: application.amountCents, on: today)
             try context.publish(PaymentsMessages.applied, PaymentApplied(
                 applicationId: applicationId, paymentId: payment.id, customerId: payment.customerId, invoiceId: application.invoiceId,
-                amountCents: application.amountCents, currency: payment.currency, appliedOn: today, method: payment.method,
+                invoiceNumber: invoices[application.invoiceId]?.number ?? "", amountCents: application.amountCents, currency: payment.currency, appliedOn: today, method: payment.method,
                 reference: payment.reference))
             return try store.payment(payment.id) ?? payment
         }
@@ -109,8 +109,8 @@ enum LedgerHandlers {
             }
             try context.publish(PaymentsMessages.unapplied, PaymentUnapplied(
                 applicationId: application.id, paymentId: payment.id, customerId: payment.customerId,
-                invoiceId: application.invoiceId, amountCents: application.amountCents, currency: payment.currency,
-                unappliedOn: today, reason: .unapplied))
+                invoiceId: application.invoiceId, invoiceNumber: application.invoiceNumber, amountCents: application.amountCents,
+                currency: payment.currency, unappliedOn: today, reason: .unapplied))
             return try store.payment(payment.id) ?? payment
         }
         registry.command(PaymentsMessages.refund) { request, context in
@@ -187,8 +187,8 @@ enum LedgerHandlers {
             standing -= application.amountCents
             try context.publish(PaymentsMessages.unapplied, PaymentUnapplied(
                 applicationId: application.id, paymentId: application.paymentId, customerId: application.customerId,
-                invoiceId: invoice.id, amountCents: application.amountCents, currency: application.currency,
-                unappliedOn: today, reason: reason))
+                invoiceId: invoice.id, invoiceNumber: invoice.number, amountCents: application.amountCents,
+                currency: application.currency, unappliedOn: today, reason: reason))
         }
     }
 }
