@@ -174,7 +174,9 @@ let package = Package(
                            .product(name: "PropertyBased", package: "swift-property-based")],
             path: "Tests/InvoiceServiceTests"),
         .testTarget(
-            name: "PaymentsServiceTests", dependencies: ["PaymentsService", "Contracts", "Postgres", "Threading", "TestSupport"],
+            name: "PaymentsServiceTests",
+            dependencies: ["PaymentsService", "Contracts", "Postgres", "Threading", "TestSupport",
+                           .product(name: "PropertyBased", package: "swift-property-based")],
             path: "Tests/PaymentsServiceTests"),
         .testTarget(
             name: "CommunicationsServiceTests", dependencies: ["CommunicationsService", "Contracts", "Postgres", "TestSupport"],
