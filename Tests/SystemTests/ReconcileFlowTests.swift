@@ -83,4 +83,60 @@ final class ReconcileFlowTests: XCTestCase {
         let (forbidden, _) = try await system.http("GET", "/api/v1/admin/reconcile", as: .anonymous)
         XCTAssertEqual(forbidden, 401)
     }
+
+    /// A seeded random sequence of payments recorded, applied, taken back and refunded
+    /// through the API (refusals included) leaves nothing for reconciliation to find.
+    func testARandomSequenceThroughTheAPIReconciles() async throws {
+        var random = SplitMix64(seed: 0xC0FF_EE11)
+        let created = try await send("POST", "/api/v1/customers", #"{"display_name": "Random Co"}"#)
+        let customer = try XCTUnwrap(created["id"] as? String)
+        var invoices: [String] = []
+        for cents in [12_000, 8_000, 3_000] {
+            let made = try await send("POST", "/api/v1/customers/\(customer)/invoices", """
+                {"issue_date": "2026-11-01", "lines": [{"description": "Work", "quantity": 1, "unit_price_cents": \(cents)}]}
+                """)
+            invoices.append(try XCTUnwrap(made["id"] as? String))
+        }
+        var payments: [[String: Any]] = []
+        var outcomes: [Int: Int] = [:]
+        for _ in 0..<40 {
+            let amount = Int.random(in: 100...6_000, using: &random)
+            let invoice = invoices[Int.random(in: 0..<invoices.count, using: &random)]
+            let payment = payments.isEmpty ? nil : payments[Int.random(in: 0..<payments.count, using: &random)]
+            let paymentID = payment?["id"] as? String ?? ""
+            let request: (String, String, String?)
+            switch (Int.random(in: 0...3, using: &random), payment) {
+            case (1, .some):
+                request = ("POST", "/api/v1/payments/\(paymentID)/applications", #"{"invoice_id": "\#(invoice)", "amount_cents": \#(amount)}"#)
+            case (2, .some(let chosen)):
+                let live = (chosen["applications"] as? [[String: Any]] ?? []).filter { $0["unapplied_on"] == nil }
+                guard let application = live.first?["id"] as? String else { continue }
+                request = ("DELETE", "/api/v1/payments/\(paymentID)/applications/\(application)", nil)
+            case (3, .some):
+                request = ("POST", "/api/v1/payments/\(paymentID)/refunds", #"{"amount_cents": \#(amount / 3 + 1), "reason": "Refund"}"#)
+            default:
+                request = ("POST", "/api/v1/customers/\(customer)/payments", """
+                    {"amount_cents": \(amount), "currency": "USD", "method": "check", "received_on": "2026-11-19",
+                     "applications": [{"invoice_id": "\(invoice)", "amount_cents": \(amount / 2 + 1)}]}
+                    """)
+            }
+            let (status, body) = try await system.http(request.0, request.1, json: request.2)
+            outcomes[status, default: 0] += 1
+            XCTAssertTrue([200, 201, 422].contains(status), "\(request.0) \(request.1): \(status) \(String(decoding: body, as: UTF8.self))")
+            guard status == 200 || status == 201, let changed = try? system.json(body) else { continue }
+            if let index = payments.firstIndex(where: { $0["id"] as? String == changed["id"] as? String }) {
+                payments[index] = changed
+            } else {
+                payments.append(changed)
+            }
+        }
+        XCTAssertGreaterThan(outcomes[201, default: 0], 5, "the sequence did something: \(outcomes)")
+        var report: [String: Any] = [:]
+        let clean = try await system.eventually {
+            report = try await send("GET", "/api/v1/admin/reconcile")
+            return (report["discrepancies"] as? [Any])?.isEmpty == true
+        }
+        XCTAssertTrue(clean, "\(report)")
+        XCTAssertEqual((report["checked"] as? [String: Int])?["payments"], payments.count)
+    }
 }
