@@ -135,8 +135,8 @@ public struct BalanceFactList: Codable, Hashable, Sendable {
 /// One thing that does not add up, naming the ids to look at.
 public struct Discrepancy: Codable, Hashable, Sendable {
     /// e.g. `invoice_paid_mismatch`, `invoice_over_applied`, `payment_over_applied`,
-    /// `void_invoice_applied`, `invoice_total_mismatch`, `details_total_mismatch`,
-    /// `customer_list_balance_mismatch`.
+    /// `void_invoice_applied`, `invoice_total_mismatch`, `invoice_unknown_to_payments`,
+    /// `invoice_state_mismatch`, `details_total_mismatch`, `customer_list_balance_mismatch`.
     public var kind: String
     public var customerId: CustomerID?
     public var invoiceId: InvoiceID?

@@ -552,6 +552,26 @@ public struct PaymentSettingsFields: Codable, Hashable, Sendable {
     }
 }
 
+extension PaymentSettingsFields {
+    /// The rules the fees obey, naming the field: basis points 0–10 000, fixed part and cap
+    /// 0–`ConvenienceFee.maximumCents`. (The gateway checks them too, before a `/settings`
+    /// change touches anything.)
+    public func check() throws(ErrorBody) {
+        for (fee, field) in [(cardFee, "card_fee"), (achFee, "ach_fee")] {
+            guard let fee else { continue }
+            guard (0...10_000).contains(fee.basisPoints) else {
+                throw .invalidArgument("\(field).basis_points is from 0 to 10000", field: "\(field).basis_points")
+            }
+            guard (0...ConvenienceFee.maximumCents).contains(fee.fixedCents) else {
+                throw .invalidArgument("\(field).fixed_cents is from 0 to \(ConvenienceFee.maximumCents)", field: "\(field).fixed_cents")
+            }
+            if let cap = fee.capCents, !(0...ConvenienceFee.maximumCents).contains(cap) {
+                throw .invalidArgument("\(field).cap_cents is from 0 to \(ConvenienceFee.maximumCents)", field: "\(field).cap_cents")
+            }
+        }
+    }
+}
+
 /// Body of `payment_settings.update`.
 public struct UpdatePaymentSettings: Codable, Hashable, Sendable {
     /// Nil: the business defaults.

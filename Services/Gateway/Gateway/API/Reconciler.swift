@@ -11,9 +11,31 @@ import Messaging
 /// `gateway reconcile` (`make reconcile`).
 struct Reconciler {
     let clients: any GatewayServices
-    var pageSize = 500
+    /// Customers per page of invoice facts; invoice ids per question to payments-service.
+    var pageSize = 100
+    var idsPerQuestion = 1_000
+    /// How long to let events in flight land before a discrepancy is believed.
+    var settle: Duration = .seconds(1)
 
+    /// The services are read one after another, not in one snapshot: an application in
+    /// flight between them can look like a discrepancy. One is reported only when a second
+    /// look, after `settle`, finds it again.
     func run() async throws -> ReconcileReport {
+        let first = try await look()
+        guard !first.discrepancies.isEmpty else { return first }
+        try await Task.sleep(for: settle)
+        let second = try await look()
+        let before = Set(first.discrepancies.map(Self.identity))
+        return ReconcileReport(checked: second.checked,
+                               discrepancies: second.discrepancies.filter { before.contains(Self.identity($0)) })
+    }
+
+    private static func identity(_ discrepancy: Discrepancy) -> String {
+        [discrepancy.kind, discrepancy.customerId?.description ?? "", discrepancy.invoiceId?.description ?? "",
+         discrepancy.paymentId?.description ?? ""].joined(separator: "|")
+    }
+
+    private func look() async throws -> ReconcileReport {
         var checked = ReconcileReport.Checked()
         var found: [Discrepancy] = []
         var after: UUID?
@@ -21,8 +43,14 @@ struct Reconciler {
             let page = try await clients[.invoice].query(ReconcileMessages.invoiceFacts, FactsPage(after: after, limit: pageSize),
                                                          timeout: .seconds(30))
             let invoiceIds = page.items.flatMap { $0.invoices.map(\.invoiceId) }
-            let applied = Dictionary(uniqueKeysWithValues: try await clients[.payments].query(
-                ReconcileMessages.appliedFacts, InvoiceIDList(ids: invoiceIds), timeout: .seconds(30)).items.map { ($0.invoiceId, $0) })
+            var applied: [InvoiceID: AppliedFact] = [:]
+            for start in stride(from: 0, to: invoiceIds.count, by: idsPerQuestion) {
+                let ids = Array(invoiceIds[start..<min(start + idsPerQuestion, invoiceIds.count)])
+                for fact in try await clients[.payments].query(ReconcileMessages.appliedFacts, InvoiceIDList(ids: ids),
+                                                               timeout: .seconds(30)).items {
+                    applied[fact.invoiceId] = fact
+                }
+            }
             let balances = Dictionary(uniqueKeysWithValues: try await clients[.customer].query(
                 ReconcileMessages.balanceFacts, CustomerIDList(ids: page.items.map(\.customerId)), timeout: .seconds(30))
                 .items.map { ($0.customerId, $0.openCents) })
@@ -33,6 +61,7 @@ struct Reconciler {
             }
             after = page.next
         } while after != nil
+        after = nil
         repeat {
             let page = try await clients[.payments].query(ReconcileMessages.paymentFacts, FactsPage(after: after, limit: pageSize),
                                                           timeout: .seconds(30))
@@ -64,6 +93,13 @@ struct Reconciler {
             }
             if let known = applied[invoice.invoiceId]?.knownTotalCents, invoice.state != .void, known != invoice.totalCents {
                 note("invoice_total_mismatch", "invoice-service's total is \(invoice.totalCents), payments-service's \(known)")
+            }
+            // payments-service's copy of the invoice: known once issued, void when it is.
+            let knownState = applied[invoice.invoiceId]?.knownState
+            if invoice.state != .draft, knownState == nil {
+                note("invoice_unknown_to_payments", "payments-service has no copy of this \(invoice.state.rawValue) invoice")
+            } else if let knownState, (knownState == "void") != (invoice.state == .void) {
+                note("invoice_state_mismatch", "invoice-service has it \(invoice.state.rawValue), payments-service \(knownState)")
             }
             let balance = invoice.totalCents - invoice.paidCents
             if (invoice.state == .open || invoice.state == .partiallyPaid), balance > 0 {

@@ -22,13 +22,17 @@ struct SettingsRoutes {
             let actor = try context.requirePrincipal().actor
             let body = try await request.jsonBody()
             let changes = try JSONBody.decode(BusinessSettingsChanges.self, from: body)
-            if let defaults = try JSONBody.decode(PaymentDefaultsChange.self, from: body).defaultPaymentSettings {
+            let defaults = try JSONBody.decode(PaymentDefaultsChange.self, from: body).defaultPaymentSettings
+            // Both parts checked before either changes: identity's (its own rules) first, then the
+            // payment defaults — whose rules both sides share — are handed to payments-service.
+            try defaults?.check()
+            _ = try await clients[.gateway].command(IdentityMessages.updateSettings, changes, actor: actor,
+                                                    idempotencyKey: try request.idempotencyKey())
+            if let defaults {
                 _ = try await clients[.payments].command(
                     PaymentsMessages.updateSettings, UpdatePaymentSettings(customerId: nil, settings: defaults), actor: actor,
                     idempotencyKey: try request.idempotencyKey().map { "payments:" + $0 })
             }
-            _ = try await clients[.gateway].command(IdentityMessages.updateSettings, changes, actor: actor,
-                                                    idempotencyKey: try request.idempotencyKey())
             return try await settings(actor: actor)
         }
     }

@@ -215,7 +215,8 @@ struct DetailsPage {
         minorDigits = currency.minorUnitDigits
         paymentsUnavailable = ledger == nil
         payments = (ledger?.payments ?? []).map { payment in
-            PaymentRow(
+            let currency = payment.currency
+            return PaymentRow(
                 id: payment.id.description, received: payment.receivedOn.description,
                 method: ledger?.methods.first { $0.code == payment.method }?.name ?? payment.method, reference: payment.reference,
                 amount: currency.format(payment.amountCents), applied: currency.format(payment.appliedCents),

@@ -1,25 +1,8 @@
 import Contracts
 
-/// The rules payment settings and methods obey; every refusal names its field.
+/// The rules payment methods obey (settings' are `PaymentSettingsFields.check`); every
+/// refusal names its field.
 enum SettingsRules {
-    static func fee(_ fee: ConvenienceFee?, field: String) throws(ErrorBody) {
-        guard let fee else { return }
-        guard (0...10_000).contains(fee.basisPoints) else {
-            throw .invalidArgument("\(field).basis_points is from 0 to 10000", field: "\(field).basis_points")
-        }
-        guard (0...ConvenienceFee.maximumCents).contains(fee.fixedCents) else {
-            throw .invalidArgument("\(field).fixed_cents is from 0 to \(ConvenienceFee.maximumCents)", field: "\(field).fixed_cents")
-        }
-        if let cap = fee.capCents, !(0...ConvenienceFee.maximumCents).contains(cap) {
-            throw .invalidArgument("\(field).cap_cents is from 0 to \(ConvenienceFee.maximumCents)", field: "\(field).cap_cents")
-        }
-    }
-
-    static func settings(_ fields: PaymentSettingsFields) throws(ErrorBody) {
-        try fee(fields.cardFee, field: "card_fee")
-        try fee(fields.achFee, field: "ach_fee")
-    }
-
     /// A method's name: trimmed, 1 to 200 characters.
     static func methodName(_ text: String) throws(ErrorBody) -> String {
         guard let name = try PaymentRules.text(text, limit: TextLimit.name, field: "name") else {

@@ -77,6 +77,7 @@ enum LedgerHandlers {
             let store = LedgerStore(connection: context.connection)
             let application = request.application
             try PaymentRules.amount(application.amountCents, field: "amount_cents")
+            guard try store.payment(request.paymentId) != nil else { throw notFound(request.paymentId) }
             try waitForInvoices([application.invoiceId], store: store, context: context)
             let payment = try locked(request.paymentId, store)
             guard application.amountCents <= payment.unappliedCents else {
@@ -150,7 +151,8 @@ enum LedgerHandlers {
     private static func waitForInvoices(_ ids: [InvoiceID], store: LedgerStore, context: HandlerContext) throws {
         guard !ids.isEmpty else { return }
         var limit = Date().addingTimeInterval(invoiceWaitSeconds)
-        if let deadline = context.envelope.deadline { limit = min(limit, deadline.addingTimeInterval(-0.2)) }
+        // At most half of what is left of the caller's deadline: the rest is for the work.
+        if let deadline = context.envelope.deadline { limit = min(limit, Date().addingTimeInterval(deadline.timeIntervalSinceNow / 2)) }
         while try store.knownInvoices(ids).count < Set(ids).count, Date() < limit {
             Thread.sleep(forTimeInterval: 0.05)
         }

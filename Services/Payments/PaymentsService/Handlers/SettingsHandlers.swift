@@ -12,7 +12,7 @@ enum SettingsHandlers {
         }
         registry.command(PaymentsMessages.updateSettings) { request, context in
             let store = SettingsStore(connection: context.connection)
-            if let fields = request.settings { try SettingsRules.settings(fields) }
+            try request.settings?.check()
             switch (request.customerId, request.settings) {
             case (nil, nil):
                 throw ErrorBody.invalidArgument("the business defaults cannot be removed", field: "settings")

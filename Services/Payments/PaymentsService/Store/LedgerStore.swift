@@ -80,14 +80,17 @@ struct LedgerStore {
         }
     }
 
-    /// The customer's issued invoices with something left to pay here, oldest due first.
+    /// The customer's issued invoices with something left to pay here, oldest due first (at
+    /// most 200: what one payment can be applied to at once).
     func openInvoices(of customer: CustomerID) throws -> [PayableInvoice] {
         try connection.query("""
             SELECT i.id, i.number, i.issue_date, i.due_date, i.currency, i.total_cents,
                    i.total_cents - coalesce((SELECT sum(a.amount_cents) FROM payment_applications a
                                              WHERE a.invoice_id = i.id AND a.unapplied_at IS NULL), 0)::int8 AS balance
             FROM invoices i WHERE i.customer_id = \(customer) AND i.state = 'issued'
-            ORDER BY i.due_date, i.number
+              AND i.total_cents > coalesce((SELECT sum(a.amount_cents) FROM payment_applications a
+                                            WHERE a.invoice_id = i.id AND a.unapplied_at IS NULL), 0)
+            ORDER BY i.due_date, i.number LIMIT 200
             """).compactMap { row in
             let (id, number, issued, due, currency, total, balance) =
                 try row.decode((InvoiceID, String, BusinessDate, BusinessDate, String, Int64, Int64).self)

@@ -274,12 +274,13 @@
     if (form.hasAttribute("data-payment-settings")) {
       ["card_fee", "ach_fee"].forEach(function (fee) {
         var part = function (name) { return form.querySelector('[data-fee="' + fee + '"][data-part="' + name + '"]').value.trim(); };
-        if (part("percent") === "" && part("fixed") === "") { body[fee] = null; return; }
+        if (part("percent") === "" && part("fixed") === "" && part("cap") === "") { body[fee] = null; return; }
         var bps = scaled(part("percent") || "0", 2);
         var fixed = scaled(part("fixed") || "0", digitsOf(form));
         var cap = part("cap") === "" ? null : scaled(part("cap"), digitsOf(form));
+        // What does not read as a number goes as typed, so the server refuses it by name.
         body[fee] = { basis_points: bps === null ? part("percent") : Number(bps), fixed_cents: fixed === null ? part("fixed") : Number(fixed),
-                      cap_cents: cap === null ? null : Number(cap) };
+                      cap_cents: part("cap") === "" ? null : (cap === null ? part("cap") : Number(cap)) };
       });
     }
     if (form.hasAttribute("data-invoice")) {
@@ -297,6 +298,17 @@
     if (form.hasAttribute("data-invoice")) {
       var problem = invoiceLines(form).problem;
       if (problem) { form.querySelector('[data-error-for="lines"]').textContent = problem; return; }
+    }
+    if (form.hasAttribute("data-take-payment")) {
+      var wrong = Array.prototype.filter.call(form.querySelectorAll("[data-apply]"), function (input) {
+        var minor = input.value.trim() === "" ? 0n : scaled(input.value, digitsOf(form));
+        return minor === null || minor < 0n;
+      });
+      if (wrong.length) {
+        form.querySelector('[data-error-for="applications"]').textContent =
+          "Each amount to apply is an amount like 104.10 (or empty); " + wrong[0].getAttribute("aria-label") + " is not.";
+        return;
+      }
     }
     var submit = form.querySelector("button[type=submit]");
     if (submit) submit.disabled = true;
