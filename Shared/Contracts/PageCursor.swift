@@ -88,3 +88,18 @@ public struct KeysetPage: Sendable {
         return (items, items.last.map { position($0).encoded })
     }
 }
+
+/// One page of a keyset list as a reply carries it: the items, the next page's cursor (nil
+/// on the last) and how many match in all — the one page shape of every list.
+public struct ItemPage<Item: Codable & Hashable & Sendable>: Codable, Hashable, Sendable {
+    public var items: [Item]
+    public var nextCursor: String?
+    /// How many match the filters (within the scope), on every page.
+    public var total: Int
+
+    public init(items: [Item], nextCursor: String?, total: Int) {
+        self.items = items
+        self.nextCursor = nextCursor
+        self.total = total
+    }
+}

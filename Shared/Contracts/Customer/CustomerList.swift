@@ -109,15 +109,4 @@ public struct CustomerListItem: Codable, Hashable, Sendable {
 }
 
 /// Reply to `customer.list`.
-public struct CustomerPage: Codable, Hashable, Sendable {
-    public var items: [CustomerListItem]
-    public var nextCursor: String?
-    /// How many customers match the search and filters (within the scope), on every page.
-    public var total: Int
-
-    public init(items: [CustomerListItem], nextCursor: String?, total: Int) {
-        self.items = items
-        self.nextCursor = nextCursor
-        self.total = total
-    }
-}
+public typealias CustomerPage = ItemPage<CustomerListItem>

@@ -501,17 +501,7 @@ public struct ListInvoices: Codable, Hashable, Sendable {
 }
 
 /// Reply to `invoice.list`.
-public struct InvoicePage: Codable, Hashable, Sendable {
-    public var items: [Invoice]
-    public var nextCursor: String?
-    public var total: Int
-
-    public init(items: [Invoice], nextCursor: String?, total: Int) {
-        self.items = items
-        self.nextCursor = nextCursor
-        self.total = total
-    }
-}
+public typealias InvoicePage = ItemPage<Invoice>
 
 /// Body of `invoice.update` (`PATCH /invoices/{id}`): the members to change by API name
 /// (`number`, `issue_date`, `due_date`, `po_number`, `memo`, `contact_id`, `state: "open"`

@@ -409,17 +409,7 @@ public struct ListPayments: Codable, Hashable, Sendable {
 }
 
 /// Reply to `payment.list`.
-public struct PaymentPage: Codable, Hashable, Sendable {
-    public var items: [Payment]
-    public var nextCursor: String?
-    public var total: Int
-
-    public init(items: [Payment], nextCursor: String?, total: Int) {
-        self.items = items
-        self.nextCursor = nextCursor
-        self.total = total
-    }
-}
+public typealias PaymentPage = ItemPage<Payment>
 
 /// Body of `payment.apply` (`POST /payments/{id}/applications`).
 public struct ApplyPayment: Codable, Hashable, Sendable {
