@@ -170,7 +170,7 @@ let package = Package(
             path: "Tests/CustomerServiceTests"),
         .testTarget(
             name: "InvoiceServiceTests",
-            dependencies: ["InvoiceService", "Contracts", "Messaging", "Postgres", "TestSupport",
+            dependencies: ["InvoiceService", "Contracts", "Messaging", "Postgres", "ServiceKit", "TestSupport",
                            .product(name: "PropertyBased", package: "swift-property-based")],
             path: "Tests/InvoiceServiceTests"),
         .testTarget(

@@ -30,6 +30,13 @@ public enum TextLimit {
         throw .invalidArgument("\(field) is at most \(limit) characters", field: field)
     }
 
+    /// Optional text as a request gives it: longer than `limit` (as given) is refused, naming
+    /// the field; otherwise trimmed, and nil when nothing is left.
+    public static func trimmed(_ value: String?, _ limit: Int, field: String) throws(ErrorBody) -> String? {
+        try check(value, limit, field: field)
+        return value?.trimmedOrNil
+    }
+
     /// Checks every line of an address, naming the field as `<field>.city`.
     public static func check(_ address: Address?, field: String) throws(ErrorBody) {
         guard let address else { return }
@@ -39,5 +46,22 @@ public enum TextLimit {
         try check(address.region, region, field: "\(field).region")
         try check(address.postalCode, postalCode, field: "\(field).postal_code")
         try check(address.country, country, field: "\(field).country")
+    }
+}
+
+extension String {
+    /// Without leading and trailing white space (code points with the Unicode White_Space
+    /// property: the class the API document's patterns name).
+    public var trimmed: String {
+        var scalars = Substring(self).unicodeScalars[...]
+        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+        return String(String.UnicodeScalarView(scalars))
+    }
+
+    /// `trimmed`, or nil when nothing is left.
+    public var trimmedOrNil: String? {
+        let text = trimmed
+        return text.isEmpty ? nil : text
     }
 }

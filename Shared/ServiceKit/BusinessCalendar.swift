@@ -41,3 +41,15 @@ public struct BusinessCalendar {
         return events
     }
 }
+
+/// "Now" for a service, and the business's date at that moment in its time zone (kept by
+/// `BusinessCalendar`). Injectable, so tests can stand at local midnight.
+public struct BusinessClock: Sendable {
+    public let now: @Sendable () -> Date
+
+    public init(now: @escaping @Sendable () -> Date = { Date() }) { self.now = now }
+
+    public func today(on connection: PostgresConnection) throws -> BusinessDate {
+        try BusinessCalendar(connection: connection).today(at: now())
+    }
+}

@@ -3,6 +3,7 @@ import Foundation
 @testable import InvoiceService
 import Messaging
 import Postgres
+import ServiceKit
 import TestSupport
 import Threading
 import XCTest
@@ -304,6 +305,9 @@ final class InvoiceCommandTests: XCTestCase {
         repeat {
             let page = try await harness.client.query(InvoiceMessages.list, ListInvoices(customerId: customer, limit: 2, cursor: cursor))
             XCTAssertEqual(page.total, 5)
+            XCTAssertEqual(page.items.map(\.lines), page.items.map { _ in [InvoiceLine(
+                description: "Consulting", quantity: 1, unitPriceCents: 10_000, taxRateBps: 0, totalCents: 10_000, taxCents: 0)] },
+                "every invoice of the page with its own lines")
             seen += page.items.map(\.id)
             cursor = page.nextCursor
         } while cursor != nil

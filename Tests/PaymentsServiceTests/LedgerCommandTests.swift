@@ -73,8 +73,13 @@ final class LedgerCommandTests: XCTestCase {
         XCTAssertEqual(events.map(\.applicationId), payment.applications.map(\.id))
         XCTAssertEqual(events.first?.reference, "1042")
 
+        let other = try await record(1_000, [(second, 1_000)])
+        let listed = try await harness.client.query(PaymentsMessages.list, ListPayments(customerId: customer))
+        XCTAssertEqual(listed.items.map(\.id), [other.id, payment.id])
+        XCTAssertEqual(listed.items.map { $0.applications.map(\.invoiceNumber) }, [["INV-000002"], ["INV-000001", "INV-000002"]],
+                       "each payment with its own applications")
         let open = try await harness.client.query(PaymentsMessages.openInvoices, CustomerPaymentsRequest(customerId: customer))
-        XCTAssertEqual(open.items.map { "\($0.number) \($0.balanceCents)" }, ["INV-000002 2500"], "the paid one is no longer open")
+        XCTAssertEqual(open.items.map { "\($0.number) \($0.balanceCents)" }, ["INV-000002 1500"], "the paid one is no longer open")
         let summary = try await harness.client.query(PaymentsMessages.customerSummary, CustomerPaymentsRequest(customerId: customer))
         XCTAssertEqual(summary.payment.unappliedCreditCents, 7_500)
     }

@@ -10,13 +10,14 @@ import ServiceKit
 public enum PaymentsService {
     /// `now`: the clock "today" is read from (in the business time zone); tests move it.
     public static func definition(now: @escaping @Sendable () -> Date = { Date() }) throws -> ServiceDefinition {
+        let clock = BusinessClock(now: now)
         var handlers = HandlerRegistry()
-        PaymentsHandlers.register(in: &handlers, now: now)
-        LedgerHandlers.register(in: &handlers, now: now)
+        PaymentsHandlers.register(in: &handlers, clock: clock)
+        LedgerHandlers.register(in: &handlers, clock: clock)
         SettingsHandlers.register(in: &handlers)
         return try ServiceDefinition(
             name: .payments, migrations: try MigrationSet.bundled(.payments, in: .module), catalogue: PaymentsMessages.catalogue,
             handlers: handlers,
-            subscriptions: [.gateway: BusinessCalendar.identityEvents(), .invoice: LedgerHandlers.invoiceEvents(now: now)])
+            subscriptions: [.gateway: BusinessCalendar.identityEvents(), .invoice: LedgerHandlers.invoiceEvents(clock: clock)])
     }
 }

@@ -88,19 +88,3 @@ enum ContactPoint {
                                field: field)
     }
 }
-
-extension String {
-    /// Without leading and trailing white space (code points with the Unicode White_Space
-    /// property: the class the API document's patterns name).
-    var trimmed: String {
-        var scalars = Substring(self).unicodeScalars[...]
-        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
-        return String(String.UnicodeScalarView(scalars))
-    }
-
-    var trimmedOrNil: String? {
-        let text = trimmed
-        return text.isEmpty ? nil : text
-    }
-}

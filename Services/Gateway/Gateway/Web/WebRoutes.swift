@@ -95,19 +95,20 @@ struct WebRoutes {
         }
     }
 
-    /// What payments-service shows the Customer Details page, or nil when it does not answer.
+    /// What payments-service shows the Customer Details page (asked in parallel), or nil
+    /// when it does not answer.
     private func paymentsLedger(of customer: CustomerID, editing: Bool) async -> DetailsPage.Ledger? {
         let payments = clients[.payments]
-        guard let page = try? await payments.query(PaymentsMessages.list, ListPayments(customerId: customer, limit: 20),
-                                                   timeout: .seconds(2)) else { return nil }
-        var ledger = DetailsPage.Ledger(payments: page.items, payable: [], methods: [], settings: nil)
-        ledger.methods = (try? await payments.query(PaymentsMessages.methods, Empty(), timeout: .seconds(2)).items) ?? []
-        guard editing else { return ledger }
-        ledger.payable = (try? await payments.query(PaymentsMessages.openInvoices, CustomerPaymentsRequest(customerId: customer),
-                                                    timeout: .seconds(2)).items) ?? []
-        ledger.settings = try? await payments.query(PaymentsMessages.settings, PaymentSettingsRequest(customerId: customer),
-                                                    timeout: .seconds(2))
-        return ledger
+        let timeout: Duration = .seconds(2)
+        async let page = try? payments.query(PaymentsMessages.list, ListPayments(customerId: customer, limit: 20), timeout: timeout)
+        async let methods = try? payments.query(PaymentsMessages.methods, Empty(), timeout: timeout)
+        async let payable = editing
+            ? try? payments.query(PaymentsMessages.openInvoices, CustomerPaymentsRequest(customerId: customer), timeout: timeout) : nil
+        async let settings = editing
+            ? try? payments.query(PaymentsMessages.settings, PaymentSettingsRequest(customerId: customer), timeout: timeout) : nil
+        guard let page = await page else { return nil }
+        return DetailsPage.Ledger(payments: page.items, payable: await payable?.items ?? [], methods: await methods?.items ?? [],
+                                  settings: await settings)
     }
 
     private func html(_ text: String) -> Response {

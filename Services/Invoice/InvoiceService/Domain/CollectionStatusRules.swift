@@ -9,10 +9,8 @@ enum CollectionStatusRules {
     /// The name trimmed; blank or over the limit is refused.
     static func name(_ text: String) throws(ErrorBody) -> String {
         try TextLimit.check(text, TextLimit.name, field: "name")
-        let name = text.unicodeScalars.drop(while: \.properties.isWhitespace)
-        let trimmed = String(String.UnicodeScalarView(name.reversed().drop(while: \.properties.isWhitespace).reversed()))
-        guard !trimmed.isEmpty else { throw .invalidArgument("name is required", field: "name") }
-        return trimmed
+        guard let name = text.trimmedOrNil else { throw .invalidArgument("name is required", field: "name") }
+        return name
     }
 
     static func position(_ value: Int?) throws(ErrorBody) -> Int? {

@@ -8,28 +8,14 @@ enum InvoiceRules {
     /// The members `PATCH /invoices/{id}` may name besides `lines`.
     static let editable: Set<String> = ["number", "issue_date", "due_date", "po_number", "memo", "contact_id", "state"]
 
-    /// Text trimmed of surrounding white space; empty is nil.
-    static func trimmed(_ text: String?) -> String? {
-        guard let text else { return nil }
-        let scalars = text.unicodeScalars.drop(while: \.properties.isWhitespace)
-        let value = String(String.UnicodeScalarView(scalars.reversed().drop(while: \.properties.isWhitespace).reversed()))
-        return value.isEmpty ? nil : value
-    }
-
     /// A number someone typed: trimmed, not blank, at most 64 characters, no control characters.
     static func number(_ text: String) throws(ErrorBody) -> String {
         try TextLimit.check(text, TextLimit.invoiceNumber, field: "number")
-        guard let number = trimmed(text) else { throw .invalidArgument("number cannot be blank", field: "number") }
+        guard let number = text.trimmedOrNil else { throw .invalidArgument("number cannot be blank", field: "number") }
         guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw .invalidArgument("number cannot hold control characters", field: "number")
         }
         return number
-    }
-
-    /// Trimmed; blank is nil; longer than `limit` (as given) is refused.
-    static func optionalText(_ text: String?, limit: Int, field: String) throws(ErrorBody) -> String? {
-        try TextLimit.check(text, limit, field: field)
-        return trimmed(text)
     }
 
     /// The lines in stored form, checked: 1 to 500, each with a description, a quantity
@@ -43,7 +29,7 @@ enum InvoiceRules {
         for (index, input) in inputs.enumerated() {
             let field = "lines[\(index)]"
             try TextLimit.check(input.description, TextLimit.lineDescription, field: "\(field).description")
-            guard trimmed(input.description) != nil else {
+            guard input.description.trimmedOrNil != nil else {
                 throw .invalidArgument("\(field).description is required", field: "\(field).description")
             }
             lines.append(InvoiceArithmetic.Line(
@@ -58,7 +44,7 @@ enum InvoiceRules {
         throws(ErrorBody) -> (lines: [InvoiceLine], amounts: InvoiceArithmetic.Amounts) {
         let amounts = try InvoiceArithmetic.amounts(lines)
         let priced = inputs.indices.map { index in
-            InvoiceLine(description: trimmed(inputs[index].description) ?? "", quantity: Decimal(lines[index].quantityThousandths) / 1_000,
+            InvoiceLine(description: inputs[index].description.trimmed, quantity: Decimal(lines[index].quantityThousandths) / 1_000,
                         unitPriceCents: lines[index].unitPriceCents, taxRateBps: lines[index].taxRateBasisPoints,
                         totalCents: amounts.lineTotals[index], taxCents: amounts.lineTaxes[index])
         }
@@ -89,9 +75,9 @@ enum InvoiceRules {
                 invoice.dueDate = date
             case ("po_number", .null): invoice.poNumber = nil
             case ("po_number", .string(let text)):
-                invoice.poNumber = try optionalText(text, limit: TextLimit.invoiceNumber, field: member)
+                invoice.poNumber = try TextLimit.trimmed(text, TextLimit.invoiceNumber, field: member)
             case ("memo", .null): invoice.memo = nil
-            case ("memo", .string(let text)): invoice.memo = try optionalText(text, limit: TextLimit.notes, field: member)
+            case ("memo", .string(let text)): invoice.memo = try TextLimit.trimmed(text, TextLimit.notes, field: member)
             case ("contact_id", .null): invoice.contactId = nil
             case ("contact_id", .string(let text)):
                 guard let id = ContactID(text) else { throw .invalidArgument("contact_id is not a contact id", field: member) }

@@ -110,7 +110,7 @@ enum InvoiceHandlers {
                 throw ErrorBody.failedPrecondition(
                     "\(current.currency.format(current.paidCents)) of payments is applied to \(current.number); unapply it first")
             }
-            let reason = try InvoiceRules.optionalText(request.reason, limit: TextLimit.lineDescription, field: "reason")
+            let reason = try TextLimit.trimmed(request.reason, TextLimit.lineDescription, field: "reason")
             try store.void(current.id, reason: reason)
             guard let after = try store.find(current.id) else { throw notFound(current.id) }
             try context.publish(InvoiceMessages.voided, InvoiceVoided(invoice: after, reason: reason))
@@ -165,8 +165,8 @@ enum InvoiceHandlers {
         let (lines, amounts) = try InvoiceRules.priced(fields.lines, checked)
         let due = fields.dueDate ?? fields.issueDate.adding(days: terms.paymentTermsDays)
         try InvoiceRules.checkDates(issue: fields.issueDate, due: due)
-        let poNumber = try InvoiceRules.optionalText(fields.poNumber, limit: TextLimit.invoiceNumber, field: "po_number")
-        let memo = try InvoiceRules.optionalText(fields.memo, limit: TextLimit.notes, field: "memo")
+        let poNumber = try TextLimit.trimmed(fields.poNumber, TextLimit.invoiceNumber, field: "po_number")
+        let memo = try TextLimit.trimmed(fields.memo, TextLimit.notes, field: "memo")
         let statuses = CollectionStatusStore(connection: connection)
         let status: CollectionStatus?
         if let id = fields.collectionStatusId {
@@ -306,15 +306,5 @@ enum InvoiceHandlers {
             try watch.setDate(today)
             return customers.count
         }
-    }
-}
-
-/// "Now" for invoice-service, and the business's date at that moment in its time zone
-/// (kept from `business_settings.changed`). Injectable, so tests can stand at local midnight.
-struct BusinessClock: Sendable {
-    let now: @Sendable () -> Date
-
-    func today(on connection: PostgresConnection) throws -> BusinessDate {
-        try BusinessCalendar(connection: connection).today(at: now())
     }
 }

@@ -31,14 +31,22 @@ struct InvoiceStore {
     }
 
     func lines(of id: InvoiceID) throws -> [InvoiceLine] {
-        try connection.query("""
-            SELECT description, quantity_thousandths, unit_price_cents, tax_rate_basis_points, total_cents, tax_cents
-            FROM invoice_lines WHERE invoice_id = \(id) ORDER BY position
-            """).map { row in
-            let (description, thousandths, price, rate, total, tax) = try row.decode((String, Int64, Int64, Int, Int64, Int64).self)
-            return InvoiceLine(description: description, quantity: Decimal(thousandths) / 1_000, unitPriceCents: price,
-                               taxRateBps: rate, totalCents: total, taxCents: tax)
+        try lines(of: [id])[id] ?? []
+    }
+
+    /// The lines of several invoices in one query, by invoice.
+    func lines(of ids: [InvoiceID]) throws -> [InvoiceID: [InvoiceLine]] {
+        var lines: [InvoiceID: [InvoiceLine]] = [:]
+        for row in try connection.query("""
+            SELECT invoice_id, description, quantity_thousandths, unit_price_cents, tax_rate_basis_points, total_cents, tax_cents
+            FROM invoice_lines WHERE invoice_id = ANY(\(ids.map(\.uuid))) ORDER BY invoice_id, position
+            """) {
+            let (id, description, thousandths, price, rate, total, tax) =
+                try row.decode((InvoiceID, String, Int64, Int64, Int, Int64, Int64).self)
+            lines[id, default: []].append(InvoiceLine(description: description, quantity: Decimal(thousandths) / 1_000,
+                                                      unitPriceCents: price, taxRateBps: rate, totalCents: total, taxCents: tax))
         }
+        return lines
     }
 
     /// A page of the customer's invoices, newest first, with their lines and the total that match.
@@ -54,7 +62,8 @@ struct InvoiceStore {
             WHERE \(filter) AND \(after)
             ORDER BY i.created_at DESC, i.id DESC LIMIT \(page.fetchLimit)
             """).map(Self.invoice)
-        for index in rows.indices { rows[index].lines = try lines(of: rows[index].id) }
+        let lines = try lines(of: rows.map(\.id))
+        for index in rows.indices { rows[index].lines = lines[rows[index].id] ?? [] }
         let total = try connection.query("SELECT count(*) FROM invoices i WHERE \(filter)").single(Int.self)
         let (items, next) = page.page(rows) { PageCursor(createdAt: $0.createdAt, id: $0.id.uuid) }
         return InvoicePage(items: items, nextCursor: next, total: total)

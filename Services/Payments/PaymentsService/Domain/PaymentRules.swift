@@ -14,18 +14,9 @@ enum PaymentRules {
         }
     }
 
-    /// Text trimmed of surrounding white space; empty is nil; longer than `limit` (as given) is refused.
-    static func text(_ value: String?, limit: Int, field: String) throws(ErrorBody) -> String? {
-        try TextLimit.check(value, limit, field: field)
-        guard let value else { return nil }
-        let scalars = value.unicodeScalars.drop(while: \.properties.isWhitespace)
-        let trimmed = String(String.UnicodeScalarView(scalars.reversed().drop(while: \.properties.isWhitespace).reversed()))
-        return trimmed.isEmpty ? nil : trimmed
-    }
-
     /// A payment method's code as typed: trimmed, lower case.
     static func method(_ code: String) throws(ErrorBody) -> String {
-        guard let method = try text(code, limit: 40, field: "method") else {
+        guard let method = try TextLimit.trimmed(code, 40, field: "method") else {
             throw .invalidArgument("method is required", field: "method")
         }
         return method.lowercased()

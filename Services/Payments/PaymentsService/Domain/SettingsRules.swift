@@ -5,7 +5,7 @@ import Contracts
 enum SettingsRules {
     /// A method's name: trimmed, 1 to 200 characters.
     static func methodName(_ text: String) throws(ErrorBody) -> String {
-        guard let name = try PaymentRules.text(text, limit: TextLimit.name, field: "name") else {
+        guard let name = try TextLimit.trimmed(text, TextLimit.name, field: "name") else {
             throw .invalidArgument("name is required", field: "name")
         }
         return name

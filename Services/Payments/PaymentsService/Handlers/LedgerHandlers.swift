@@ -13,13 +13,13 @@ enum LedgerHandlers {
     /// events (one created a moment ago), at most, within the request's own deadline.
     static let invoiceWaitSeconds = 3.0
 
-    static func register(in registry: inout HandlerRegistry, now: @escaping @Sendable () -> Date) {
+    static func register(in registry: inout HandlerRegistry, clock: BusinessClock) {
         registry.command(PaymentsMessages.record) { request, context in
             let store = LedgerStore(connection: context.connection)
             let fields = request.payment
             try PaymentRules.amount(fields.amountCents, field: "amount_cents")
             let method = try PaymentRules.method(fields.method)
-            let reference = try PaymentRules.text(fields.reference, limit: TextLimit.paymentReference, field: "reference")
+            let reference = try TextLimit.trimmed(fields.reference, TextLimit.paymentReference, field: "reference")
             let applications = fields.applications ?? []
             try PaymentRules.applications(applications, available: fields.amountCents)
             guard fields.currency == request.customerCurrency else {
@@ -39,7 +39,7 @@ enum LedgerHandlers {
             var recorded = fields
             recorded.method = method
             try store.insertPayment(id: id, customer: request.customerId, fields: recorded, reference: reference)
-            let today = try BusinessCalendar(connection: context.connection).today(at: now())
+            let today = try clock.today(on: context.connection)
             var events: [PaymentApplied] = []
             for application in applications {
                 let applicationId = PaymentApplicationID()
@@ -88,7 +88,7 @@ enum LedgerHandlers {
             try PaymentRules.check(application.amountCents, to: invoices[application.invoiceId], id: application.invoiceId,
                                    customer: payment.customerId, currency: payment.currency,
                                    applied: try store.applied(to: application.invoiceId), field: "invoice_id")
-            let today = try BusinessCalendar(connection: context.connection).today(at: now())
+            let today = try clock.today(on: context.connection)
             let applicationId = PaymentApplicationID()
             try store.insertApplication(applicationId, payment: payment.id, invoice: application.invoiceId,
                                         cents: application.amountCents, on: today)
@@ -104,7 +104,7 @@ enum LedgerHandlers {
             guard let application = payment.applications.first(where: { $0.id == request.applicationId }) else {
                 throw ErrorBody.notFound("application \(request.applicationId) is not one of this payment's")
             }
-            let today = try BusinessCalendar(connection: context.connection).today(at: now())
+            let today = try clock.today(on: context.connection)
             guard try store.unapply(application.id, on: today, reason: .unapplied) else {
                 throw ErrorBody.failedPrecondition("this application was already taken back")
             }
@@ -117,7 +117,7 @@ enum LedgerHandlers {
         registry.command(PaymentsMessages.refund) { request, context in
             let store = LedgerStore(connection: context.connection)
             try PaymentRules.amount(request.amountCents, field: "amount_cents")
-            guard let reason = try PaymentRules.text(request.reason, limit: TextLimit.lineDescription, field: "reason") else {
+            guard let reason = try TextLimit.trimmed(request.reason, TextLimit.lineDescription, field: "reason") else {
                 throw ErrorBody.invalidArgument("reason is required", field: "reason")
             }
             let payment = try locked(request.paymentId, store)
@@ -126,7 +126,7 @@ enum LedgerHandlers {
                     "only \(payment.currency.format(payment.unappliedCents)) of this payment is unapplied; unapply first",
                     field: "amount_cents")
             }
-            let today = try BusinessCalendar(connection: context.connection).today(at: now())
+            let today = try clock.today(on: context.connection)
             let id = RefundID()
             try store.insertRefund(id, payment: payment.id, cents: request.amountCents, reason: reason, on: today)
             try context.publish(PaymentsMessages.refunded, PaymentRefunded(
@@ -161,21 +161,21 @@ enum LedgerHandlers {
     /// payments-service's copy of the invoices. An invoice voided with applications standing
     /// (a payment that raced the void), or lowered below them (an edit that raced a payment),
     /// has them taken back, newest first, with `payment.unapplied` — so balances converge.
-    static func invoiceEvents(now: @escaping @Sendable () -> Date) -> EventHandlerRegistry {
+    static func invoiceEvents(clock: BusinessClock) -> EventHandlerRegistry {
         var events = EventHandlerRegistry(poisonPolicy: .block)
         events.on(InvoiceMessages.created) { event, context in
             try LedgerStore(connection: context.connection).keep(event.invoice)
         }
         events.on(InvoiceMessages.updated) { event, context in
-            try keep(event.invoice, context: context, now: now)
+            try keep(event.invoice, context: context, clock: clock)
         }
         events.on(InvoiceMessages.voided) { event, context in
-            try keep(event.invoice, context: context, now: now)
+            try keep(event.invoice, context: context, clock: clock)
         }
         return events
     }
 
-    private static func keep(_ invoice: Invoice, context: EventContext, now: @Sendable () -> Date) throws {
+    private static func keep(_ invoice: Invoice, context: EventContext, clock: BusinessClock) throws {
         let store = LedgerStore(connection: context.connection)
         try store.keep(invoice)
         _ = try store.lockInvoices([invoice.id])
@@ -183,7 +183,7 @@ enum LedgerHandlers {
         let allowed: Int64 = invoice.state == .void ? 0 : invoice.totalCents
         guard standing > allowed else { return }
         let reason: UnapplyReason = invoice.state == .void ? .invoiceVoided : .invoiceReduced
-        let today = try BusinessCalendar(connection: context.connection).today(at: now())
+        let today = try clock.today(on: context.connection)
         for application in try store.liveApplications(to: invoice.id) where standing > allowed {
             guard try store.unapply(application.id, on: today, reason: reason) else { continue }
             standing -= application.amountCents

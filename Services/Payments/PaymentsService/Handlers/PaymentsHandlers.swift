@@ -5,10 +5,10 @@ import ServiceKit
 
 /// payments-service's commands and queries.
 enum PaymentsHandlers {
-    static func register(in registry: inout HandlerRegistry, now: @escaping @Sendable () -> Date) {
+    static func register(in registry: inout HandlerRegistry, clock: BusinessClock) {
         registry.query(PaymentsMessages.customerSummary) { request, context in
             let store = PaymentsStore(connection: context.connection)
-            let today = try BusinessCalendar(connection: context.connection).today(at: now())
+            let today = try clock.today(on: context.connection)
             return CustomerPaymentsSummary(
                 payment: PaymentSection(settings: try store.settings(of: request.customerId),
                                         link: try store.activeLink(of: request.customerId, today: today),

@@ -158,28 +158,43 @@ struct LedgerStore {
             SELECT \(sql: Self.paymentColumns) FROM payments p WHERE p.customer_id = \(request.customerId) AND \(after)
             ORDER BY p.created_at DESC, p.id DESC LIMIT \(page.fetchLimit)
             """).map(Self.payment)
-        for index in rows.indices { try attachDetails(&rows[index]) }
+        try attachDetails(&rows)
         let total = try connection.query("SELECT count(*) FROM payments WHERE customer_id = \(request.customerId)").single(Int.self)
         let (items, next) = page.page(rows) { PageCursor(createdAt: $0.createdAt, id: $0.id.uuid) }
         return PaymentPage(items: items, nextCursor: next, total: total)
     }
 
     private func attachDetails(_ payment: inout Payment) throws {
-        payment.applications = try connection.query("""
-            SELECT a.id, a.invoice_id, coalesce(i.number, ''), a.amount_cents, a.applied_on, a.unapplied_on, a.unapply_reason
+        var one = [payment]
+        try attachDetails(&one)
+        payment = one[0]
+    }
+
+    /// The payments' applications and refunds, two queries for all of them.
+    private func attachDetails(_ payments: inout [Payment]) throws {
+        let ids = payments.map(\.id.uuid)
+        var applications: [PaymentID: [PaymentApplication]] = [:]
+        for row in try connection.query("""
+            SELECT a.payment_id, a.id, a.invoice_id, coalesce(i.number, ''), a.amount_cents, a.applied_on, a.unapplied_on, a.unapply_reason
             FROM payment_applications a LEFT JOIN invoices i ON i.id = a.invoice_id
-            WHERE a.payment_id = \(payment.id) ORDER BY a.seq
-            """).map { row in
-            let (id, invoice, number, amount, applied, unapplied, reason) =
-                try row.decode((PaymentApplicationID, InvoiceID, String, Int64, BusinessDate, BusinessDate?, String?).self)
-            return PaymentApplication(id: id, invoiceId: invoice, invoiceNumber: number, amountCents: amount, appliedOn: applied,
-                                      unappliedOn: unapplied, unapplyReason: reason.flatMap(UnapplyReason.init(rawValue:)))
+            WHERE a.payment_id = ANY(\(ids)) ORDER BY a.seq
+            """) {
+            let (payment, id, invoice, number, amount, applied, unapplied, reason) = try row.decode(
+                (PaymentID, PaymentApplicationID, InvoiceID, String, Int64, BusinessDate, BusinessDate?, String?).self)
+            applications[payment, default: []].append(PaymentApplication(
+                id: id, invoiceId: invoice, invoiceNumber: number, amountCents: amount, appliedOn: applied, unappliedOn: unapplied,
+                unapplyReason: reason.flatMap(UnapplyReason.init(rawValue:))))
         }
-        payment.refunds = try connection.query("""
-            SELECT id, amount_cents, reason, refunded_on FROM refunds WHERE payment_id = \(payment.id) ORDER BY created_at, id
-            """).map { row in
-            let (id, amount, reason, on) = try row.decode((RefundID, Int64, String, BusinessDate).self)
-            return PaymentRefund(id: id, amountCents: amount, reason: reason, refundedOn: on)
+        var refunds: [PaymentID: [PaymentRefund]] = [:]
+        for row in try connection.query("""
+            SELECT payment_id, id, amount_cents, reason, refunded_on FROM refunds WHERE payment_id = ANY(\(ids)) ORDER BY created_at, id
+            """) {
+            let (payment, id, amount, reason, on) = try row.decode((PaymentID, RefundID, Int64, String, BusinessDate).self)
+            refunds[payment, default: []].append(PaymentRefund(id: id, amountCents: amount, reason: reason, refundedOn: on))
+        }
+        for index in payments.indices {
+            payments[index].applications = applications[payments[index].id] ?? []
+            payments[index].refunds = refunds[payments[index].id] ?? []
         }
     }
 
