@@ -83,7 +83,8 @@ let package = Package(
             name: "invoice-service", dependencies: ["InvoiceService", "ServiceKit"],
             path: "Services/Invoice/invoice-service"),
         .target(
-            name: "PaymentsService", dependencies: ["ServiceKit", "Messaging", "Postgres", "PostgresContracts", "Contracts"],
+            name: "PaymentsService", dependencies: ["ServiceKit", "Messaging", "Postgres", "PostgresContracts", "Contracts",
+                                                    .product(name: "Crypto", package: "swift-crypto")],
             path: "Services/Payments/PaymentsService", resources: [.copy("Store/Migrations")]),
         .executableTarget(
             name: "payments-service", dependencies: ["PaymentsService", "ServiceKit"],

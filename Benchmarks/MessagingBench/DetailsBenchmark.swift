@@ -72,9 +72,12 @@ struct DetailsBenchmark {
                                   currency: .usd, totalCents: total, paidCents: total - balance, balanceCents: balance,
                                   state: open ? .partiallyPaid : .paid, collectionStatus: nil)
         }
-        let promises = (0..<2).map { (index: Int) -> PromiseSummary in
-            PromiseSummary(id: PromiseID(), contactId: contacts[0].id, invoiceIds: [invoices[index].id], amountCents: 50_000,
-                           promisedOn: BusinessDate(daysSinceEpoch: 20_500 + index), state: "open", note: "Promised on the phone")
+        let promises = (0..<2).map { (index: Int) -> PromiseToPay in
+            PromiseToPay(id: PromiseID(), customerId: customer.id, contactId: contacts[0].id, invoiceIds: [invoices[index].id],
+                         invoiceNumbers: [invoices[index].number], amountCents: 50_000, currency: .usd,
+                         promisedOn: BusinessDate(daysSinceEpoch: 20_500 + index), note: "Promised on the phone", state: .open,
+                         source: .staff, specialistId: nil, paidCents: 0, recordedOn: BusinessDate(daysSinceEpoch: 20_490),
+                         resolvedOn: nil, recordedBy: nil, createdAt: now)
         }
         let activities = (0..<20).map { (index: Int) -> Activity in
             let payment = index % 3 == 0

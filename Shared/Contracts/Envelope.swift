@@ -22,6 +22,9 @@ public struct Actor: Codable, Hashable, Sendable {
         self.apiTokenId = apiTokenId
     }
 
+    /// A payer on the payment portal (the gateway vouches for the link's token, not a person).
+    public static let portalPayer = Actor(userId: nil, role: "portal", name: "Customer via portal")
+
     /// The system itself (schedulers, relays, migrations).
     public static let system = Actor(userId: nil, role: "system", name: "System")
 

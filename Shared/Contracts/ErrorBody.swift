@@ -16,6 +16,8 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case tooManyRequests = "too_many_requests"
     /// The path exists but not with this method; `Allow` lists the ones it has (HTTP 405).
     case methodNotAllowed = "method_not_allowed"
+    /// The payment processor declined the charge; the message is its reason (HTTP 402).
+    case paymentDeclined = "payment_declined"
     case `internal`
 
     /// The HTTP status the gateway answers with.
@@ -32,6 +34,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
         case .unsupportedMediaType: return 415
         case .tooManyRequests: return 429
         case .methodNotAllowed: return 405
+        case .paymentDeclined: return 402
         case .internal: return 500
         }
     }

@@ -109,9 +109,10 @@ public struct MeshKeys: Sendable {
             else { throw ConfigurationError("cannot write keys into \(directory)") }
             created.append(service)
         }
-        let dataKeyPath = (directory as NSString).appendingPathComponent(DataKey.fileName)
-        if !files.fileExists(atPath: dataKeyPath) {
-            guard files.createFile(atPath: dataKeyPath, contents: Data((DataKey.generate() + "\n").utf8),
+        for key in SecretKeyFile.all {
+            let path = (directory as NSString).appendingPathComponent(key.fileName)
+            guard !files.fileExists(atPath: path) else { continue }
+            guard files.createFile(atPath: path, contents: Data((SecretKeyFile.generate() + "\n").utf8),
                                    attributes: [.posixPermissions: 0o600])
             else { throw ConfigurationError("cannot write keys into \(directory)") }
         }
@@ -126,24 +127,31 @@ public struct MeshKeys: Sendable {
             let pair = try CurveKeyPair.generate()
             return ["\(service.environmentPrefix)_PUBLIC_KEY='\(pair.publicKey)'",
                     "\(service.environmentPrefix)_SECRET_KEY='\(pair.secretKey)'"]
-        } + ["\(DataKey.variable)='\(DataKey.generate())'"]
+        } + SecretKeyFile.all.map { "\($0.variable)='\(SecretKeyFile.generate())'" }
     }
 }
 
-/// The gateway's key for data it must keep secret at rest (TOTP secrets): 256 random bits,
-/// base64, from `AR_GATEWAY_DATA_KEY` or the file `gateway-data.key` in `AR_KEYS_DIR`
-/// (written with the mesh keys by `gateway generate-keys`).
-public enum DataKey {
-    public static let variable = "AR_GATEWAY_DATA_KEY"
-    public static let fileName = "gateway-data.key"
+/// A 256-bit key a process keeps data secret with (base64): from its variable, or its
+/// file in `AR_KEYS_DIR` (written with the mesh keys by `gateway generate-keys`).
+public struct SecretKeyFile: Sendable {
+    public let variable: String
+    public let fileName: String
+
+    /// The gateway's key for data it must read back but keep secret at rest (TOTP secrets).
+    public static let gatewayData = SecretKeyFile(variable: "AR_GATEWAY_DATA_KEY", fileName: "gateway-data.key")
+    /// payments-service's key its payment-link tokens are derived with (a database alone
+    /// cannot make or read a working link).
+    public static let paymentLinks = SecretKeyFile(variable: "AR_PAYMENTS_LINK_KEY", fileName: "payments-link.key")
+    /// Every one `gateway generate-keys` writes.
+    public static let all = [gatewayData, paymentLinks]
 
     /// The key's 32 bytes; throws a message naming what is missing or malformed.
-    public static func load(environment: Environment) throws -> [UInt8] {
+    public func load(environment: Environment) throws -> [UInt8] {
         var text = environment.string(variable, default: "")
         var source = variable
         if text.isEmpty {
             let directory = environment.string("AR_KEYS_DIR", default: "")
-            guard !directory.isEmpty else { throw ConfigurationError("no data key: set AR_KEYS_DIR or \(variable)") }
+            guard !directory.isEmpty else { throw ConfigurationError("no key: set AR_KEYS_DIR or \(variable)") }
             let path = (directory as NSString).appendingPathComponent(fileName)
             guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw ConfigurationError("cannot read \(path): create it with `gateway generate-keys \(directory)` or set \(variable)")

@@ -7,7 +7,7 @@ import XCTest
 final class IdentityCatalogueTests: XCTestCase {
     func testHandlersAreExactlyTheCatalogue() throws {
         let key = Data(repeating: 7, count: 32).base64EncodedString()
-        let definition = try IdentityService.definition(environment: Environment([DataKey.variable: key]))
+        let definition = try IdentityService.definition(environment: Environment([SecretKeyFile.gatewayData.variable: key]))
         XCTAssertEqual(Set(definition.handlers.registered.keys), Set(IdentityMessages.catalogue.requests.map(\.type)))
     }
 

@@ -14,7 +14,7 @@ final class BusinessDateTests: XCTestCase {
 
     override func setUp() async throws {
         let clock = self.clock
-        harness = try ServiceHarness(try PaymentsService.definition(now: { clock.withLock { $0 } }))
+        harness = try ServiceHarness(try PaymentsService.definition(linkKey: try .forTests, now: { clock.withLock { $0 } }))
     }
 
     override func tearDown() async throws {

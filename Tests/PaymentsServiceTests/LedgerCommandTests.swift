@@ -18,7 +18,7 @@ final class LedgerCommandTests: XCTestCase {
 
     override func setUp() async throws {
         let clock = self.clock
-        harness = try ServiceHarness(try PaymentsService.definition(now: { clock.withLock { $0 } }), workers: 8)
+        harness = try ServiceHarness(try PaymentsService.definition(linkKey: try .forTests, now: { clock.withLock { $0 } }), workers: 8)
     }
 
     override func tearDown() async throws {

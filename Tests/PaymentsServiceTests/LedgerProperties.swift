@@ -16,7 +16,7 @@ struct LedgerProperties {
     static let steps = zip(Gen.int(in: 0...3), Gen.int(in: 0...9), Gen.int(in: 0...9), Gen.int64(in: 1...12_000)).array(of: 4...18)
 
     @Test func randomSequencesKeepTheLedgerBalanced() async throws {
-        let harness = try ServiceHarness(try PaymentsService.definition())
+        let harness = try ServiceHarness(try PaymentsService.definition(linkKey: try .forTests))
         defer { harness.shutdown() }
         await propertyCheck(count: 40, input: Self.steps) { steps in
             do {

@@ -12,7 +12,7 @@ final class SettingsCommandTests: XCTestCase {
     private let dana = Actor.person("Dana Reyes")
 
     override func setUp() async throws {
-        harness = try ServiceHarness(try PaymentsService.definition())
+        harness = try ServiceHarness(try PaymentsService.definition(linkKey: try .forTests))
     }
 
     override func tearDown() async throws {

@@ -11,7 +11,8 @@ final class ContainerConfigTests: XCTestCase {
         "AR_GATEWAY_DB_PASSWORD": "g",
     ].merging(["CUSTOMER", "INVOICE", "PAYMENTS", "COMMUNICATIONS", "HISTORY", "GATEWAY"].flatMap { name in
         [("AR_\(name)_PUBLIC_KEY", "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7"), ("AR_\(name)_SECRET_KEY", "JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6")]
-    } + [("AR_GATEWAY_DATA_KEY", "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq8M=")]) { first, _ in first }
+    } + [("AR_GATEWAY_DATA_KEY", "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq8M="),
+         ("AR_PAYMENTS_LINK_KEY", "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=")]) { first, _ in first }
 
     private func compose(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
         var base = ProcessInfo.processInfo.environment

@@ -33,7 +33,8 @@ public func buildGatewayRoutes(configuration: GatewayConfiguration, clients: any
                                               cacheControl: .init([(MediaType(type: .any), [.maxAge(300)])])))
     }
     let details = DetailsRoutes(clients: clients,
-                                sectionTimeout: .milliseconds(configuration.sectionTimeoutMilliseconds))
+                                sectionTimeout: .milliseconds(configuration.sectionTimeoutMilliseconds),
+                                portalBase: configuration.portalBase)
     let principals = PrincipalCache(identity: clients[.gateway],
                                     lifetime: .seconds(configuration.principalCacheSeconds))
     let routes = Routes(router: router, principals: principals, origin: configuration.origin)
@@ -44,9 +45,13 @@ public func buildGatewayRoutes(configuration: GatewayConfiguration, clients: any
     SpecialistRoutes(clients: clients).register(in: routes)
     DocumentRoutes(clients: clients, maximumBytes: configuration.documentBytes).register(in: routes)
     CollectionStatusRoutes(clients: clients).register(in: routes)
-    InvoiceRoutes(clients: clients).register(in: routes)
-    PaymentRoutes(clients: clients).register(in: routes)
-    PaymentRoutes(clients: clients).registerSettings(in: routes)
+    InvoiceRoutes(clients: clients, portalBase: configuration.portalBase).register(in: routes)
+    let payments = PaymentRoutes(clients: clients, portalBase: configuration.portalBase)
+    payments.register(in: routes)
+    payments.registerSettings(in: routes)
+    payments.registerLinksAndPromises(in: routes)
+    let portal = PortalRoutes(clients: clients, portalBase: configuration.portalBase)
+    portal.register(in: routes)
     ReconcileRoutes(clients: clients).register(in: routes)
     UserRoutes(clients: clients).register(in: routes)
     SettingsRoutes(clients: clients).register(in: routes)
@@ -54,7 +59,7 @@ public func buildGatewayRoutes(configuration: GatewayConfiguration, clients: any
     HealthRoutes(clients: clients).register(in: routes)
     DeadLetterRoutes(clients: clients).register(in: routes)
     MetricsRoutes(registry: metrics).register(in: routes)
-    WebRoutes(clients: clients, details: details, auth: auth,
+    WebRoutes(clients: clients, details: details, portal: portal, auth: auth,
               secureCookies: configuration.origin.scheme == "https").register(in: routes)
     methods.set(routes.catalogue)
     return routes

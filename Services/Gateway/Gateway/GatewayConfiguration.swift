@@ -11,6 +11,8 @@ public struct GatewayConfiguration: Sendable {
     /// site; its origin is the one browser requests must come from.
     public var publicURL: String
     public var origin: SiteOrigin
+    /// Where the payment portal is served: `AR_PUBLIC_URL` + `/pay/` (a link's URL is this and its token).
+    public var portalBase: String { (publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL) + "/pay/" }
     public var directory: ServiceDirectory
     /// `AR_PRINCIPAL_CACHE_SECONDS` (default 10; 0 turns it off): how long the gateway
     /// trusts what it learned about a token without asking the identity service again.

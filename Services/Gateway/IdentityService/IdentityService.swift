@@ -15,7 +15,7 @@ public enum IdentityService {
         var handlers = HandlerRegistry()
         IdentityHandlers(idleSeconds: try environment.int("AR_SESSION_IDLE_MINUTES", default: 120) * 60,
                          maximumSeconds: try environment.int("AR_SESSION_MAX_HOURS", default: 12) * 3600,
-                         box: SecretBox(key: try DataKey.load(environment: environment)))
+                         box: SecretBox(key: try SecretKeyFile.gatewayData.load(environment: environment)))
             .register(in: &handlers)
         UserHandlers.register(in: &handlers)
         SettingsHandlers.register(in: &handlers)

@@ -1,4 +1,4 @@
 import PaymentsService
 import ServiceKit
 
-await ServiceMain.run(try PaymentsService.definition())
+await ServiceMain.run { environment in try PaymentsService.definition(environment: environment) }

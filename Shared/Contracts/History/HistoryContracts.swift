@@ -62,19 +62,33 @@ public struct ActivityPage: Codable, Hashable, Sendable {
 /// An open task on a customer.
 public struct TaskSummary: Codable, Hashable, Sendable {
     public var id: TaskID
-    public var assigneeId: UserID
+    /// Nil: nobody to give it to yet (a customer without an AR specialist).
+    public var assigneeId: UserID?
     public var title: String
     public var dueOn: BusinessDate
     public var contactId: ContactID?
     public var invoiceId: InvoiceID?
 
-    public init(id: TaskID, assigneeId: UserID, title: String, dueOn: BusinessDate, contactId: ContactID?, invoiceId: InvoiceID?) {
+    public init(id: TaskID, assigneeId: UserID?, title: String, dueOn: BusinessDate, contactId: ContactID?, invoiceId: InvoiceID?) {
         self.id = id
         self.assigneeId = assigneeId
         self.title = title
         self.dueOn = dueOn
         self.contactId = contactId
         self.invoiceId = invoiceId
+    }
+
+    private enum CodingKeys: String, CodingKey { case id, assigneeId, title, dueOn, contactId, invoiceId }
+
+    /// Optional members are written as `null`, never left out.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(assigneeId, forKey: .assigneeId)
+        try container.encode(title, forKey: .title)
+        try container.encode(dueOn, forKey: .dueOn)
+        try container.encode(contactId, forKey: .contactId)
+        try container.encode(invoiceId, forKey: .invoiceId)
     }
 }
 

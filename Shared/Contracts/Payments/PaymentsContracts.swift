@@ -15,7 +15,7 @@ public enum PaymentsMessages {
     /// (only unapplied credit is refundable).
     public static let refunded = Event<PaymentRefunded>("payment.refunded")
 
-    public static let catalogue = MessageCatalogue(.payments, [customerSummary, applied, unapplied, refunded, ReconcileMessages.appliedFacts, ReconcileMessages.paymentFacts] + paymentMessages + settingsMessages)
+    public static let catalogue = MessageCatalogue(.payments, [customerSummary, applied, unapplied, refunded, ReconcileMessages.appliedFacts, ReconcileMessages.paymentFacts] + paymentMessages + settingsMessages + portalMessages + promiseMessages)
 }
 
 /// Event `payment.applied`. An application id is never used again (taking an application
@@ -145,44 +145,16 @@ public struct PaymentSettings: Codable, Hashable, Sendable {
     }
 }
 
-/// The customer's payment link, when one is active.
-public struct PaymentLinkSummary: Codable, Hashable, Sendable {
-    public var url: String
-    public var expiresOn: BusinessDate?
-
-    public init(url: String, expiresOn: BusinessDate?) {
-        self.url = url
-        self.expiresOn = expiresOn
-    }
-}
-
-/// A promise to pay, as the Customer Details screen lists it.
-public struct PromiseSummary: Codable, Hashable, Sendable {
-    public var id: PromiseID
-    public var contactId: ContactID?
-    public var invoiceIds: [InvoiceID]
-    public var amountCents: Int64
-    public var promisedOn: BusinessDate
-    /// open, kept, broken, cancelled
-    public var state: String
-    public var note: String?
-
-    public init(id: PromiseID, contactId: ContactID?, invoiceIds: [InvoiceID], amountCents: Int64, promisedOn: BusinessDate,
-                state: String, note: String?) {
-        self.id = id
-        self.contactId = contactId
-        self.invoiceIds = invoiceIds
-        self.amountCents = amountCents
-        self.promisedOn = promisedOn
-        self.state = state
-        self.note = note
-    }
-}
-
 /// Body of `payments.customer_summary`.
+/// `portalBase`: where the gateway serves the portal (`AR_PUBLIC_URL` + `/pay/`), for the
+/// link's URL; without it the summary has no link.
 public struct CustomerPaymentsRequest: Codable, Hashable, Sendable {
     public var customerId: CustomerID
-    public init(customerId: CustomerID) { self.customerId = customerId }
+    public var portalBase: String?
+    public init(customerId: CustomerID, portalBase: String? = nil) {
+        self.customerId = customerId
+        self.portalBase = portalBase
+    }
 }
 
 /// The Customer Details view's `payment` section.
@@ -213,10 +185,10 @@ public struct PaymentSection: Codable, Hashable, Sendable {
 /// bytes through).
 public struct CustomerPaymentsSummary: Codable, Hashable, Sendable {
     public var payment: PaymentSection
-    /// The open promises to pay.
-    public var promises: [PromiseSummary]
+    /// The open promises to pay, soonest date first.
+    public var promises: [PromiseToPay]
 
-    public init(payment: PaymentSection, promises: [PromiseSummary]) {
+    public init(payment: PaymentSection, promises: [PromiseToPay]) {
         self.payment = payment
         self.promises = promises
     }
@@ -345,11 +317,15 @@ public struct Payment: Codable, Hashable, Sendable {
     public var unappliedCents: Int64
     public var applications: [PaymentApplication]
     public var refunds: [PaymentRefund]
+    /// The convenience fee charged beside the amount (portal payments), never applied or credited.
+    public var feeCents: Int64
+    public var source: PaymentSource
     public var createdAt: Date
 
     public init(id: PaymentID, customerId: CustomerID, amountCents: Int64, currency: Currency, method: String, reference: String?,
                 receivedOn: BusinessDate, appliedCents: Int64, refundedCents: Int64, unappliedCents: Int64,
-                applications: [PaymentApplication], refunds: [PaymentRefund], createdAt: Date) {
+                applications: [PaymentApplication], refunds: [PaymentRefund], feeCents: Int64 = 0, source: PaymentSource = .staff,
+                createdAt: Date) {
         self.id = id
         self.customerId = customerId
         self.amountCents = amountCents
@@ -362,12 +338,14 @@ public struct Payment: Codable, Hashable, Sendable {
         self.unappliedCents = unappliedCents
         self.applications = applications
         self.refunds = refunds
+        self.feeCents = feeCents
+        self.source = source
         self.createdAt = createdAt
     }
 
     private enum CodingKeys: String, CodingKey {
         case id, customerId, amountCents, currency, method, reference, receivedOn, appliedCents, refundedCents, unappliedCents,
-             applications, refunds, createdAt
+             applications, refunds, feeCents, source, createdAt
     }
 
     /// `reference` is written as `null` when there is none.
@@ -385,6 +363,8 @@ public struct Payment: Codable, Hashable, Sendable {
         try container.encode(unappliedCents, forKey: .unappliedCents)
         try container.encode(applications, forKey: .applications)
         try container.encode(refunds, forKey: .refunds)
+        try container.encode(feeCents, forKey: .feeCents)
+        try container.encode(source, forKey: .source)
         try container.encode(createdAt, forKey: .createdAt)
     }
 }

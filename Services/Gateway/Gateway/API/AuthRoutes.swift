@@ -7,7 +7,7 @@ import Messaging
 struct AuthRoutes {
     let clients: any GatewayServices
     let principals: PrincipalCache
-    let limiter = SignInLimiter()
+    let limiter = RateLimiter.signIn()
 
     func register(in routes: Routes) {
         let open = routes.group(.public)

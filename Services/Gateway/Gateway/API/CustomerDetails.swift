@@ -15,7 +15,7 @@ struct CustomerDetails {
     var specialist: SpecialistReference? { profile.specialist }
     var documents: [DocumentRecord] { profile.documents }
     var payment: PaymentSection? { paymentSummary?.payment }
-    var promises: [PromiseSummary]? { paymentSummary?.promises }
+    var promises: [PromiseToPay]? { paymentSummary?.promises }
     var totals: InvoiceTotals? { invoiceSummary?.totals }
 
     /// A contact with the workflow running for it (nil when none, or when unknown).

@@ -31,5 +31,19 @@ enum CustomerScope {
                 throw otherwise
             }
         }
+
+        /// Nothing when `id` is nil or one of the customer's own contacts (and visible to the
+        /// principal); otherwise a 422 naming `contact_id`.
+        func requireContact(_ id: ContactID?, of customer: CustomerID, for principal: Principal) async throws {
+            guard let id else { return }
+            let refusal = ErrorBody.unprocessable("contact_id is not a contact of this customer", field: "contact_id")
+            do {
+                let contact = try await clients[.customer].query(
+                    ContactMessages.get, GetContact(id: id, assignedTo: assignedOnly(principal)))
+                guard contact.customerId == customer else { throw refusal }
+            } catch let error as ErrorBody where error.code == .notFound {
+                throw refusal
+            }
+        }
     }
 }

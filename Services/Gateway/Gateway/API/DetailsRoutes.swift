@@ -10,6 +10,8 @@ import Messaging
 struct DetailsRoutes {
     let clients: any GatewayServices
     let sectionTimeout: Duration
+    /// Where the payment portal is (`GatewayConfiguration.portalBase`), for the link's URL.
+    let portalBase: String
 
     func register(in routes: Routes) {
         let readers = routes.group(.readCustomers)
@@ -31,7 +33,7 @@ struct DetailsRoutes {
         async let invoices = optional { try await clients[.invoice].queryJSON(
             InvoiceMessages.customerSummary, CustomerInvoicesRequest(customerId: id), timeout: timeout) }
         async let payments = optional { try await clients[.payments].queryJSON(
-            PaymentsMessages.customerSummary, CustomerPaymentsRequest(customerId: id), timeout: timeout) }
+            PaymentsMessages.customerSummary, CustomerPaymentsRequest(customerId: id, portalBase: portalBase), timeout: timeout) }
         async let history = optional { try await clients[.history].queryJSON(
             HistoryMessages.customerSummary, CustomerHistoryRequest(customerId: id), timeout: timeout) }
         async let workflows = optional { try await clients[.communications].queryJSON(

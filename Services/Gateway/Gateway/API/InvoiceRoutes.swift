@@ -9,6 +9,8 @@ import Messaging
 /// only their own customers' invoices; anyone else's answer 404 like ones that do not exist.
 struct InvoiceRoutes {
     let clients: any GatewayServices
+    /// Where the payment portal is (`GatewayConfiguration.portalBase`), for the documents' payment link.
+    let portalBase: String
 
     /// The body of `PATCH /invoices/{id}`: the lines, typed (quantities stay exact), besides
     /// the scalar members.
@@ -42,7 +44,7 @@ struct InvoiceRoutes {
             let principal = try context.requirePrincipal()
             let customer = try await visibleCustomer(try context.parameters.id("id", of: "customer", as: CustomerID.self), principal)
             let fields = try await request.decodeJSON(InvoiceFields.self)
-            try await requireContact(fields.contactId, of: customer.id, principal)
+            try await CustomerScope.Visibility(clients: clients).requireContact(fields.contactId, of: customer.id, for: principal)
             let invoice = try await clients[.invoice].command(
                 InvoiceMessages.create,
                 CreateInvoice(customerId: customer.id, terms: CustomerTerms(
@@ -64,7 +66,7 @@ struct InvoiceRoutes {
             }
             let lines = changes.removeValue(forKey: "lines") == nil ? nil : try JSONBody.decode(LinesChange.self, from: body).lines
             if case .string(let text)? = changes["contact_id"], let contact = ContactID(text) {
-                try await requireContact(contact, of: invoice.customerId, principal)
+                try await CustomerScope.Visibility(clients: clients).requireContact(contact, of: invoice.customerId, for: principal)
             }
             return try JSONResponse.make(try await clients[.invoice].command(
                 InvoiceMessages.update, UpdateInvoice(id: invoice.id, changes: changes, lines: lines),
@@ -112,11 +114,11 @@ struct InvoiceRoutes {
     /// The customer's active payment link, if payments-service answers in time (a document
     /// is still worth having without it).
     private func paymentLink(of customer: CustomerID) async -> String? {
-        try? await clients[.payments].query(PaymentsMessages.customerSummary, CustomerPaymentsRequest(customerId: customer),
+        try? await clients[.payments].query(PaymentsMessages.customerSummary, CustomerPaymentsRequest(customerId: customer, portalBase: portalBase),
                                             timeout: .seconds(2)).payment.link?.url
     }
 
-    private static func pdf(_ document: DocumentRendered, _ bytes: [UInt8]) -> Response {
+    static func pdf(_ document: DocumentRendered, _ bytes: [UInt8]) -> Response {
         Response(status: .ok, headers: [
             .contentType: document.contentType,
             .contentDisposition: DocumentRoutes.contentDisposition(document.filename),
@@ -137,18 +139,5 @@ struct InvoiceRoutes {
         try await CustomerScope.Visibility(clients: clients).require(
             invoice.customerId, for: try context.requirePrincipal(), otherwise: .notFound("invoice \(id) does not exist"))
         return invoice
-    }
-
-    /// A billing contact must be one of the customer's own (and visible to the principal).
-    private func requireContact(_ id: ContactID?, of customer: CustomerID, _ principal: Principal) async throws {
-        guard let id else { return }
-        let refusal = ErrorBody.unprocessable("contact_id is not a contact of this customer", field: "contact_id")
-        do {
-            let contact = try await clients[.customer].query(
-                ContactMessages.get, GetContact(id: id, assignedTo: CustomerScope.assignedOnly(principal)))
-            guard contact.customerId == customer else { throw refusal }
-        } catch let error as ErrorBody where error.code == .notFound {
-            throw refusal
-        }
     }
 }

@@ -9,6 +9,8 @@ import Messaging
 /// anyone else's answer 404 like ones that do not exist.
 struct PaymentRoutes {
     let clients: any GatewayServices
+    /// Where the payment portal is (`GatewayConfiguration.portalBase`).
+    let portalBase: String
 
     private struct RefundRequest: Decodable {
         var amountCents: Int64
@@ -128,5 +130,115 @@ struct PaymentRoutes {
         try await scope.require(payment.customerId, for: try context.requirePrincipal(),
                                 otherwise: .notFound("payment \(id) does not exist"))
         return payment
+    }
+}
+
+// MARK: - Payment links and promises to pay
+
+extension PaymentRoutes {
+    private struct LinkRequest: Decodable {
+        var expiresOn: BusinessDate?
+    }
+
+    /// `POST|DELETE /customers/{id}/payment-link`, `GET|POST /customers/{id}/promises`,
+    /// `GET /promises/{id}`, `POST /promises/{id}/cancel`, `GET /reports/promises`.
+    func registerLinksAndPromises(in routes: Routes) {
+        let readers = routes.group(.readCustomers)
+        let editors = routes.group(.editCustomers)
+        let scope = CustomerScope.Visibility(clients: clients)
+        editors.post("/api/v1/customers/:id/payment-link") { request, context in
+            let principal = try context.requirePrincipal()
+            let customer = try await scope.customer(try context.parameters.id("id", of: "customer", as: CustomerID.self), for: principal)
+            let body = try await request.decodeJSON(LinkRequest.self)
+            let link = try await clients[.payments].command(
+                PaymentsMessages.createLink, CreatePaymentLink(customerId: customer.id, expiresOn: body.expiresOn, portalBase: portalBase),
+                actor: principal.actor, idempotencyKey: try request.idempotencyKey())
+            return try JSONResponse.make(LinkReply(link), status: link.created ? .created : .ok)
+        }
+        editors.delete("/api/v1/customers/:id/payment-link") { request, context in
+            let principal = try context.requirePrincipal()
+            let customer = try await scope.customer(try context.parameters.id("id", of: "customer", as: CustomerID.self), for: principal)
+            _ = try await clients[.payments].command(PaymentsMessages.revokeLink, RevokePaymentLink(customerId: customer.id),
+                                                     actor: principal.actor, idempotencyKey: try request.idempotencyKey())
+            return Response(status: .noContent)
+        }
+        readers.get("/api/v1/customers/:id/promises") { request, context in
+            let customer = try await scope.customer(try context.parameters.id("id", of: "customer", as: CustomerID.self),
+                                                    for: try context.requirePrincipal())
+            let query = QueryReader(request.uri.queryParameters)
+            let state = try query.value("state", PromiseState.init(rawValue:), "open, kept, broken or cancelled")
+            let page = try await clients[.payments].query(PaymentsMessages.listPromises, ListPromises(
+                customerId: customer.id, state: state, limit: try query.limit(), cursor: request.uri.queryParameters.get("cursor")))
+            return try JSONResponse.make(ListResponse(items: page.items, nextCursor: page.nextCursor, total: page.total))
+        }
+        editors.post("/api/v1/customers/:id/promises") { request, context in
+            let principal = try context.requirePrincipal()
+            let customer = try await scope.customer(try context.parameters.id("id", of: "customer", as: CustomerID.self), for: principal)
+            let fields = try await request.decodeJSON(PromiseFields.self)
+            try await scope.requireContact(fields.contactId, of: customer.id, for: principal)
+            return try JSONResponse.make(try await clients[.payments].command(
+                PaymentsMessages.recordPromise,
+                RecordPromise(customerId: customer.id, specialistId: customer.specialistId, source: .staff, promise: fields),
+                actor: principal.actor, idempotencyKey: try request.idempotencyKey()), status: .created)
+        }
+        readers.get("/api/v1/promises/:id") { _, context in
+            try JSONResponse.make(try await visiblePromise(context, scope))
+        }
+        editors.post("/api/v1/promises/:id/cancel") { request, context in
+            let principal = try context.requirePrincipal()
+            let promise = try await visiblePromise(context, scope)
+            return try JSONResponse.make(try await clients[.payments].command(
+                PaymentsMessages.cancelPromise, CancelPromise(id: promise.id), actor: principal.actor,
+                idempotencyKey: try request.idempotencyKey()))
+        }
+        readers.get("/api/v1/reports/promises") { request, context in
+            let principal = try context.requirePrincipal()
+            let query = QueryReader(request.uri.queryParameters)
+            let from = try query.value("from", BusinessDate.init, "a date (YYYY-MM-DD)")
+            let to = try query.value("to", BusinessDate.init, "a date (YYYY-MM-DD)")
+            // A specialist who sees only their own customers sees only their own promises.
+            let specialist = try CustomerScope.assignedOnly(principal)
+                ?? query.value("specialist_id", UserID.init, "a user id")
+            async let report = clients[.payments].query(PaymentsMessages.promiseReport,
+                                                        PromiseReportRequest(from: from, to: to, specialistId: specialist))
+            async let users = try? clients[.gateway].query(IdentityMessages.listUsers, Empty()).items
+            var result = try await report
+            let names = Dictionary((await users ?? []).map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+            for index in result.items.indices {
+                result.items[index].specialistName = result.items[index].specialistId.flatMap { names[$0] }
+            }
+            return try JSONResponse.make(result)
+        }
+    }
+
+    /// `{url, token, expires_on}` (API.md).
+    private struct LinkReply: Encodable {
+        var url: String
+        var token: String
+        var expiresOn: BusinessDate?
+
+        init(_ link: PaymentLink) {
+            url = link.url
+            token = link.token
+            expiresOn = link.expiresOn
+        }
+
+        private enum CodingKeys: String, CodingKey { case url, token, expiresOn }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(url, forKey: .url)
+            try container.encode(token, forKey: .token)
+            try container.encode(expiresOn, forKey: .expiresOn)
+        }
+    }
+
+    /// The promise of the path, when the principal may see its customer.
+    private func visiblePromise(_ context: GatewayRequestContext, _ scope: CustomerScope.Visibility) async throws -> PromiseToPay {
+        let id = try context.parameters.id("id", of: "promise", as: PromiseID.self)
+        let promise = try await clients[.payments].query(PaymentsMessages.getPromise, GetPromise(id: id))
+        try await scope.require(promise.customerId, for: try context.requirePrincipal(),
+                                otherwise: .notFound("promise \(id) does not exist"))
+        return promise
     }
 }

@@ -47,7 +47,10 @@ struct DetailsPage {
         /// The inline collection-status select, for those who may change it (not on a void invoice).
         let canChange: Bool; let statusChoices: [Option]
     }
-    struct Promise { let amount: String; let date: String; let note: String? }
+    struct Promise {
+        let id: String; let amount: String; let date: String; let note: String?; let invoices: String; let paid: String
+        let state: String; let source: String
+    }
     struct Payment { let methods: String; let autopay: String; let settings: String; let unappliedCredit: String; let link: String? }
     /// What payments-service showed the page: the payments, the invoices a payment can go
     /// to (its balances), the methods and the settings as they stand.
@@ -261,7 +264,9 @@ struct DetailsPage {
         noInvoices = details.invoices?.isEmpty == true
         promisesUnavailable = details.promises == nil
         promises = (details.promises ?? []).map {
-            Promise(amount: currency.format($0.amountCents), date: $0.promisedOn.description, note: $0.note)
+            Promise(id: $0.id.description, amount: $0.currency.format($0.amountCents), date: $0.promisedOn.description, note: $0.note,
+                    invoices: $0.invoiceNumbers.joined(separator: ", "), paid: $0.currency.format($0.paidCents),
+                    state: $0.state.rawValue, source: $0.source == .portal ? "via the portal" : "")
         }
         hasPromises = !promises.isEmpty
         noPromises = details.promises?.isEmpty == true

@@ -11,7 +11,7 @@ enum Pages {
             throw PageError("the page templates are missing from the gateway's bundle")
         }
         var library = MustacheLibrary()
-        for name in ["layout", "login", "customers", "details", "collection-statuses"] {
+        for name in ["layout", "login", "customers", "details", "collection-statuses", "portal"] {
             let text = try String(contentsOf: directory.appendingPathComponent("\(name).mustache"), encoding: .utf8)
             try library.register(text, named: name)
         }

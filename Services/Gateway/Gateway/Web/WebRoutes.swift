@@ -9,6 +9,7 @@ import Messaging
 struct WebRoutes {
     let clients: any GatewayServices
     let details: DetailsRoutes
+    let portal: PortalRoutes
     let auth: AuthRoutes
     /// Cookies get `Secure` when the public URL is https.
     let secureCookies: Bool
@@ -47,6 +48,18 @@ struct WebRoutes {
             response.setCookie(Cookie(name: Credentials.cookieName, value: "", maxAge: 0, path: "/",
                                       secure: secureCookies, httpOnly: true, sameSite: .strict))
             return response
+        }
+        // The payment portal: no sign-in, the token is the credential (PortalRoutes).
+        open.get("/pay/:token") { _, context in
+            do {
+                let token = try portal.token(context)
+                return html(try PortalPageView.render(try await portal.page(token: token), token: token))
+            } catch let error as ErrorBody where error.code == .notFound {
+                let business = (try? await clients[.gateway].query(IdentityMessages.getSettings, Empty()))?.name
+                var response = html(try PortalPageView.renderClosed(business: business ?? BusinessSettings.initial.name, testMode: false))
+                response.status = .notFound
+                return response
+            }
         }
         readers.get("/customers") { request, context in
             let principal = try context.requirePrincipal()

@@ -63,14 +63,64 @@ enum ActivityFactory {
                         occurredAt: envelope.sentAt, actor: envelope.actor)
     }
 
-    /// "Dana Reyes recorded a payment of $150.00 by check 1042".
+    /// "Dana Reyes recorded a payment of $150.00 by check 1042"; from the portal, "Paid via
+    /// portal: $104.10 by Visa ending 4242, sbx_ch_… (convenience fee $3.12)".
     static func paymentRecorded(_ event: PaymentRecorded, envelope: Envelope) -> Activity {
         let payment = event.payment
         let reference = payment.reference.map { " \($0)" } ?? ""
+        let amount = payment.currency.format(payment.amountCents)
+        let summary = switch payment.source {
+        case .portal:
+            "Paid via portal: \(amount) by \(payment.reference ?? payment.method)"
+                + (payment.feeCents > 0 ? " (convenience fee \(payment.currency.format(payment.feeCents)))" : "")
+        case .staff: "\(who(envelope)) recorded a payment of \(amount) by \(payment.method)\(reference)"
+        }
         return Activity(id: ActivityID(), customerId: payment.customerId, category: "payment", type: PaymentsMessages.recorded.type,
-                        summary: "\(who(envelope)) recorded a payment of \(payment.currency.format(payment.amountCents)) by "
-                            + "\(payment.method)\(reference)",
-                        occurredAt: envelope.sentAt, actor: envelope.actor)
+                        summary: summary, occurredAt: envelope.sentAt, actor: envelope.actor)
+    }
+
+    /// "Dana Reyes recorded a promise to pay $500.00 by 2026-12-15 on INV-000012: “Check in the mail”",
+    /// "Promise to pay $500.00 by 2026-12-15 on INV-000012 kept", "… broken ($200.00 paid); a follow-up task is due today",
+    /// "Dana Reyes cancelled the promise to pay …".
+    static func promiseChanged(_ event: PromiseChanged, envelope: Envelope) -> Activity {
+        let promise = event.promise
+        let what = "promise to pay \(promise.currency.format(promise.amountCents)) by \(promise.promisedOn)"
+            + (promise.invoiceNumbers.isEmpty ? "" : " on \(promise.invoiceNumbers.joined(separator: ", "))")
+        let paid = promise.paidCents > 0 ? " (\(promise.currency.format(promise.paidCents)) paid)" : " (nothing paid)"
+        let summary: String
+        switch envelope.type {
+        case PaymentsMessages.promiseRecorded.type:
+            let note = promise.note.map { ": “\($0)”" } ?? ""
+            summary = promise.source == .portal ? "Customer made a \(what) via portal\(note)" : "\(who(envelope)) recorded a \(what)\(note)"
+        case PaymentsMessages.promiseKept.type: summary = "Kept the \(what)"
+        case PaymentsMessages.promiseBroken.type: summary = "Broke the \(what)\(paid); a follow-up task was created"
+        default: summary = "\(who(envelope)) cancelled the \(what)"
+        }
+        return Activity(id: ActivityID(), customerId: promise.customerId, category: "promise", type: envelope.type,
+                        summary: summary, occurredAt: envelope.sentAt, actor: envelope.actor)
+    }
+
+    /// The follow-up a broken promise asks for: the specialist's (or, without one, whoever recorded it).
+    static func brokenPromiseTask(_ event: PromiseChanged) -> TaskSummary {
+        let promise = event.promise
+        let invoices = promise.invoiceNumbers.isEmpty ? "" : " on \(promise.invoiceNumbers.joined(separator: ", "))"
+        return TaskSummary(id: TaskID(), assigneeId: promise.specialistId ?? promise.recordedBy?.userId,
+                           title: "Follow up the broken promise to pay \(promise.currency.format(promise.amountCents)) "
+                               + "by \(promise.promisedOn)\(invoices)",
+                           dueOn: promise.resolvedOn ?? promise.promisedOn, contactId: promise.contactId,
+                           invoiceId: promise.invoiceIds.first)
+    }
+
+    /// "Dana Reyes created the payment link (expires 2026-12-31)", "… revoked the payment link".
+    static func paymentLinkChanged(_ event: PaymentLinkChanged, envelope: Envelope) -> Activity {
+        let expiry = event.expiresOn.map { " (expires \($0))" } ?? ""
+        let what = switch event.change {
+        case .created: "created the payment link\(expiry)"
+        case .expiryChanged: "changed the payment link's expiry to \(event.expiresOn.map { "\($0)" } ?? "never")"
+        case .revoked: "revoked the payment link; its URL no longer opens the portal"
+        }
+        return Activity(id: ActivityID(), customerId: event.customerId, category: "payment", type: PaymentsMessages.linkChanged.type,
+                        summary: "\(who(envelope)) \(what)", occurredAt: envelope.sentAt, actor: envelope.actor)
     }
 
     /// "Dana Reyes applied $104.10 to INV-000001".

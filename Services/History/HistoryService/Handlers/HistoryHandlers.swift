@@ -76,6 +76,24 @@ enum HistoryHandlers {
             try ActivityStore(connection: context.connection)
                 .record(ActivityFactory.paymentRefunded(event, envelope: context.envelope), from: context.envelope)
         }
+        events.on(PaymentsMessages.linkChanged) { event, context in
+            try ActivityStore(connection: context.connection)
+                .record(ActivityFactory.paymentLinkChanged(event, envelope: context.envelope), from: context.envelope)
+        }
+        for change in [PaymentsMessages.promiseRecorded, PaymentsMessages.promiseKept, PaymentsMessages.promiseCancelled] {
+            events.on(change) { event, context in
+                try ActivityStore(connection: context.connection)
+                    .record(ActivityFactory.promiseChanged(event, envelope: context.envelope), from: context.envelope)
+            }
+        }
+        // A broken promise is on the timeline and gives the specialist a follow-up task —
+        // one per event, however often it arrives.
+        events.on(PaymentsMessages.promiseBroken) { event, context in
+            let store = ActivityStore(connection: context.connection)
+            try store.record(ActivityFactory.promiseChanged(event, envelope: context.envelope), from: context.envelope)
+            try store.createTask(ActivityFactory.brokenPromiseTask(event), customer: event.promise.customerId,
+                                 promise: event.promise.id, from: context.envelope)
+        }
         return events
     }
 }

@@ -42,6 +42,16 @@ struct ActivityStore {
 }
 
 extension ActivityStore {
+    /// Creates a task once per source event (a replayed event makes no second one).
+    func createTask(_ task: TaskSummary, customer: CustomerID, promise: PromiseID? = nil, from envelope: Envelope) throws {
+        try connection.execute("""
+            INSERT INTO tasks (id, customer_id, assignee_id, title, due_on, contact_id, invoice_id, promise_id, source_event_id)
+            VALUES (\(task.id), \(customer), \(task.assigneeId), \(task.title), \(task.dueOn), \(task.contactId), \(task.invoiceId),
+                    \(promise), \(envelope.id))
+            ON CONFLICT (source_event_id) DO NOTHING
+            """)
+    }
+
     /// The customer's open tasks, soonest due first.
     func openTasks(of customer: CustomerID) throws -> [TaskSummary] {
         try connection.query("""
@@ -49,7 +59,7 @@ extension ActivityStore {
             WHERE customer_id = \(customer) AND completed_at IS NULL ORDER BY due_on, created_at
             """).map { row in
             let (id, assignee, title, due, contact, invoice) =
-                try row.decode((TaskID, UserID, String, BusinessDate, ContactID?, InvoiceID?).self)
+                try row.decode((TaskID, UserID?, String, BusinessDate, ContactID?, InvoiceID?).self)
             return TaskSummary(id: id, assigneeId: assignee, title: title, dueOn: due, contactId: contact, invoiceId: invoice)
         }
     }

@@ -35,25 +35,10 @@ enum LedgerHandlers {
                                        customer: request.customerId, currency: fields.currency,
                                        applied: try store.applied(to: application.invoiceId), field: "applications[\(index)]")
             }
-            let id = PaymentID()
             var recorded = fields
             recorded.method = method
-            try store.insertPayment(id: id, customer: request.customerId, fields: recorded, reference: reference)
-            let today = try clock.today(on: context.connection)
-            var events: [PaymentApplied] = []
-            for application in applications {
-                let applicationId = PaymentApplicationID()
-                try store.insertApplication(applicationId, payment: id, invoice: application.invoiceId, cents: application.amountCents,
-                                            on: today)
-                events.append(PaymentApplied(
-                    applicationId: applicationId, paymentId: id, customerId: request.customerId, invoiceId: application.invoiceId,
-                    invoiceNumber: invoices[application.invoiceId]?.number ?? "", amountCents: application.amountCents, currency: fields.currency, appliedOn: today, method: method,
-                    reference: reference))
-            }
-            guard let payment = try store.payment(id) else { throw ErrorBody.internal("payment \(id) vanished") }
-            try context.publish(PaymentsMessages.recorded, PaymentRecorded(payment: payment))
-            for event in events { try context.publish(PaymentsMessages.applied, event) }
-            return payment
+            return try insert(recorded, reference: reference, customer: request.customerId, invoices: invoices, context: context,
+                              clock: clock)
         }
         registry.query(PaymentsMessages.get) { request, context in
             guard let payment = try LedgerStore(connection: context.connection).payment(request.id) else { throw notFound(request.id) }
@@ -96,6 +81,8 @@ enum LedgerHandlers {
                 applicationId: applicationId, paymentId: payment.id, customerId: payment.customerId, invoiceId: application.invoiceId,
                 invoiceNumber: invoices[application.invoiceId]?.number ?? "", amountCents: application.amountCents, currency: payment.currency, appliedOn: today, method: payment.method,
                 reference: payment.reference))
+            try PromiseHandlers.settle(customer: payment.customerId, invoices: [application.invoiceId], today: today,
+                                       store: PromiseStore(connection: context.connection), publish: context.publish)
             return try store.payment(payment.id) ?? payment
         }
         registry.command(PaymentsMessages.unapply) { request, context in
@@ -136,6 +123,36 @@ enum LedgerHandlers {
         }
     }
 
+    /// Writes a payment whose applications were checked against `invoices` (locked): the
+    /// payment, each application, `payment.recorded` and a `payment.applied` for each, and
+    /// the promises they keep. The one way a payment is written (staff and portal alike).
+    static func insert(_ fields: PaymentFields, reference: String?, customer: CustomerID,
+                       invoices: [InvoiceID: LedgerStore.KnownInvoice], feeCents: Int64 = 0, source: PaymentSource = .staff,
+                       context: HandlerContext, clock: BusinessClock) throws -> Payment {
+        let store = LedgerStore(connection: context.connection)
+        let id = PaymentID()
+        try store.insertPayment(id: id, customer: customer, fields: fields, reference: reference, feeCents: feeCents, source: source)
+        let today = try clock.today(on: context.connection)
+        var events: [PaymentApplied] = []
+        for application in fields.applications ?? [] {
+            let applicationId = PaymentApplicationID()
+            try store.insertApplication(applicationId, payment: id, invoice: application.invoiceId, cents: application.amountCents,
+                                        on: today)
+            events.append(PaymentApplied(
+                applicationId: applicationId, paymentId: id, customerId: customer, invoiceId: application.invoiceId,
+                invoiceNumber: invoices[application.invoiceId]?.number ?? "", amountCents: application.amountCents,
+                currency: fields.currency, appliedOn: today, method: fields.method, reference: reference))
+        }
+        guard let payment = try store.payment(id) else { throw ErrorBody.internal("payment \(id) vanished") }
+        try context.publish(PaymentsMessages.recorded, PaymentRecorded(payment: payment))
+        for event in events { try context.publish(PaymentsMessages.applied, event) }
+        if !events.isEmpty {
+            try PromiseHandlers.settle(customer: customer, invoices: events.map(\.invoiceId), today: today,
+                                       store: PromiseStore(connection: context.connection), publish: context.publish)
+        }
+        return payment
+    }
+
     private static func notFound(_ id: PaymentID) -> ErrorBody { .notFound("payment \(id) does not exist") }
 
     /// The payment, its row held until the transaction ends.
@@ -148,7 +165,7 @@ enum LedgerHandlers {
     /// invoice-service's events — at most `invoiceWaitSeconds`, and never past the request's
     /// deadline — so an invoice created a moment ago is payable at once. One still unknown
     /// afterwards is the caller's to refuse.
-    private static func waitForInvoices(_ ids: [InvoiceID], store: LedgerStore, context: HandlerContext) throws {
+    static func waitForInvoices(_ ids: [InvoiceID], store: LedgerStore, context: HandlerContext) throws {
         guard !ids.isEmpty else { return }
         var limit = Date().addingTimeInterval(invoiceWaitSeconds)
         // At most half of what is left of the caller's deadline: the rest is for the work.

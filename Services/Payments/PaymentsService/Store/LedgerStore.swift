@@ -52,6 +52,13 @@ struct LedgerStore {
         Set(try connection.query("SELECT id FROM invoices WHERE id = ANY(\(ids.map(\.uuid)))").map { try $0.decode(InvoiceID.self, at: 0) })
     }
 
+    /// The invoices known of `ids`, not locked.
+    func invoices(_ ids: [InvoiceID]) throws -> [InvoiceID: KnownInvoice] {
+        let rows = try connection.query("SELECT \(sql: Self.invoiceColumns) FROM invoices WHERE id = ANY(\(ids.map(\.uuid)))")
+            .map(Self.invoice)
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0) })
+    }
+
     /// The invoices, locked in id order (so two payments never lock the same two in opposite orders).
     func lockInvoices(_ ids: [InvoiceID]) throws -> [InvoiceID: KnownInvoice] {
         let rows = try connection.query("""
@@ -102,10 +109,13 @@ struct LedgerStore {
 
     // MARK: Payments
 
-    func insertPayment(id: PaymentID, customer: CustomerID, fields: PaymentFields, reference: String?) throws {
+    /// `feeCents`: a convenience fee charged beside the amount (never applied or credited).
+    func insertPayment(id: PaymentID, customer: CustomerID, fields: PaymentFields, reference: String?, feeCents: Int64 = 0,
+                       source: PaymentSource = .staff) throws {
         try connection.execute("""
-            INSERT INTO payments (id, customer_id, amount_cents, currency, method, reference, received_on)
-            VALUES (\(id), \(customer), \(fields.amountCents), \(fields.currency.code), \(fields.method), \(reference), \(fields.receivedOn))
+            INSERT INTO payments (id, customer_id, amount_cents, currency, method, reference, received_on, fee_cents, source)
+            VALUES (\(id), \(customer), \(fields.amountCents), \(fields.currency.code), \(fields.method), \(reference), \(fields.receivedOn),
+                    \(feeCents), \(source.rawValue))
             """)
     }
 
@@ -139,7 +149,7 @@ struct LedgerStore {
     private static let paymentColumns: StaticString = """
         p.id, p.customer_id, p.amount_cents, p.currency, p.method, p.reference, p.received_on, p.created_at,
         coalesce((SELECT sum(a.amount_cents) FROM payment_applications a WHERE a.payment_id = p.id AND a.unapplied_at IS NULL), 0)::int8,
-        coalesce((SELECT sum(r.amount_cents) FROM refunds r WHERE r.payment_id = p.id), 0)::int8
+        coalesce((SELECT sum(r.amount_cents) FROM refunds r WHERE r.payment_id = p.id), 0)::int8, p.fee_cents, p.source
         """
 
     /// The payment with its applications and refunds.
@@ -245,8 +255,11 @@ struct LedgerStore {
             try row.decode((PaymentID, CustomerID, Int64, String, String, String?, BusinessDate, Date).self)
         let applied = try row.decode(Int64.self, at: 8)
         let refunded = try row.decode(Int64.self, at: 9)
+        let fee = try row.decode(Int64.self, at: 10)
+        let source = try row.decode(String.self, at: 11)
         return Payment(id: id, customerId: customer, amountCents: amount, currency: Currency(currency) ?? .usd, method: method,
                        reference: reference, receivedOn: received, appliedCents: applied, refundedCents: refunded,
-                       unappliedCents: amount - applied - refunded, applications: [], refunds: [], createdAt: created)
+                       unappliedCents: amount - applied - refunded, applications: [], refunds: [], feeCents: fee,
+                       source: PaymentSource(rawValue: source) ?? .staff, createdAt: created)
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import Postgres
 import PostgresContracts
 
-/// Payments, settings, promises and links in the `payments` schema, on the caller's connection.
+/// Payment settings and unapplied credit in the `payments` schema, on the caller's connection.
 struct PaymentsStore {
     let connection: PostgresConnection
 
@@ -32,28 +32,5 @@ struct PaymentsStore {
             LEFT JOIN (SELECT payment_id, sum(amount_cents) AS refunded FROM refunds GROUP BY payment_id) r ON r.payment_id = p.id
             WHERE p.customer_id = \(customer)
             """).single(Int64.self)
-    }
-
-    func activeLink(of customer: CustomerID, today: BusinessDate) throws -> PaymentLinkSummary? {
-        try connection.query("""
-            SELECT url, expires_on FROM payment_links
-            WHERE customer_id = \(customer) AND revoked_at IS NULL AND (expires_on IS NULL OR expires_on >= \(today))
-            """).first.map { row in
-            let (url, expires) = try row.decode((String, BusinessDate?).self)
-            return PaymentLinkSummary(url: url, expiresOn: expires)
-        }
-    }
-
-    func openPromises(of customer: CustomerID) throws -> [PromiseSummary] {
-        try connection.query("""
-            SELECT id, contact_id, array_to_string(invoice_ids, ','), amount_cents, promised_on, state, note
-            FROM promises WHERE customer_id = \(customer) AND state = 'open' ORDER BY promised_on
-            """).map { row in
-            let (id, contact, invoices, amount, promisedOn, state, note) =
-                try row.decode((PromiseID, ContactID?, String, Int64, BusinessDate, String, String?).self)
-            let invoiceIDs = invoices.split(separator: ",").compactMap { InvoiceID(String($0)) }
-            return PromiseSummary(id: id, contactId: contact, invoiceIds: invoiceIDs, amountCents: amount,
-                                  promisedOn: promisedOn, state: state, note: note)
-        }
     }
 }

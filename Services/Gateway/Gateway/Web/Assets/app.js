@@ -21,6 +21,8 @@
     }
     var poster = event.target.closest("[data-post], [data-delete]");
     if (poster) act(poster);
+    var copier = event.target.closest("[data-copy-link]");
+    if (copier) copyLink(copier);
     var adder = event.target.closest("[data-add-line]");
     if (adder) addLine(adder.form);
     var remover = event.target.closest("[data-remove-line]");
@@ -335,6 +337,25 @@
       .catch(function () { unreachable(form); });
   }
 
+  // Copy Payment Link: the customer's link (made when there is none), shown and copied.
+  function copyLink(button) {
+    var shown = document.getElementById(button.getAttribute("data-shows"));
+    button.disabled = true;
+    request("POST", button.getAttribute("data-copy-link"), "{}", { "Content-Type": "application/json" }).then(function (result) {
+      button.disabled = false;
+      if (!result.ok || !result.json) {
+        window.alert((result.json && result.json.error && result.json.error.message) || "That did not work (" + result.status + ").");
+        return;
+      }
+      if (shown) { shown.value = result.json.url; shown.hidden = false; shown.select(); }
+      var note = document.getElementById(button.getAttribute("data-note"));
+      var copied = function () { if (note) note.textContent = "Copied to the clipboard."; };
+      var select = function () { if (note) note.textContent = "Select the link and copy it."; };
+      if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(result.json.url).then(copied, select);
+      else select();
+    }).catch(function () { button.disabled = false; window.alert("The server could not be reached. Nothing changed."); });
+  }
+
   // A button that changes one thing (deactivate, delete), after confirming when it asks to.
   function act(button) {
     var question = button.getAttribute("data-confirm");
@@ -348,4 +369,7 @@
       button.disabled = false;
     }).catch(function () { window.alert("The server could not be reached. Nothing changed."); button.disabled = false; });
   }
+
+  // What the payment portal's script shares with the pages: amounts read exactly.
+  window.Ledgerline = { scaled: scaled };
 })();
