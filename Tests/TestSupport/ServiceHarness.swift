@@ -16,7 +16,8 @@ public final class ServiceHarness: Sendable {
     public let client: CommandClient
     private let context: ZMQContext
     private let server: CommandServer
-    private let url: String
+    /// The service schema's URL (its search path), for connections a test opens on other threads.
+    public let url: String
     private let definition: ServiceDefinition
 
     /// `workers`: how many requests the server runs at once (more for concurrency tests).
@@ -47,12 +48,14 @@ public final class ServiceHarness: Sendable {
     }
 
     /// Applies `body` as an event from `publisher` with the service's own handlers for that
-    /// subscription, in one transaction — as its subscriber would.
-    public func apply<Body>(_ event: Event<Body>, _ body: Body, from publisher: ServiceName, actor: Actor? = nil) throws {
+    /// subscription, in one transaction — as its subscriber would. `id`: the event's id, to
+    /// deliver the same event again.
+    public func apply<Body>(_ event: Event<Body>, _ body: Body, from publisher: ServiceName, actor: Actor? = nil,
+                            id: MessageID = MessageID()) throws {
         guard let handlers = definition.subscriptions[publisher] else {
             throw ErrorBody.internal("\(definition.name.rawValue) does not subscribe to \(publisher.rawValue)")
         }
-        var envelope = Envelope(kind: .event, type: event.type, actor: actor)
+        var envelope = Envelope(kind: .event, type: event.type, id: id, actor: actor)
         envelope.publisher = publisher.rawValue
         let stored = StoredEvent(envelope: envelope, body: String(decoding: try ContractJSON.encode(body), as: UTF8.self))
         let connection = try connection()
