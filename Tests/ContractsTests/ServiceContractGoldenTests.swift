@@ -141,6 +141,30 @@ final class ServiceContractGoldenTests: XCTestCase {
         try assertMatchesGolden(PaymentRecorded(payment: payment), "payment_recorded")
     }
 
+    /// A promise travels whole, its optional members as `null`; the four promise events share it.
+    func testPromiseWireForm() throws {
+        let promise = PromiseToPay(
+            id: PromiseID("6a7b8c9d-0e1f-4a2b-9c3d-5e6f7a8b9c0d")!, customerId: CustomerID("7f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b")!,
+            contactId: nil, invoiceIds: [InvoiceID("9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d")!], invoiceNumbers: ["INV-000123"],
+            amountCents: 50_000, currency: .usd, promisedOn: BusinessDate("2026-12-15")!, note: "Check in the mail", state: .broken,
+            source: .portal, specialistId: UserID("1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d")!, paidCents: 20_000,
+            recordedOn: BusinessDate("2026-12-01")!, resolvedOn: BusinessDate("2026-12-16")!, recordedBy: .portalPayer,
+            createdAt: RFC3339.date(from: "2026-11-29T12:00:00Z")!)
+        try assertMatchesGolden(PromiseChanged(promise: promise), "promise_changed")
+        try assertMatchesGolden(PaymentLinkChanged(customerId: promise.customerId, change: .expiryChanged,
+                                                   expiresOn: BusinessDate("2026-12-31")!), "payment_link_changed")
+    }
+
+    /// What the gateway hands payments-service for a portal payment (the card goes to the processor only).
+    func testPortalPaymentWireForm() throws {
+        try assertMatchesGolden(PortalPaymentRequest(
+            token: "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq8", invoiceIds: [InvoiceID("9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d")!],
+            amountCents: 10_410, method: .card,
+            card: CardDetails(cardNumber: "4242 4242 4242 4242", expMonth: 12, expYear: 2030, cvc: "123", name: "Pat Payer")),
+            "portal_payment_request")
+        try assertMatchesGolden(PortalQuote(currency: .usd, amountCents: 10_410, feeCents: 332, totalCents: 10_742), "portal_quote")
+    }
+
     func testMessagingContractsWireForm() throws {
         try assertMatchesGolden(EventsAck(appliedSeq: 1042), "events_ack")
         try assertMatchesGolden(DeadLetterList(items: [DeadLetter(
