@@ -23,6 +23,13 @@ public enum TextLimit {
     public static let password = 1_024
     /// A one-time code: six digits.
     public static let oneTimeCode = 6
+    /// A promise to pay's note.
+    public static let promiseNote = 2_000
+    /// A card number as typed (up to 19 digits, with spaces or dashes between groups).
+    public static let cardNumber = 23
+    /// A routing number as typed (9 digits, perhaps with separators) and an account number (up to 17 digits).
+    public static let routingNumber = 11
+    public static let accountNumber = 20
 
     /// Refuses `value` when longer than `limit` characters, naming the field.
     public static func check(_ value: String?, _ limit: Int, field: String) throws(ErrorBody) {

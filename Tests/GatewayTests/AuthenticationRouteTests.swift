@@ -22,7 +22,11 @@ final class AuthenticationRouteTests: XCTestCase {
     func testThePublicRoutesAreExactlyThese() throws {
         let harness = try GatewayHarness()
         let open = Set(harness.routes.catalogue.filter { $0.permission == .public }.map { "\($0.method) \($0.path)" })
-        XCTAssertEqual(open, ["GET /health", "GET /", "GET /login", "POST /login", "POST /logout", "POST /api/v1/auth/login"],
+        XCTAssertEqual(open, ["GET /health", "GET /", "GET /login", "POST /login", "POST /logout", "POST /api/v1/auth/login",
+                              // The payment portal: its token is its credential (payments-service checks it on every request).
+                              "GET /pay/{token}", "GET /api/v1/portal/{token}", "GET /api/v1/portal/{token}/quote",
+                              "POST /api/v1/portal/{token}/payments", "POST /api/v1/portal/{token}/promises",
+                              "GET /api/v1/portal/{token}/invoices/{id}/pdf", "GET /api/v1/portal/{token}/statement.pdf"],
                        "the public routes changed: make sure that is meant")
         XCTAssertGreaterThan(harness.routes.catalogue.count, 20)
     }

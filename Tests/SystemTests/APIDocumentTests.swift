@@ -14,6 +14,8 @@ final class APIDocumentTests: XCTestCase {
         "country": TextLimit.country, "password": TextLimit.password, "totp_code": TextLimit.oneTimeCode,
         "code": TextLimit.oneTimeCode, "currency": 3, "number": TextLimit.invoiceNumber, "po_number": TextLimit.invoiceNumber,
         "memo": TextLimit.notes, "description": TextLimit.lineDescription, "reason": TextLimit.lineDescription,
+        "note": TextLimit.promiseNote, "card_number": TextLimit.cardNumber, "cvc": 4, "routing_number": TextLimit.routingNumber,
+        "account_number": TextLimit.accountNumber,
     ]
 
     func testEveryRequestTextHasTheMaximumTheServicesEnforce() throws {

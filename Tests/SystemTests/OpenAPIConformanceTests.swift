@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import HummingbirdOTP
 import Postgres
@@ -227,6 +228,48 @@ final class OpenAPIConformanceTests: XCTestCase {
         let method = try await succeed("POST", "/api/v1/payment-methods", json: #"{"name": "Money order"}"#)
         XCTAssertEqual(method?["code"] as? String, "money_order")
         try await succeed("PATCH", "/api/v1/payment-methods/{id}", "/api/v1/payment-methods/money_order", json: #"{"active": false}"#)
+        // The payment portal: a link, its page, a quote, a sandbox card payment and a payer's promise,
+        // on an invoice of its own (the first is voided below).
+        let owed = try await succeed("POST", "/api/v1/customers/{id}/invoices", "/api/v1/customers/\(customerID)/invoices", json: """
+            {"issue_date": "2026-11-01", "lines": [{"description": "Support", "quantity": 1, "unit_price_cents": 20000}]}
+            """)
+        let owedID = try XCTUnwrap(owed?["id"] as? String)
+        let link = try await succeed("POST", "/api/v1/customers/{id}/payment-link", "/api/v1/customers/\(customerID)/payment-link", json: "{}")
+        let linkToken = try XCTUnwrap(link?["token"] as? String)
+        XCTAssertEqual(link?["url"] as? String, "http://127.0.0.1:\(system.gatewayPort)/pay/\(linkToken)")
+        let portal = try await succeed("GET", "/api/v1/portal/{token}", "/api/v1/portal/\(linkToken)", as: .anonymous)
+        XCTAssertEqual((portal?["invoices"] as? [[String: Any]])?.compactMap { $0["id"] as? String }.contains(owedID), true)
+        let quote = try await succeed("GET", "/api/v1/portal/{token}/quote",
+                                      "/api/v1/portal/\(linkToken)/quote?method=card&invoice_ids=\(owedID)&amount_cents=5000", as: .anonymous)
+        XCTAssertEqual(quote?["amount_cents"] as? Int, 5_000)
+        let portalPayment = try await succeed("POST", "/api/v1/portal/{token}/payments", "/api/v1/portal/\(linkToken)/payments", json: """
+            {"invoice_ids": ["\(owedID)"], "amount_cents": 5000, "method": "card",
+             "payment_details": {"card_number": "4242 4242 4242 4242", "exp_month": 12, "exp_year": 2030, "cvc": "123", "name": "Pat Payer"}}
+            """, as: .anonymous)
+        XCTAssertEqual(portalPayment?["fee_cents"] as? Int, quote?["fee_cents"] as? Int)
+        XCTAssertEqual(portalPayment?["source"] as? String, "portal")
+        try await succeed("GET", "/api/v1/portal/{token}/invoices/{id}/pdf", "/api/v1/portal/\(linkToken)/invoices/\(owedID)/pdf", as: .anonymous)
+        try await succeed("GET", "/api/v1/portal/{token}/statement.pdf", "/api/v1/portal/\(linkToken)/statement.pdf", as: .anonymous)
+        let payerPromise = try await succeed("POST", "/api/v1/portal/{token}/promises", "/api/v1/portal/\(linkToken)/promises", json: """
+            {"invoice_ids": ["\(owedID)"], "amount_cents": 5000, "promised_on": "\(BusinessDate.today(inTimeZone: "Europe/Berlin", at: Date()).adding(days: 7))"}
+            """, as: .anonymous)
+        XCTAssertEqual(payerPromise?["source"] as? String, "portal")
+        let promise = try await succeed("POST", "/api/v1/customers/{id}/promises", "/api/v1/customers/\(customerID)/promises", json: """
+            {"invoice_ids": ["\(owedID)"], "amount_cents": 2500, "promised_on": "\(BusinessDate.today(inTimeZone: "Europe/Berlin", at: Date()).adding(days: 14))",
+             "note": "Check in the mail"}
+            """)
+        let promiseID = try XCTUnwrap(promise?["id"] as? String)
+        try await succeed("GET", "/api/v1/promises/{id}", "/api/v1/promises/\(promiseID)")
+        let promises = try await succeed("GET", "/api/v1/customers/{id}/promises", "/api/v1/customers/\(customerID)/promises?state=open")
+        XCTAssertEqual(promises?["total"] as? Int, 2)
+        let cancelled = try await succeed("POST", "/api/v1/promises/{id}/cancel", "/api/v1/promises/\(promiseID)/cancel")
+        XCTAssertEqual(cancelled?["state"] as? String, "cancelled")
+        let promiseReport = try await succeed("GET", "/api/v1/reports/promises")
+        XCTAssertEqual((promiseReport?["items"] as? [[String: Any]])?.count, 1)
+        try await succeed("DELETE", "/api/v1/customers/{id}/payment-link", "/api/v1/customers/\(customerID)/payment-link")
+        let closed = try await system.http("GET", "/api/v1/portal/\(linkToken)", as: .anonymous)
+        XCTAssertEqual(closed.status, 404, "revoked: closed at once")
+
         // The void waits for invoice-service to have taken the payments back.
         let settled = try await system.eventually {
             let (_, body) = try await system.http("GET", "/api/v1/invoices/\(invoiceID)")

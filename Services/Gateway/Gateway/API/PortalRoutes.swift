@@ -51,6 +51,8 @@ struct PortalRoutes {
         }
         open.post("/api/v1/portal/:token/payments") { request, context in
             let token = try token(context)
+            // A link that is not active is 404 before the body is read (payments-service asks again as it pays).
+            _ = try await clients[.payments].query(PaymentsMessages.resolveLink, PortalToken(token: token))
             let bytes = try await request.jsonBody()
             let body = try JSONBody.decode(PaymentBody.self, from: bytes)
             var payment = PortalPaymentRequest(token: token, invoiceIds: body.invoiceIds, amountCents: body.amountCents, method: body.method)
@@ -65,8 +67,8 @@ struct PortalRoutes {
         }
         open.post("/api/v1/portal/:token/promises") { request, context in
             let token = try token(context)
-            let body = try await request.decodeJSON(PromiseBody.self)
             let customer = try await customer(of: token)
+            let body = try await request.decodeJSON(PromiseBody.self)
             return try JSONResponse.make(try await clients[.payments].command(
                 PaymentsMessages.recordPromise,
                 RecordPromise(customerId: customer.id, specialistId: customer.specialistId, source: .portal,

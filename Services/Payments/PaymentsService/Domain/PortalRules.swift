@@ -16,7 +16,7 @@ enum PortalRules {
     /// year of four digits, a 3- or 4-digit security code, the name on it.
     static func check(_ card: CardDetails) throws(ErrorBody) {
         let number = digits(card.cardNumber)
-        guard (12...19).contains(number.count), luhn(number) else {
+        guard card.cardNumber.unicodeScalars.count <= TextLimit.cardNumber, (12...19).contains(number.count), luhn(number) else {
             throw .invalidArgument("payment_details.card_number is not a card number", field: "payment_details.card_number")
         }
         guard (1...12).contains(card.expMonth) else {
@@ -25,7 +25,7 @@ enum PortalRules {
         guard (2000...2100).contains(card.expYear) else {
             throw .invalidArgument("payment_details.exp_year is a four-digit year", field: "payment_details.exp_year")
         }
-        guard (3...4).contains(card.cvc.count), card.cvc.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+        guard (3...4).contains(card.cvc.unicodeScalars.count), card.cvc.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw .invalidArgument("payment_details.cvc is 3 or 4 digits", field: "payment_details.cvc")
         }
         try name(card.name)
@@ -35,10 +35,11 @@ enum PortalRules {
     /// account number of 4–17 digits, the account holder's name.
     static func check(_ account: BankAccountDetails) throws(ErrorBody) {
         let routing = digits(account.routingNumber)
-        guard routing.count == 9, routingChecksum(routing) else {
+        guard account.routingNumber.unicodeScalars.count <= TextLimit.routingNumber, routing.count == 9, routingChecksum(routing) else {
             throw .invalidArgument("payment_details.routing_number is not a routing number", field: "payment_details.routing_number")
         }
-        guard (4...17).contains(digits(account.accountNumber).count) else {
+        guard account.accountNumber.unicodeScalars.count <= TextLimit.accountNumber,
+              (4...17).contains(digits(account.accountNumber).count) else {
             throw .invalidArgument("payment_details.account_number is 4 to 17 digits", field: "payment_details.account_number")
         }
         try name(account.name)

@@ -4,7 +4,7 @@ import Contracts
 enum PromiseRules {
     /// A promise is for a day from today to this many days ahead.
     static let horizonDays = 366
-    static let noteLength = 2_000
+    static let noteLength = TextLimit.promiseNote
 
     /// The date: today or later, within a year.
     static func date(_ promisedOn: BusinessDate, today: BusinessDate) throws(ErrorBody) {
