@@ -231,7 +231,7 @@ final class OpenAPIConformanceTests: XCTestCase {
         // The payment portal: a link, its page, a quote, a sandbox card payment and a payer's promise,
         // on an invoice of its own (the first is voided below).
         let owed = try await succeed("POST", "/api/v1/customers/{id}/invoices", "/api/v1/customers/\(customerID)/invoices", json: """
-            {"issue_date": "2026-11-01", "lines": [{"description": "Support", "quantity": 1, "unit_price_cents": 20000}]}
+            {"issue_date": "2026-11-01", "collection_status_id": null, "lines": [{"description": "Support", "quantity": 1, "unit_price_cents": 20000}]}
             """)
         let owedID = try XCTUnwrap(owed?["id"] as? String)
         let link = try await succeed("POST", "/api/v1/customers/{id}/payment-link", "/api/v1/customers/\(customerID)/payment-link", json: "{}")

@@ -258,4 +258,14 @@ public struct PromiseReport: Codable, Hashable, Sendable {
         self.to = to
         self.items = items
     }
+
+    private enum CodingKeys: String, CodingKey { case from, to, items }
+
+    /// An open end of the period is written as `null`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(from, forKey: .from)
+        try container.encode(to, forKey: .to)
+        try container.encode(items, forKey: .items)
+    }
 }
