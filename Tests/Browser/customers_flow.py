@@ -4,8 +4,10 @@ its Customer Details page, find its name and its history entry; edit it through 
 two billing contacts and merge them; upload a document and download it byte for byte; assign an
 AR specialist; add collection statuses; create an invoice with two lines (live totals), change
 its collection status inline and download its PDF (read back with pdftotext); take a payment split
-across two invoices and see both balances and the unapplied credit; sign out and land on the
-sign-in page.
+across two invoices and see both balances and the unapplied credit; record a promise to pay on a
+third invoice, copy the payment link, open the portal, pay the invoice with the sandbox card (the fee
+shown is the fee recorded), a declined card recording nothing, and see "Paid via portal" and the
+promise kept in the customer's history; sign out and land on the sign-in page.
 Usage: customers_flow.py BASE_URL EMAIL PASSWORD"""
 import base64
 import hashlib
@@ -260,6 +262,86 @@ def payment_flow(driver, wait, customer_url):
                "the payment never reached the timeline")
 
 
+def promise_and_portal_flow(driver, wait, base, token, customer_url):
+    """A third invoice ($75.00) and a promise to pay it within a week, then the payment link:
+    copied from the page, opened, the invoice paid there with the sandbox card."""
+    customer_id = customer_url.rstrip("/").split("/")[-1]
+    api(base, "PUT", "/api/v1/customers/%s/payment-settings" % customer_id, token,
+        {"card_allowed": True, "ach_allowed": True, "card_fee": {"basis_points": 300, "fixed_cents": 30}, "autopay": False})
+    driver.get(customer_url)
+    wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "[data-open='create-invoice']"))).click()
+    dialog = wait.until(ec.visibility_of_element_located((By.ID, "create-invoice")))
+    row = dialog.find_element(By.CSS_SELECTOR, "[data-line]")
+    row.find_element(By.CSS_SELECTOR, "[data-field='description']").send_keys("Portal test")
+    row.find_element(By.CSS_SELECTOR, "[data-field='unit_price']").send_keys("75")
+    submit_dialog(driver, wait, "create-invoice")
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-testid='invoice']")) == 3)
+
+    # Promise to Pay, among the specialist's actions: the new invoice, $75.00, a week from today.
+    def open_promise(d):
+        d.find_element(By.CSS_SELECTOR, "[data-testid='open-promise']").click()
+        return len(d.find_elements(By.CSS_SELECTOR, "#promise-to-pay input[name=invoice_ids]")) == 1
+    eventually(driver, open_promise, "the third invoice never became promisable")
+    dialog = wait.until(ec.visibility_of_element_located((By.ID, "promise-to-pay")))
+    dialog.find_element(By.CSS_SELECTOR, "input[name=invoice_ids]").click()
+    dialog.find_element(By.NAME, "amount_cents").send_keys("75")
+    week = time.strftime("%Y-%m-%d", time.localtime(time.time() + 7 * 86400))
+    driver.execute_script("arguments[0].value = arguments[1]", dialog.find_element(By.NAME, "promised_on"), week)
+    dialog.find_element(By.NAME, "note").send_keys("Paying by card")
+    submit_dialog(driver, wait, "promise-to-pay")
+    promise = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-testid='promise']")))
+    assert "$75.00" in promise.text and "open" in promise.text, promise.text
+
+    # Copy Payment Link: made now (there is none), shown and put on the clipboard.
+    driver.find_element(By.CSS_SELECTOR, "[data-testid='copy-payment-link']").click()
+    wait.until(lambda d: "/pay/" in (d.find_element(By.CSS_SELECTOR, "[data-testid='payment-link-url']").get_attribute("value") or ""))
+    link = driver.find_element(By.CSS_SELECTOR, "[data-testid='payment-link-url']").get_attribute("value")
+    assert link.startswith(base + "/pay/"), link
+
+    driver.get(link)
+    wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-testid='portal-test-mode']")))
+    assert "Browser Test Co" in driver.find_element(By.CSS_SELECTOR, "[data-testid='portal-customer']").text
+    picks = driver.find_elements(By.CSS_SELECTOR, "input[name=invoice_ids]")
+    assert len(picks) == 1, len(picks)
+    picks[0].click()
+    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid='portal-fee']").text != "")
+    shown_fee = driver.find_element(By.CSS_SELECTOR, "[data-testid='portal-fee']")
+    assert shown_fee.text == "$2.55", shown_fee.text  # 3 % of $75.00 + $0.30
+    assert driver.find_element(By.CSS_SELECTOR, "[data-testid='portal-total']").text == "$77.55"
+    form = driver.find_element(By.CSS_SELECTOR, "form[data-portal-form]")
+    form.find_element(By.NAME, "card_name").send_keys("Pat Payer")
+    form.find_element(By.NAME, "exp_month").send_keys("12")
+    form.find_element(By.NAME, "exp_year").send_keys("2030")
+    form.find_element(By.NAME, "cvc").send_keys("123")
+    # A declined test card: the processor's reason, and the invoice still there to pay.
+    form.find_element(By.NAME, "card_number").send_keys("4000 0000 0000 0002")
+    driver.find_element(By.CSS_SELECTOR, "[data-testid='portal-pay']").click()
+    result = driver.find_element(By.CSS_SELECTOR, "[data-testid='portal-result']")
+    wait.until(lambda d: "declined" in result.text)
+    assert len(driver.find_elements(By.CSS_SELECTOR, "input[name=invoice_ids]")) == 1
+    card = form.find_element(By.NAME, "card_number")
+    card.clear()
+    card.send_keys("4242 4242 4242 4242")
+    driver.find_element(By.CSS_SELECTOR, "[data-testid='portal-pay']").click()
+    wait.until(lambda d: "payment was received" in result.text)
+    assert result.get_attribute("data-fee-cents") == shown_fee.get_attribute("data-fee-cents") == "255", \
+        (result.get_attribute("data-fee-cents"), shown_fee.get_attribute("data-fee-cents"))
+    payment_id = result.get_attribute("data-payment-id")
+    payment = api(base, "GET", "/api/v1/payments/" + payment_id, token)
+    assert payment["fee_cents"] == 255 and payment["amount_cents"] == 7500 and payment["source"] == "portal", payment
+    assert len(api(base, "GET", "/api/v1/customers/%s/payments" % customer_id, token)["items"]) == 2, "the decline recorded nothing"
+
+    # Back on the Customer Details page: the payment, "paid via portal", the promise kept.
+    driver.get(customer_url)
+    eventually(driver, lambda d: any("Paid via portal: $75.00 by Visa ending 4242" in e.text
+                                     for e in d.find_elements(By.CSS_SELECTOR, "[data-testid='history-item']")),
+               "the portal payment never reached the timeline")
+    eventually(driver, lambda d: any("Kept the promise to pay $75.00" in e.text
+                                     for e in d.find_elements(By.CSS_SELECTOR, "[data-testid='history-item']")),
+               "the promise was never kept")
+    assert not driver.find_elements(By.CSS_SELECTOR, "[data-testid='promise']"), "a kept promise is no longer open"
+
+
 def main(base, email, password):
     driver = browser()
     # Saving reloads the page: an element read while it reloads is simply read again (Chromium
@@ -347,6 +429,7 @@ def main(base, email, password):
 
         invoice_flow(driver, wait, customer_url)
         payment_flow(driver, wait, customer_url)
+        promise_and_portal_flow(driver, wait, base, token, customer_url)
 
         driver.find_element(By.CSS_SELECTOR, "[data-testid='sign-out']").click()
         wait.until(ec.url_contains("/login"))

@@ -177,6 +177,53 @@ final class PageTests: XCTestCase {
         XCTAssertFalse(viewer.contains("/refunds"))
     }
 
+    func testThePromisesThePaymentLinkAndThePromiseToPayDialog() async throws {
+        let mesh = FakeMesh()
+        let id = CustomerID()
+        mesh.answer(CustomerMessages.profile) { _, _ in
+            CustomerProfile(customer: CustomerRecord(id: id, fields: CustomerFields(displayName: "Acme"), currency: .usd,
+                                                     paymentTermsDays: 30, isDeactivated: false, specialistId: nil,
+                                                     createdAt: Date(), updatedAt: Date()),
+                            specialist: nil, contacts: [], documents: [])
+        }
+        let invoice = InvoiceID()
+        let promise = PromiseToPay(
+            id: PromiseID(), customerId: id, contactId: nil, invoiceIds: [invoice], invoiceNumbers: ["INV-000003"], amountCents: 4_000,
+            currency: .usd, promisedOn: BusinessDate("2026-12-15")!, note: "<b>Payday</b>", state: .open, source: .portal,
+            specialistId: nil, paidCents: 1_500, recordedOn: BusinessDate("2026-12-01")!, resolvedOn: nil, recordedBy: .portalPayer,
+            createdAt: Date())
+        mesh.answer(PaymentsMessages.customerSummary) { request, _ in
+            CustomerPaymentsSummary(payment: PaymentSection(
+                settings: PaymentSettings(cardAllowed: true, achAllowed: true, cardFee: nil, achFee: nil, autopay: false,
+                                          isCustomerSpecific: false),
+                link: request.portalBase.map { PaymentLinkSummary(url: $0 + "tok", expiresOn: nil) }, unappliedCreditCents: 0),
+                promises: [promise])
+        }
+        mesh.answer(PaymentsMessages.list) { _, _ in PaymentPage(items: [], nextCursor: nil, total: 0) }
+        mesh.answer(PaymentsMessages.openInvoices) { _, _ in
+            PayableInvoiceList(items: [PayableInvoice(id: invoice, number: "INV-000003", issueDate: BusinessDate("2026-10-01")!,
+                                                      dueDate: BusinessDate("2026-10-31")!, currency: .usd, totalCents: 9_000,
+                                                      balanceCents: 4_250)])
+        }
+        let harness = try GatewayHarness(mesh: mesh)
+        let body = try await harness.request(.get, "/customers/\(id)", as: .bearer(FakeMesh.token(.specialist))).body
+        XCTAssertTrue(body.contains("<strong>$40.00</strong> promised by 2026-12-15 on INV-000003"), body)
+        XCTAssertTrue(body.contains(#"<span class="badge" data-testid="promise-state">open</span> via the portal"#))
+        XCTAssertTrue(body.contains("Paid toward it: $15.00 — &lt;b&gt;Payday&lt;/b&gt;"), "a payer's note is text, never HTML")
+        XCTAssertTrue(body.contains(#"data-post="/api/v1/promises/\#(promise.id)/cancel""#))
+        XCTAssertTrue(body.contains(#"href="\#(FakeMesh.site)/pay/tok" data-testid="payment-link""#), "the link built from AR_PUBLIC_URL")
+        XCTAssertTrue(body.contains(#"data-copy-link="/api/v1/customers/\#(id)/payment-link""#))
+        XCTAssertTrue(body.contains(#"data-delete="/api/v1/customers/\#(id)/payment-link""#), "revoke")
+        XCTAssertTrue(body.contains(#"<form class="form" data-api="/api/v1/customers/\#(id)/promises" data-method="POST""#))
+        XCTAssertTrue(body.contains(#"<input type="checkbox" name="invoice_ids" value="\#(invoice)" data-list"#))
+
+        let viewer = try await harness.request(.get, "/customers/\(id)", as: .bearer(FakeMesh.token(.viewer))).body
+        XCTAssertTrue(viewer.contains("promised by 2026-12-15"), "viewers see the promises")
+        XCTAssertFalse(viewer.contains("promise-to-pay"), "but record none")
+        XCTAssertFalse(viewer.contains("/cancel"))
+        XCTAssertFalse(viewer.contains("data-copy-link"))
+    }
+
     func testTheCustomersPageListsEscapedAndOffersAddOnlyToThoseWhoMay() async throws {
         let mesh = FakeMesh()
         mesh.answer(CustomerMessages.list) { _, _ in

@@ -164,10 +164,11 @@ final class PortalRouteTests: XCTestCase {
         XCTAssertEqual(declined.status, 402)
         XCTAssertEqual(declined.error.code, "payment_declined")
         XCTAssertEqual(declined.error.message, "Your card was declined.")
-        let mismatched = try await harness.request(.post, "/api/v1/portal/\(token)/payments", json: """
-            {"invoice_ids": ["\(invoiceId)"], "method": "ach", "payment_details": \(card)}
+        let unreadable = try await harness.request(.post, "/api/v1/portal/\(token)/payments", json: """
+            {"invoice_ids": ["\(invoiceId)"], "method": "ach", "payment_details": {"routing_number": 110000000}}
             """, as: .none)
-        XCTAssertEqual(mismatched.status, 400, "ACH needs a bank account")
+        XCTAssertEqual(unreadable.status, 400, "neither a bank account nor a card")
+        XCTAssertNotNil(unreadable.json["error"])
         XCTAssertEqual(mesh.sent(PaymentsMessages.portalPay.type).count, 3)
     }
 

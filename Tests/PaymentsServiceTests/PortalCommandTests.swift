@@ -183,7 +183,7 @@ final class PortalCommandTests: XCTestCase {
             ("4000000000009995", .paymentDeclined, "Your card has insufficient funds."),
             ("4111 1111 1111 1111", .paymentDeclined,
              "Your card was declined. This is test mode: use a test card such as 4242 4242 4242 4242."),
-            ("4242 4242 4242 4241", .invalidArgument, "payment_details.card_number is not a card number"),
+            ("4242 4242 4242 4241", .failedPrecondition, "payment_details.card_number is not a card number"),
         ]
         for (number, code, message) in cases {
             let refused = await refusal { try await self.pay(token, [invoice], card: number) }
@@ -200,6 +200,9 @@ final class PortalCommandTests: XCTestCase {
                                             name: "Pat Payer")), actor: .portalPayer) }
         XCTAssertEqual(ach?.code, .paymentDeclined)
         XCTAssertEqual(ach?.details["decline_code"], "no_account")
+        let mismatched = await refusal { try await self.harness.client.command(PaymentsMessages.portalPay, PortalPaymentRequest(
+            token: token, invoiceIds: [invoice.id], method: .ach, card: self.card("4242424242424242")), actor: .portalPayer) }
+        XCTAssertEqual(mismatched?.details["payment_details"], "payment_details must be the bank account's")
         for table in ["payments", "payment_applications"] { XCTAssertEqual(try count(table), 0, table) }
         XCTAssertTrue(try harness.published(PaymentsMessages.recorded).isEmpty)
 

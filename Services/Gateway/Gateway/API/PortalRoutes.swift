@@ -56,9 +56,15 @@ struct PortalRoutes {
             let bytes = try await request.jsonBody()
             let body = try JSONBody.decode(PaymentBody.self, from: bytes)
             var payment = PortalPaymentRequest(token: token, invoiceIds: body.invoiceIds, amountCents: body.amountCents, method: body.method)
-            switch body.method {
-            case .card: payment.card = try JSONBody.decode(CardBody.self, from: bytes).paymentDetails
-            case .ach: payment.bankAccount = try JSONBody.decode(BankBody.self, from: bytes).paymentDetails
+            // The details the method needs, or the other kind (payments-service refuses a mismatch,
+            // 422); neither is the method's own decoding error (400).
+            let card = Result { try JSONBody.decode(CardBody.self, from: bytes).paymentDetails }
+            let bank = Result { try JSONBody.decode(BankBody.self, from: bytes).paymentDetails }
+            switch (body.method, card, bank) {
+            case (.card, .failure(let error), .failure), (.ach, .failure, .failure(let error)): throw error
+            default:
+                payment.card = try? card.get()
+                payment.bankAccount = try? bank.get()
             }
             let made = try await clients[.payments].command(
                 PaymentsMessages.portalPay, payment, actor: .portalPayer,

@@ -12,12 +12,13 @@ enum PortalRules {
         return kept.allSatisfy({ $0.isASCII && $0.isNumber }) ? kept : ""
     }
 
-    /// A card as typed: a number of 12–19 digits that passes the Luhn check, a month 1–12, a
-    /// year of four digits, a 3- or 4-digit security code, the name on it.
+    /// A card as typed: a number of 12–19 digits that passes the Luhn check (422 otherwise:
+    /// the document allows any text), a month 1–12, a year of four digits, a 3- or 4-digit
+    /// security code, the name on it (400 otherwise: the document rules those out).
     static func check(_ card: CardDetails) throws(ErrorBody) {
         let number = digits(card.cardNumber)
         guard card.cardNumber.unicodeScalars.count <= TextLimit.cardNumber, (12...19).contains(number.count), luhn(number) else {
-            throw .invalidArgument("payment_details.card_number is not a card number", field: "payment_details.card_number")
+            throw .unprocessable("payment_details.card_number is not a card number", field: "payment_details.card_number")
         }
         guard (1...12).contains(card.expMonth) else {
             throw .invalidArgument("payment_details.exp_month is from 1 to 12", field: "payment_details.exp_month")
@@ -36,11 +37,11 @@ enum PortalRules {
     static func check(_ account: BankAccountDetails) throws(ErrorBody) {
         let routing = digits(account.routingNumber)
         guard account.routingNumber.unicodeScalars.count <= TextLimit.routingNumber, routing.count == 9, routingChecksum(routing) else {
-            throw .invalidArgument("payment_details.routing_number is not a routing number", field: "payment_details.routing_number")
+            throw .unprocessable("payment_details.routing_number is not a routing number", field: "payment_details.routing_number")
         }
         guard account.accountNumber.unicodeScalars.count <= TextLimit.accountNumber,
               (4...17).contains(digits(account.accountNumber).count) else {
-            throw .invalidArgument("payment_details.account_number is 4 to 17 digits", field: "payment_details.account_number")
+            throw .unprocessable("payment_details.account_number is 4 to 17 digits", field: "payment_details.account_number")
         }
         try name(account.name)
     }

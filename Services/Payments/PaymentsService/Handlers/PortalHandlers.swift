@@ -88,8 +88,8 @@ struct PortalHandlers {
                 try PortalRules.check(account)
                 instrument = .bankAccount(account)
             default:
-                throw ErrorBody.invalidArgument("payment_details must be the \(request.method == .card ? "card" : "bank account")'s",
-                                                field: "payment_details")
+                throw ErrorBody.unprocessable("payment_details must be the \(request.method == .card ? "card" : "bank account")'s",
+                                              field: "payment_details")
             }
             let plan = try Self.plan(request.invoiceIds, amount: request.amountCents, method: request.method,
                                      customer: link.customerId, lock: true, context: context)
