@@ -187,6 +187,9 @@ final class PortalRouteTests: XCTestCase {
             {"invoice_ids": ["\(invoiceId)"], "amount_cents": 5000, "promised_on": "2026-12-10", "note": "Payday"}
             """, as: .none)
         XCTAssertEqual(promised.status, 201, promised.body)
+        XCTAssertEqual(promised.json["amount_cents"] as? Int, 5_000)
+        XCTAssertNil(promised.json["specialist_id"], "the payer is not told who follows it up")
+        XCTAssertNil(promised.json["recorded_by"])
         XCTAssertEqual(mesh.lastBody(PaymentsMessages.recordPromise), RecordPromise(
             customerId: customerId, specialistId: specialist, source: .portal,
             promise: PromiseFields(invoiceIds: [invoiceId], amountCents: 5_000, promisedOn: BusinessDate("2026-12-10")!, note: "Payday")))
@@ -215,6 +218,25 @@ final class PortalRouteTests: XCTestCase {
             """)
         XCTAssertEqual(strangerContact.status, 422)
         XCTAssertEqual(mesh.sent(PaymentsMessages.recordPromise.type).count, 3, "refused before payments-service heard of it")
+    }
+
+    func testPaymentAttemptsWithOneLinkAreLimited() async throws {
+        let mesh = mesh()
+        mesh.answer(PaymentsMessages.portalPay) { _, _ in
+            throw ErrorBody(.paymentDeclined, "Your card was declined.", details: ["decline_code": "card_declined"])
+        }
+        let harness = try GatewayHarness(mesh: mesh)
+        var statuses: [Int] = []
+        for _ in 0..<11 {
+            statuses.append(try await harness.request(.post, "/api/v1/portal/\(token)/payments", json: """
+                {"invoice_ids": ["\(InvoiceID())"], "method": "card", "payment_details": {"card_number": "4000000000000002",
+                 "exp_month": 12, "exp_year": 2030, "cvc": "123", "name": "Pat"}}
+                """, as: .none).status)
+        }
+        XCTAssertEqual(statuses, Array(repeating: 402, count: 10) + [429], "card testing with a link stops after ten tries")
+        XCTAssertEqual(mesh.sent(PaymentsMessages.portalPay.type).count, 10)
+        let view = try await harness.request(.get, "/api/v1/portal/\(token)", as: .none)
+        XCTAssertEqual(view.status, 200, "the page itself still opens")
     }
 
     func testThePortalHasItsOwnRateLimit() async throws {

@@ -110,6 +110,12 @@ final class PortalCommandTests: XCTestCase {
         let fresh = try await link()
         XCTAssertTrue(fresh.created)
         XCTAssertNotEqual(fresh.token, first.token)
+        // Not in the idempotency records either (the reply carries the token, so none is kept), nor in an event.
+        let kept = try harness.connection().query("""
+            SELECT convert_from(reply_body, 'UTF8') FROM idempotency UNION ALL SELECT body FROM outbox
+            """).map { try $0.decode(String.self) }
+        XCTAssertFalse(kept.isEmpty, "the events are there to search")
+        XCTAssertFalse(kept.contains { $0.contains(first.token) || $0.contains(fresh.token) })
         XCTAssertEqual(try harness.published(PaymentsMessages.linkChanged).map(\.change), [.created, .revoked, .created])
     }
 
@@ -153,7 +159,14 @@ final class PortalCommandTests: XCTestCase {
             token: token, invoiceIds: [later.id], method: .ach)) }
         XCTAssertEqual(achRefused?.details["method"] != nil, true)
 
-        let payment = try await pay(token, [later, older], amount: 12_000)
+        let stale = await refusal { try await self.harness.client.command(PaymentsMessages.portalPay, PortalPaymentRequest(
+            token: token, invoiceIds: [later.id, older.id], amountCents: 12_000, method: .card, card: self.card("4242424242424242"),
+            expectedTotalCents: 12_000), actor: .portalPayer) }
+        XCTAssertEqual(stale?.details["expected_total_cents"], "the total is now $123.78, not the $120.00 shown; review it and pay again",
+                       "a total the payer was not shown is never charged")
+        let payment = try await harness.client.command(PaymentsMessages.portalPay, PortalPaymentRequest(
+            token: token, invoiceIds: [later.id, older.id], amountCents: 12_000, method: .card, card: card("4242424242424242"),
+            expectedTotalCents: quote.totalCents), actor: .portalPayer)
         XCTAssertEqual(payment.feeCents, quote.feeCents, "the fee recorded is the fee shown")
         XCTAssertEqual(payment.amountCents, 12_000)
         XCTAssertEqual(payment.source, .portal)

@@ -87,8 +87,8 @@ final class PromiseCommandTests: XCTestCase {
         let second = try known(20_000, number: "INV-000002")
         let theirs = try known(5_000, number: "INV-000900", customer: CustomerID())
         let euro = try known(5_000, number: "INV-000003", currency: .eur)
-        let made = try await promise([first, second], 40_000, by: "2026-12-01", note: "  Check in the mail  ")
-        XCTAssertEqual(made.invoiceNumbers, ["INV-000001", "INV-000002"])
+        let made = try await promise([second], 15_000, by: "2026-12-01", note: "  Check in the mail  ")
+        XCTAssertEqual(made.invoiceNumbers, ["INV-000002"])
         XCTAssertEqual([made.state.rawValue, made.note ?? "", made.recordedOn.description], ["open", "Check in the mail", "2026-11-25"])
         XCTAssertEqual(made.specialistId, specialist)
         XCTAssertEqual(made.recordedBy?.name, "Dana Reyes")
@@ -104,6 +104,7 @@ final class PromiseCommandTests: XCTestCase {
             ({ try await self.promise([], 1_000, by: "2026-12-01") }, "invoice_ids"),
             ({ try await self.promise([first, first], 1_000, by: "2026-12-01") }, "invoice_ids"),
             ({ try await self.promise([first], 0, by: "2026-12-01") }, "amount_cents"),
+            ({ try await self.promise([first, second], 1_000, by: "2026-12-01") }, "invoice_ids[1]"),  // second has one open
         ]
         for (index, (call, field)) in cases.enumerated() {
             let refused = await refusal(call)
@@ -121,6 +122,8 @@ final class PromiseCommandTests: XCTestCase {
         XCTAssertEqual(try harness.published(PaymentsMessages.promiseCancelled).map(\.promise.id), [made.id])
         let summary = try await harness.client.query(PaymentsMessages.customerSummary, CustomerPaymentsRequest(customerId: customer))
         XCTAssertTrue(summary.promises.isEmpty, "the details view lists open promises only")
+        let afterCancel = try await promise([first, second], 40_000, by: "2026-12-01")
+        XCTAssertEqual(afterCancel.invoiceNumbers, ["INV-000001", "INV-000002"], "a cancelled promise no longer holds its invoice")
     }
 
     func testAPromisePaidByItsDayInNewYorkIsKeptAtOnce() async throws {
@@ -182,12 +185,14 @@ final class PromiseCommandTests: XCTestCase {
     func testPromisesFollowTheSpecialistAndAreReportedByThem() async throws {
         let invoice = try known(90_000, number: "INV-000001")
         let other = try known(20_000, number: "INV-000002")
+        let third = try known(40_000, number: "INV-000003")
         let open = try await promise([other], 10_000, by: "2026-12-10")
         let toKeep = try await promise([invoice], 20_000, by: "2026-11-28")
-        let toBreak = try await promise([invoice], 30_000, by: "2026-11-26")
-        _ = try await pay(invoice, 50_000)  // keeps both the 200.00 and the 300.00 … by their days
+        let alsoKept = try await promise([third], 30_000, by: "2026-11-26")
+        _ = try await pay(invoice, 20_000)
+        _ = try await pay(third, 30_000)
         do { let current = try await state(toKeep); XCTAssertEqual(current.state, .kept) }
-        do { let current = try await state(toBreak); XCTAssertEqual(current.state, .kept) }
+        do { let current = try await state(alsoKept); XCTAssertEqual(current.state, .kept) }
         let late = try await promise([invoice], 5_000, by: "2026-11-26")
         at("2026-11-27T15:00:00Z")
         XCTAssertEqual(try watch(), 1)
@@ -217,7 +222,7 @@ final class PromiseCommandTests: XCTestCase {
         XCTAssertEqual(mine.items.map(\.specialistId), [specialist])
 
         let page = try await harness.client.query(PaymentsMessages.listPromises, ListPromises(customerId: customer, limit: 2))
-        XCTAssertEqual(page.items.map(\.id), [late.id, toBreak.id], "newest first")
+        XCTAssertEqual(page.items.map(\.id), [late.id, alsoKept.id], "newest first")
         XCTAssertEqual(page.total, 4)
         let next = try await harness.client.query(PaymentsMessages.listPromises, ListPromises(customerId: customer, limit: 2,
                                                                                              cursor: page.nextCursor))

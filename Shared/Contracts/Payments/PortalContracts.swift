@@ -5,8 +5,9 @@ import Foundation
 extension PaymentsMessages {
     /// The customer's payment link: the active one (its expiry changed when one is given),
     /// or a new one when none is active. Publishes `payment_link.changed` when it makes or
-    /// changes one.
-    public static let createLink = Command<CreatePaymentLink, PaymentLink>("payment_link.create")
+    /// changes one. Its reply carries the token, so none is kept for retries (a repeat
+    /// returns the active link anyway).
+    public static let createLink = Command<CreatePaymentLink, PaymentLink>("payment_link.create", keepsReply: false)
     /// Revokes the customer's active link: its URL answers 404 from then on.
     public static let revokeLink = Command<RevokePaymentLink, Empty>("payment_link.revoke")
     /// Which customer a token opens, while its link is active (else `not_found`).
@@ -235,15 +236,56 @@ public struct PortalPaymentRequest: Codable, Hashable, Sendable {
     public var method: PortalMethod
     public var card: CardDetails?
     public var bankAccount: BankAccountDetails?
+    /// The total (amount + fee) the payer was shown; a different one now (the fee or a
+    /// balance changed meanwhile) is refused, never charged.
+    public var expectedTotalCents: Int64?
 
     public init(token: String, invoiceIds: [InvoiceID], amountCents: Int64? = nil, method: PortalMethod, card: CardDetails? = nil,
-                bankAccount: BankAccountDetails? = nil) {
+                bankAccount: BankAccountDetails? = nil, expectedTotalCents: Int64? = nil) {
         self.token = token
         self.invoiceIds = invoiceIds
         self.amountCents = amountCents
         self.method = method
         self.card = card
         self.bankAccount = bankAccount
+        self.expectedTotalCents = expectedTotalCents
+    }
+}
+
+/// A promise as the payer sees it on the portal (nothing about who follows it up).
+public struct PortalPromise: Codable, Hashable, Sendable {
+    public var id: PromiseID
+    public var invoiceIds: [InvoiceID]
+    public var invoiceNumbers: [String]
+    public var amountCents: Int64
+    public var currency: Currency
+    public var promisedOn: BusinessDate
+    public var note: String?
+    public var state: PromiseState
+
+    public init(_ promise: PromiseToPay) {
+        id = promise.id
+        invoiceIds = promise.invoiceIds
+        invoiceNumbers = promise.invoiceNumbers
+        amountCents = promise.amountCents
+        currency = promise.currency
+        promisedOn = promise.promisedOn
+        note = promise.note
+        state = promise.state
+    }
+
+    private enum CodingKeys: String, CodingKey { case id, invoiceIds, invoiceNumbers, amountCents, currency, promisedOn, note, state }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(invoiceIds, forKey: .invoiceIds)
+        try container.encode(invoiceNumbers, forKey: .invoiceNumbers)
+        try container.encode(amountCents, forKey: .amountCents)
+        try container.encode(currency, forKey: .currency)
+        try container.encode(promisedOn, forKey: .promisedOn)
+        try container.encode(note, forKey: .note)
+        try container.encode(state, forKey: .state)
     }
 }
 

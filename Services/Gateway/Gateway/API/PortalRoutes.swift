@@ -13,12 +13,15 @@ struct PortalRoutes {
     let clients: any GatewayServices
     let portalBase: String
     let limiter = RateLimiter.portal()
+    /// Payment attempts per link (card testing with a link): 10 at once, then 2 a minute.
+    let attempts = RateLimiter(burst: 10, perMinute: 2, refusal: "too many payment attempts with this link; wait a few minutes and try again")
 
     /// `{invoice_ids, amount_cents?, method}` and `payment_details` read by the method.
     private struct PaymentBody: Decodable {
         var invoiceIds: [InvoiceID]
         var amountCents: Int64?
         var method: PortalMethod
+        var expectedTotalCents: Int64?
     }
 
     private struct CardBody: Decodable { var paymentDetails: CardDetails }
@@ -53,9 +56,11 @@ struct PortalRoutes {
             let token = try token(context)
             // A link that is not active is 404 before the body is read (payments-service asks again as it pays).
             _ = try await clients[.payments].query(PaymentsMessages.resolveLink, PortalToken(token: token))
+            try attempts.admit(Self.scopedKey("attempts", token: token))
             let bytes = try await request.jsonBody()
             let body = try JSONBody.decode(PaymentBody.self, from: bytes)
-            var payment = PortalPaymentRequest(token: token, invoiceIds: body.invoiceIds, amountCents: body.amountCents, method: body.method)
+            var payment = PortalPaymentRequest(token: token, invoiceIds: body.invoiceIds, amountCents: body.amountCents, method: body.method,
+                                               expectedTotalCents: body.expectedTotalCents)
             // The details the method needs, or the other kind (payments-service refuses a mismatch,
             // 422); neither is the method's own decoding error (400).
             let card = Result { try JSONBody.decode(CardBody.self, from: bytes).paymentDetails }
@@ -75,13 +80,13 @@ struct PortalRoutes {
             let token = try token(context)
             let customer = try await customer(of: token)
             let body = try await request.decodeJSON(PromiseBody.self)
-            return try JSONResponse.make(try await clients[.payments].command(
+            let promise = try await clients[.payments].command(
                 PaymentsMessages.recordPromise,
                 RecordPromise(customerId: customer.id, specialistId: customer.specialistId, source: .portal,
                               promise: PromiseFields(invoiceIds: body.invoiceIds, amountCents: body.amountCents,
                                                      promisedOn: body.promisedOn, note: body.note)),
-                actor: .portalPayer, idempotencyKey: try request.idempotencyKey().map { Self.scopedKey($0, token: token) }),
-                status: .created)
+                actor: .portalPayer, idempotencyKey: try request.idempotencyKey().map { Self.scopedKey($0, token: token) })
+            return try JSONResponse.make(PortalPromise(promise), status: .created)  // nothing about who follows it up
         }
         open.get("/api/v1/portal/:token/invoices/:id/pdf") { _, context in
             let token = try token(context)

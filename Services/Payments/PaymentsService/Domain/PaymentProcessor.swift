@@ -31,6 +31,13 @@ public enum ChargeOutcome: Sendable, Equatable {
 
 /// A card or bank processor. One is configured (`AR_PAYMENT_PROCESSOR`); the sandbox is
 /// the default and the only one built in.
+///
+/// `charge` runs inside the transaction that records the payment, with the request's
+/// idempotency key as the processor's own. A processor must be idempotent by that key (card
+/// processors' APIs are): when the commit fails after an approval, the payer's retry (the
+/// portal page keeps the key until it has an answer) gets the same approval back and records
+/// it, never a second charge. A processor that captures later would authorize here and
+/// capture after the commit.
 public protocol PaymentProcessor: Sendable {
     /// The processor moves no real money (the portal says "test mode").
     var isTestMode: Bool { get }

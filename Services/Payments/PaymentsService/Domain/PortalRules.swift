@@ -147,7 +147,9 @@ enum PortalRules {
         let feeCents: Int64
         do { feeCents = try fee?.fee(on: paying) ?? 0 } catch { throw .unprocessable("the fee cannot be worked out", field: "amount_cents") }
         let (total, overflow) = paying.addingReportingOverflow(feeCents)
-        guard !overflow else { throw .unprocessable("the amount and fee come to more than one payment may be", field: "amount_cents") }
+        guard !overflow, total <= PaymentRules.maximumAmount else {
+            throw .unprocessable("the amount and fee come to more than one payment may be", field: "amount_cents")
+        }
         return Plan(currency: currency, amountCents: paying, feeCents: feeCents, totalCents: total, applications: applications)
     }
 }

@@ -74,6 +74,8 @@ enum LedgerHandlers {
                                    customer: payment.customerId, currency: payment.currency,
                                    applied: try store.applied(to: application.invoiceId), field: "invoice_id")
             let today = try clock.today(on: context.connection)
+            let promises = PromiseStore(connection: context.connection)
+            _ = try promises.lockOpen(of: payment.customerId, on: [application.invoiceId])  // as in `insert`
             let applicationId = PaymentApplicationID()
             try store.insertApplication(applicationId, payment: payment.id, invoice: application.invoiceId,
                                         cents: application.amountCents, on: today)
@@ -82,7 +84,7 @@ enum LedgerHandlers {
                 invoiceNumber: invoices[application.invoiceId]?.number ?? "", amountCents: application.amountCents, currency: payment.currency, appliedOn: today, method: payment.method,
                 reference: payment.reference))
             try PromiseHandlers.settle(customer: payment.customerId, invoices: [application.invoiceId], today: today,
-                                       store: PromiseStore(connection: context.connection), publish: context.publish)
+                                       store: promises, publish: context.publish)
             return try store.payment(payment.id) ?? payment
         }
         registry.command(PaymentsMessages.unapply) { request, context in
@@ -130,6 +132,11 @@ enum LedgerHandlers {
                        invoices: [InvoiceID: LedgerStore.KnownInvoice], feeCents: Int64 = 0, source: PaymentSource = .staff,
                        context: HandlerContext, clock: BusinessClock) throws -> Payment {
         let store = LedgerStore(connection: context.connection)
+        let promises = PromiseStore(connection: context.connection)
+        let paid = (fields.applications ?? []).map(\.invoiceId)
+        // The promises this money may keep are held first, so the daily watch cannot break
+        // one while the payment that keeps it is being written.
+        if !paid.isEmpty { _ = try promises.lockOpen(of: customer, on: paid) }
         let id = PaymentID()
         try store.insertPayment(id: id, customer: customer, fields: fields, reference: reference, feeCents: feeCents, source: source)
         let today = try clock.today(on: context.connection)
@@ -146,9 +153,8 @@ enum LedgerHandlers {
         guard let payment = try store.payment(id) else { throw ErrorBody.internal("payment \(id) vanished") }
         try context.publish(PaymentsMessages.recorded, PaymentRecorded(payment: payment))
         for event in events { try context.publish(PaymentsMessages.applied, event) }
-        if !events.isEmpty {
-            try PromiseHandlers.settle(customer: customer, invoices: events.map(\.invoiceId), today: today,
-                                       store: PromiseStore(connection: context.connection), publish: context.publish)
+        if !paid.isEmpty {
+            try PromiseHandlers.settle(customer: customer, invoices: paid, today: today, store: promises, publish: context.publish)
         }
         return payment
     }

@@ -93,6 +93,11 @@ struct PortalHandlers {
             }
             let plan = try Self.plan(request.invoiceIds, amount: request.amountCents, method: request.method,
                                      customer: link.customerId, lock: true, context: context)
+            if let shown = request.expectedTotalCents, shown != plan.totalCents {
+                throw ErrorBody.unprocessable(
+                    "the total is now \(plan.currency.format(plan.totalCents)), not the \(plan.currency.format(shown)) shown; review it and pay again",
+                    field: "expected_total_cents")
+            }
             let today = try clock.today(on: context.connection)
             let outcome = try processor.charge(Charge(
                 idempotencyKey: "\(link.customerId):\(context.envelope.effectiveIdempotencyKey)", totalCents: plan.totalCents,

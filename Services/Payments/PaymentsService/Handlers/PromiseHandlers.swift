@@ -20,15 +20,23 @@ enum PromiseHandlers {
             try PromiseRules.date(fields.promisedOn, today: today)
             let note = try TextLimit.trimmed(fields.note, PromiseRules.noteLength, field: "note")
             let ledger = LedgerStore(connection: context.connection)
-            try LedgerHandlers.waitForInvoices(fields.invoiceIds, store: ledger, context: context)
+            // Staff may promise on an invoice created a moment ago; the portal lists only
+            // invoices payments-service already has, so a payer's ids are never waited for.
+            if request.source == .staff { try LedgerHandlers.waitForInvoices(fields.invoiceIds, store: ledger, context: context) }
             let invoices = try PortalRules.open(fields.invoiceIds, of: request.customerId,
                                                 known: try ledger.lockInvoices(fields.invoiceIds), applied: ledger.applied(to:))
+            let store = PromiseStore(connection: context.connection)
+            // One open promise per invoice: a payment keeps the promise it was for, not two.
+            if let (index, other) = try store.openOn(fields.invoiceIds).first {
+                throw ErrorBody.unprocessable(
+                    "\(invoices[index].invoice.number) already has an open promise to pay by \(other.promisedOn); cancel it first",
+                    field: "invoice_ids[\(index)]")
+            }
             try PromiseRules.amount(fields.amountCents, open: invoices)
             guard let currency = invoices.first?.invoice.currency, invoices.allSatisfy({ $0.invoice.currency == currency }) else {
                 throw ErrorBody.unprocessable("the invoices are in different currencies; promise them one currency at a time",
                                               field: "invoice_ids")
             }
-            let store = PromiseStore(connection: context.connection)
             let id = PromiseID()
             try store.insert(PromiseToPay(
                 id: id, customerId: request.customerId, contactId: fields.contactId, invoiceIds: fields.invoiceIds,

@@ -126,8 +126,8 @@ struct LedgerStore {
 
     func insertApplication(_ id: PaymentApplicationID, payment: PaymentID, invoice: InvoiceID, cents: Int64, on date: BusinessDate) throws {
         try connection.execute("""
-            INSERT INTO payment_applications (id, payment_id, invoice_id, amount_cents, applied_on)
-            VALUES (\(id), \(payment), \(invoice), \(cents), \(date))
+            INSERT INTO payment_applications (id, payment_id, invoice_id, amount_cents, applied_on, created_at)
+            VALUES (\(id), \(payment), \(invoice), \(cents), \(date), clock_timestamp())
             """)
     }
 

@@ -20,11 +20,11 @@ struct PromiseStore {
     func insert(_ promise: PromiseToPay) throws {
         try connection.execute("""
             INSERT INTO promises (id, customer_id, contact_id, invoice_ids, invoice_numbers, amount_cents, currency, promised_on, note,
-                                  state, source, specialist_id, recorded_on, recorded_by)
+                                  state, source, specialist_id, recorded_on, recorded_by, created_at)
             VALUES (\(promise.id), \(promise.customerId), \(promise.contactId), \(promise.invoiceIds.map(\.uuid)),
                     \(promise.invoiceNumbers), \(promise.amountCents), \(promise.currency.code), \(promise.promisedOn), \(promise.note),
                     \(promise.state.rawValue), \(promise.source.rawValue), \(promise.specialistId), \(promise.recordedOn),
-                    \(try promise.recordedBy.map(PostgresJSON.init)))
+                    \(try promise.recordedBy.map(PostgresJSON.init)), clock_timestamp())
             """)
     }
 
@@ -43,6 +43,17 @@ struct PromiseStore {
             SELECT \(sql: Self.columns) FROM promises p WHERE p.customer_id = \(customer) AND p.state = 'open'
             ORDER BY p.promised_on, p.created_at LIMIT 200
             """).map(Self.promise)
+    }
+
+    /// The open promises on any of `invoices`, each with the index in `invoices` of the
+    /// first it covers.
+    func openOn(_ invoices: [InvoiceID]) throws -> [(Int, PromiseToPay)] {
+        try connection.query("""
+            SELECT \(sql: Self.columns) FROM promises p
+            WHERE p.state = 'open' AND p.invoice_ids && \(invoices.map(\.uuid))::uuid[] ORDER BY p.created_at
+            """).map(Self.promise).compactMap { promise in
+            invoices.firstIndex(where: promise.invoiceIds.contains).map { ($0, promise) }
+        }
     }
 
     /// The customer's open promises on any of `invoices`, locked (a payment to them may keep one).

@@ -18,8 +18,15 @@
     var picked = document.querySelector("input[name=method]:checked");
     return picked ? picked.value : null;
   }
-  function send(httpMethod, url, body) {
-    var headers = { "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID() };
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+  // `key`: the same one for every try of one payment, so a retry after a lost answer never pays twice.
+  function send(httpMethod, url, body, key) {
+    var headers = { "Content-Type": "application/json", "Idempotency-Key": key || newKey() };
     return fetch(url, { method: httpMethod, headers: headers, body: body ? JSON.stringify(body) : undefined }).then(function (response) {
       return response.text().then(function (text) {
         var json = null;
@@ -32,12 +39,19 @@
     return (result.json && result.json.error && result.json.error.message) || "That did not work (" + result.status + ").";
   }
 
-  // The fee shown is the server's quote for exactly what is chosen.
+  // The fee shown is the server's quote for exactly what is chosen (asked once the choosing pauses).
   var asked = 0;
+  var shownTotal = null;
+  var pending = null;
+  function requote() {
+    if (pending) clearTimeout(pending);
+    pending = setTimeout(quote, 250);
+  }
   function quote() {
     var box = form && form.querySelector("[data-quote]");
     if (!box) return;
     var ids = chosen();
+    shownTotal = null;
     if (!ids.length || !method()) { box.hidden = true; return; }
     var mine = ++asked;
     send("GET", base + "/quote?method=" + method() + "&invoice_ids=" + ids.join(",")).then(function (result) {
@@ -48,6 +62,7 @@
       fee.textContent = result.json.fee;
       fee.setAttribute("data-fee-cents", String(result.json.fee_cents));
       box.querySelector("[data-quote-total]").textContent = result.json.total;
+      shownTotal = result.json.total_cents;
       box.hidden = false;
     });
   }
@@ -67,19 +82,24 @@
       if (event.target.name === "method") {
         form.querySelectorAll("[data-details]").forEach(function (part) { part.hidden = part.getAttribute("data-details") !== method(); });
       }
-      if (event.target.name === "method" || event.target.name === "invoice_ids") quote();
+      if (event.target.name === "method" || event.target.name === "invoice_ids") { attempt = null; requote(); }
     });
+    var attempt = null;  // this payment's Idempotency-Key, kept until it is answered
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var result = form.querySelector("[data-portal-result]");
       var ids = chosen();
       if (!ids.length) { result.textContent = "Choose the invoices to pay."; return; }
+      if (shownTotal === null) { result.textContent = "One moment: the total is being worked out."; quote(); return; }
       var button = form.querySelector("button[type=submit]");
       button.disabled = true;
       result.textContent = "Paying…";
-      send("POST", base + "/payments", { invoice_ids: ids, method: method(), payment_details: details() }).then(function (answer) {
+      attempt = attempt || newKey();
+      send("POST", base + "/payments", { invoice_ids: ids, method: method(), payment_details: details(), expected_total_cents: shownTotal },
+           attempt).then(function (answer) {
         button.disabled = false;
-        if (!answer.ok) { result.textContent = message(answer); return; }
+        attempt = null;  // answered: a next try is a new payment
+        if (!answer.ok) { result.textContent = message(answer); if (answer.status === 422) quote(); return; }
         var paid = answer.json;
         result.setAttribute("data-payment-id", paid.id);
         result.setAttribute("data-fee-cents", String(paid.fee_cents));
@@ -90,7 +110,10 @@
         });
         form.querySelector("[data-quote]").hidden = true;
         ["card_number", "cvc", "account_number"].forEach(function (name) { if (form.elements[name]) form.elements[name].value = ""; });
-      }).catch(function () { button.disabled = false; result.textContent = "The server could not be reached. Nothing was charged."; });
+      }).catch(function () {
+        button.disabled = false;  // the same key again: if it was paid, the retry says so and charges nothing more
+        result.textContent = "The answer did not arrive; your payment may or may not have gone through. Press Pay now again to find out: it will not be charged twice.";
+      });
     });
   }
 
