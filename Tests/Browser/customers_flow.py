@@ -222,17 +222,22 @@ def invoice_flow(driver, wait, customer_url):
         assert expected in text, "%s is not in the PDF: %s" % (expected, text)
 
 
-def payment_flow(driver, wait, customer_url):
-    """A second invoice, then Take Payment: $150.00 split oldest due first over the two open
-    invoices ($104.10 and $40.00), $5.90 left as unapplied credit; both balances follow."""
+def one_line_invoice(driver, wait, customer_url, description, price, invoices_after):
+    """Create Invoice on the customer's page with one line; waits until the table has `invoices_after` rows."""
     driver.get(customer_url)
     wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "[data-open='create-invoice']"))).click()
     dialog = wait.until(ec.visibility_of_element_located((By.ID, "create-invoice")))
     row = dialog.find_element(By.CSS_SELECTOR, "[data-line]")
-    row.find_element(By.CSS_SELECTOR, "[data-field='description']").send_keys("Support")
-    row.find_element(By.CSS_SELECTOR, "[data-field='unit_price']").send_keys("40")
+    row.find_element(By.CSS_SELECTOR, "[data-field='description']").send_keys(description)
+    row.find_element(By.CSS_SELECTOR, "[data-field='unit_price']").send_keys(price)
     submit_dialog(driver, wait, "create-invoice")
-    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-testid='invoice']")) == 2)
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-testid='invoice']")) == invoices_after)
+
+
+def payment_flow(driver, wait, customer_url):
+    """A second invoice, then Take Payment: $150.00 split oldest due first over the two open
+    invoices ($104.10 and $40.00), $5.90 left as unapplied credit; both balances follow."""
+    one_line_invoice(driver, wait, customer_url, "Support", "40", invoices_after=2)
 
     def open_dialog(d):
         d.find_element(By.CSS_SELECTOR, "[data-open='take-payment']").click()
@@ -268,14 +273,7 @@ def promise_and_portal_flow(driver, wait, base, token, customer_url):
     customer_id = customer_url.rstrip("/").split("/")[-1]
     api(base, "PUT", "/api/v1/customers/%s/payment-settings" % customer_id, token,
         {"card_allowed": True, "ach_allowed": True, "card_fee": {"basis_points": 300, "fixed_cents": 30}, "autopay": False})
-    driver.get(customer_url)
-    wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "[data-open='create-invoice']"))).click()
-    dialog = wait.until(ec.visibility_of_element_located((By.ID, "create-invoice")))
-    row = dialog.find_element(By.CSS_SELECTOR, "[data-line]")
-    row.find_element(By.CSS_SELECTOR, "[data-field='description']").send_keys("Portal test")
-    row.find_element(By.CSS_SELECTOR, "[data-field='unit_price']").send_keys("75")
-    submit_dialog(driver, wait, "create-invoice")
-    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-testid='invoice']")) == 3)
+    one_line_invoice(driver, wait, customer_url, "Portal test", "75", invoices_after=3)
 
     # Promise to Pay, among the specialist's actions: the new invoice, $75.00, a week from today.
     def open_promise(d):
