@@ -67,3 +67,6 @@ public enum RefundTag {}
 
 public typealias PaymentApplicationID = Identifier<PaymentApplicationTag>
 public typealias RefundID = Identifier<RefundTag>
+
+public enum NoteTag {}
+public typealias NoteID = Identifier<NoteTag>

@@ -45,11 +45,13 @@ public enum PoisonPolicy: Sendable, Equatable {
     case deadLetter(afterAttempts: Int)
 }
 
-/// Event handlers by event type. Events of other types are passed over (their sequence
-/// still counts as applied).
+/// Event handlers by event type. Events of other types go to `otherwise` when it is set,
+/// and are passed over when it is not (their sequence still counts as applied).
 public struct EventHandlerRegistry: Sendable {
-    typealias Handler = @Sendable (StoredEvent, EventContext) throws -> Void
+    public typealias Handler = @Sendable (StoredEvent, EventContext) throws -> Void
     private var handlers: [String: Handler] = [:]
+    /// What events of a type without a handler get (a timeline keeps them whole).
+    public var otherwise: Handler?
     /// What happens when a handler keeps failing on an event.
     public var poisonPolicy: PoisonPolicy
 
@@ -62,12 +64,21 @@ public struct EventHandlerRegistry: Sendable {
         }
     }
 
+    /// Applies events of `type` as nothing, on purpose (they are not for this subscriber),
+    /// rather than leaving them to `otherwise`.
+    public mutating func ignore(_ type: String) {
+        handlers[type] = { _, _ in }
+    }
+
     subscript(type: String) -> Handler? { handlers[type] }
 
-    /// Applies one event with its handler (none: nothing to do) inside the caller's
-    /// transaction on `connection`.
+    /// The event types with a handler of their own.
+    public var handledTypes: Set<String> { Set(handlers.keys) }
+
+    /// Applies one event with its handler (none: `otherwise`, or nothing to do) inside the
+    /// caller's transaction on `connection`.
     public func apply(_ event: StoredEvent, on connection: PostgresConnection, logger: Logger, outbox: Outbox? = nil) throws {
-        guard let handler = handlers[event.envelope.type] else { return }
+        guard let handler = handlers[event.envelope.type] ?? otherwise else { return }
         try handler(event, EventContext(connection: connection, envelope: event.envelope, logger: logger, outbox: outbox))
     }
 }

@@ -7,7 +7,8 @@ final class HistoryServiceTests: XCTestCase {
     func testHandlersAreExactlyTheCatalogue() throws {
         let definition = try HistoryService.definition()
         XCTAssertEqual(Set(definition.handlers.registered.keys), Set(HistoryMessages.catalogue.requests.map(\.type)))
-        XCTAssertEqual(Set(definition.subscriptions.keys), [.customer, .payments])
+        XCTAssertEqual(Set(definition.subscriptions.keys), [.customer, .invoice, .payments, .communications, .gateway],
+                       "every publisher's events reach the timeline")
     }
 
     func testACreatedCustomerReadsAsOneLineWithWhoDidIt() {

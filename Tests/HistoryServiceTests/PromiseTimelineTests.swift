@@ -38,6 +38,9 @@ final class PromiseTimelineTests: XCTestCase {
     }
 
     func testABrokenPromiseGivesTheSpecialistOneTaskHoweverOftenItArrives() async throws {
+        try harness.apply(IdentityMessages.userUpserted, UserRecord(
+            id: specialist, name: "Sam Lee", email: "sam@example.com", role: .specialist, manageAllCustomers: false,
+            isDefaultSpecialist: false, active: true, createdAt: Date()), from: .gateway)
         let broken = promise(.broken, specialist: specialist)
         let event = MessageID()
         for _ in 0..<3 {
@@ -50,7 +53,12 @@ final class PromiseTimelineTests: XCTestCase {
         XCTAssertEqual(open.first?.dueOn, BusinessDate("2026-12-01")!)
         XCTAssertEqual(open.first?.invoiceId, broken.invoiceIds.first)
         let lines = try await summaries()
-        XCTAssertEqual(lines, ["Broke the promise to pay $500.00 by 2026-11-30 on INV-000012 ($200.00 paid); a follow-up task was created"])
+        XCTAssertEqual(Set(lines), [
+            "Broke the promise to pay $500.00 by 2026-11-30 on INV-000012 ($200.00 paid); a follow-up task was created",
+            "System assigned task “Follow up the broken promise to pay $500.00 by 2026-11-30 on INV-000012” to Sam Lee, due 2026-12-01",
+        ])
+        XCTAssertEqual(try harness.published(HistoryMessages.taskAssigned).map(\.title), [open.first?.title ?? ""],
+                       "one task.assigned for the one task")
 
         // Without a specialist, the task goes to whoever recorded the promise.
         let unassigned = promise(.broken, specialist: nil)
@@ -90,8 +98,8 @@ final class PromiseTimelineTests: XCTestCase {
             "Dana Reyes revoked the payment link; its URL no longer opens the portal",
             "Paid via portal: $104.10 by Visa ending 4242, sbx_ch_0123456789ab (convenience fee $3.32)",
         ])
-        let activities = try await harness.client.query(HistoryMessages.list, ListActivities(customerId: customer, category: "promise"))
-        XCTAssertEqual(activities.items.count, 4)
+        let activities = try await harness.client.query(HistoryMessages.list, ListActivities(customerId: customer, tab: .payment))
+        XCTAssertEqual(activities.items.count, 7, "the Payments tab: payments, the link and promises")
         let open = try await tasks()
         XCTAssertTrue(open.isEmpty, "only a broken promise makes a task")
     }

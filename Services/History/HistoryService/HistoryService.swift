@@ -13,7 +13,11 @@ public enum HistoryService {
         HistoryHandlers.register(in: &handlers)
         return try ServiceDefinition(
             name: .history, migrations: try migrations(), catalogue: HistoryMessages.catalogue,
-            handlers: handlers, subscriptions: [.customer: HistoryHandlers.customerEvents(), .payments: HistoryHandlers.paymentEvents()])
+            handlers: handlers, subscriptions: [
+                .customer: HistoryHandlers.customerEvents(), .invoice: HistoryHandlers.invoiceEvents(),
+                .payments: HistoryHandlers.paymentEvents(), .communications: HistoryHandlers.communicationsEvents(),
+                .gateway: HistoryHandlers.identityEvents(),
+            ])
     }
 
     public static func migrations() throws -> MigrationSet {

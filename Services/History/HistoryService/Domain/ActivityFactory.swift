@@ -76,7 +76,8 @@ enum ActivityFactory {
         case .staff: "\(who(envelope)) recorded a payment of \(amount) by \(payment.method)\(reference)"
         }
         return Activity(id: ActivityID(), customerId: payment.customerId, category: "payment", type: PaymentsMessages.recorded.type,
-                        summary: summary, occurredAt: envelope.sentAt, actor: envelope.actor)
+                        summary: summary, occurredAt: envelope.sentAt, actor: envelope.actor,
+                        links: ActivityLinks(invoiceId: payment.applications.first?.invoiceId, paymentId: payment.id))
     }
 
     /// "Dana Reyes recorded a promise to pay $500.00 by 2026-12-15 on INV-000012: “Check in the mail”",
@@ -97,7 +98,8 @@ enum ActivityFactory {
         default: summary = "\(who(envelope)) cancelled the \(what)"
         }
         return Activity(id: ActivityID(), customerId: promise.customerId, category: "promise", type: envelope.type,
-                        summary: summary, occurredAt: envelope.sentAt, actor: envelope.actor)
+                        summary: summary, occurredAt: envelope.sentAt, actor: envelope.actor,
+                        links: ActivityLinks(invoiceId: promise.invoiceIds.first, contactId: promise.contactId, promiseId: promise.id))
     }
 
     /// The follow-up a broken promise asks for: the specialist's (or, without one, whoever recorded it).
@@ -127,7 +129,8 @@ enum ActivityFactory {
     static func paymentApplied(_ event: PaymentApplied, envelope: Envelope) -> Activity {
         Activity(id: ActivityID(), customerId: event.customerId, category: "payment", type: PaymentsMessages.applied.type,
                  summary: "\(who(envelope)) applied \(event.currency.format(event.amountCents)) to \(event.invoiceNumber)",
-                 occurredAt: envelope.sentAt, actor: envelope.actor)
+                 occurredAt: envelope.sentAt, actor: envelope.actor,
+                 links: ActivityLinks(invoiceId: event.invoiceId, paymentId: event.paymentId))
     }
 
     /// "Dana Reyes took $40.00 back from INV-000002", "… (the invoice was voided)".
@@ -141,14 +144,98 @@ enum ActivityFactory {
         return Activity(id: ActivityID(), customerId: event.customerId, category: "payment", type: PaymentsMessages.unapplied.type,
                         summary: "\(who(envelope)) took \(event.currency.format(event.amountCents)) back from \(event.invoiceNumber)\(why); "
                             + "it is unapplied credit again",
-                        occurredAt: envelope.sentAt, actor: envelope.actor)
+                        occurredAt: envelope.sentAt, actor: envelope.actor,
+                        links: ActivityLinks(invoiceId: event.invoiceId, paymentId: event.paymentId))
     }
 
     /// "Dana Reyes refunded $20.00: Overpaid".
     static func paymentRefunded(_ event: PaymentRefunded, envelope: Envelope) -> Activity {
         Activity(id: ActivityID(), customerId: event.customerId, category: "payment", type: PaymentsMessages.refunded.type,
                  summary: "\(who(envelope)) refunded \(event.currency.format(event.amountCents)): \(event.reason)",
-                 occurredAt: envelope.sentAt, actor: envelope.actor)
+                 occurredAt: envelope.sentAt, actor: envelope.actor, links: ActivityLinks(paymentId: event.paymentId))
+    }
+
+    // MARK: Invoices
+
+    /// "Dana Reyes created invoice INV-000123 for $104.10, due 2026-12-31" (a draft: "… a draft invoice …").
+    static func invoiceCreated(_ event: InvoiceCreated, envelope: Envelope) -> Activity {
+        let invoice = event.invoice
+        let draft = invoice.state == .draft ? "a draft invoice" : "invoice"
+        return invoiceActivity(invoice, envelope, "\(who(envelope)) created \(draft) \(invoice.number) for "
+                               + "\(invoice.currency.format(invoice.totalCents)), due \(invoice.dueDate)")
+    }
+
+    /// "Dana Reyes updated invoice INV-000123: memo from nothing to “Thanks”; lines from 1 to 2".
+    static func invoiceUpdated(_ event: InvoiceUpdated, envelope: Envelope) -> Activity {
+        let changes = event.changes.isEmpty ? "" : ": \(described(event.changes))"
+        return invoiceActivity(event.invoice, envelope, "\(who(envelope)) updated invoice \(event.invoice.number)\(changes)")
+    }
+
+    /// "Dana Reyes voided invoice INV-000123 ($104.10): Billed twice".
+    static func invoiceVoided(_ event: InvoiceVoided, envelope: Envelope) -> Activity {
+        let invoice = event.invoice
+        return invoiceActivity(invoice, envelope, "\(who(envelope)) voided invoice \(invoice.number) "
+                               + "(\(invoice.currency.format(invoice.totalCents)))" + (event.reason.map { ": \($0)" } ?? ""))
+    }
+
+    /// "Invoice INV-000123 is paid in full ($104.10)".
+    static func invoicePaid(_ event: InvoicePaid, envelope: Envelope) -> Activity {
+        let invoice = event.invoice
+        return invoiceActivity(invoice, envelope, "Invoice \(invoice.number) is paid in full (\(invoice.currency.format(invoice.totalCents)))")
+    }
+
+    private static func invoiceActivity(_ invoice: Invoice, _ envelope: Envelope, _ summary: String) -> Activity {
+        Activity(id: ActivityID(), customerId: invoice.customerId, category: "invoice", type: envelope.type, summary: summary,
+                 occurredAt: envelope.sentAt, actor: envelope.actor,
+                 links: ActivityLinks(invoiceId: invoice.id, contactId: invoice.contactId))
+    }
+
+    /// "Dana Reyes moved INV-000123 from Reminder sent to Disputed" (or from/to none).
+    static func collectionStatusChanged(_ event: InvoiceCollectionStatusChanged, envelope: Envelope) -> Activity {
+        let name = { (status: CollectionStatusRef?) in status?.name ?? "no collection status" }
+        return Activity(id: ActivityID(), customerId: event.customerId, category: "status", type: envelope.type,
+                        summary: "\(event.actor?.name ?? who(envelope)) moved \(event.number) from \(name(event.from)) to \(name(event.to))",
+                        occurredAt: envelope.sentAt, actor: event.actor ?? envelope.actor, links: ActivityLinks(invoiceId: event.invoiceId))
+    }
+
+    /// "Dana Reyes changed how the customer pays: card allowed, ACH not, autopay off" (or "… back to the business defaults").
+    static func paymentSettingsChanged(_ event: PaymentSettingsChanged, customer: CustomerID, envelope: Envelope) -> Activity {
+        let settings = event.settings
+        let how = settings.isCustomerSpecific
+            ? "card \(settings.cardAllowed ? "allowed" : "not allowed"), ACH \(settings.achAllowed ? "allowed" : "not allowed"), "
+                + "autopay \(settings.autopay ? "on" : "off")"
+            : "back to the business defaults"
+        return Activity(id: ActivityID(), customerId: customer, category: "payment", type: envelope.type,
+                        summary: "\(who(envelope)) changed the payment settings: \(how)", occurredAt: envelope.sentAt, actor: envelope.actor)
+    }
+
+    // MARK: Notes and tasks
+
+    /// A note's line: its text, on one line, at most 500 characters.
+    static func noteSummary(_ body: String) -> String {
+        let line = body.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return line.count > 500 ? String(line.prefix(499)) + "…" : line
+    }
+
+    static func note(_ note: NoteRecord) -> Activity {
+        Activity(id: ActivityID(), customerId: note.customerId, category: "note", type: HistoryMessages.addNote.type,
+                 summary: noteSummary(note.body), occurredAt: note.createdAt, actor: note.author,
+                 links: ActivityLinks(invoiceId: note.invoiceId, contactId: note.contactId, noteId: note.id))
+    }
+
+    /// "Dana Reyes assigned “Call AP about INV-000123” to Sam Lee, due 2026-12-05"; "… completed …"; "… reopened …".
+    static func task(_ task: TaskRecord, _ what: String, assignee: String?, actor: Actor?, at: Date) -> Activity {
+        let to = what == "assigned" ? " to \(assignee ?? (task.assigneeId == nil ? "nobody yet" : "a user not known yet"))" : ""
+        return Activity(id: ActivityID(), customerId: task.customerId, category: "task", type: "task.\(what)",
+                        summary: "\(actor?.name ?? "Someone") \(what) task “\(task.title)”\(to), due \(task.dueOn)", occurredAt: at,
+                        actor: actor, links: ActivityLinks(invoiceId: task.invoiceId, contactId: task.contactId,
+                                                           promiseId: task.promiseId, taskId: task.id))
+    }
+
+    /// An event nothing maps, on its customer's timeline as it came: "payment.disputed (recorded as it came)".
+    static func generic(_ type: String, customer: CustomerID, envelope: Envelope) -> Activity {
+        Activity(id: ActivityID(), customerId: customer, category: "event", type: type,
+                 summary: "\(who(envelope)): \(type) (recorded as it came)", occurredAt: envelope.sentAt, actor: envelope.actor)
     }
 
     /// "phone from nothing to “+1 555 0100”; notes from “…” to nothing".

@@ -3,64 +3,90 @@ import Foundation
 import Postgres
 import PostgresContracts
 
-/// The timeline in the `history` schema, on the caller's connection.
+/// The timeline in the `history` schema, on the caller's connection. An activity comes
+/// from one source (an event, a note, a task change) and is recorded at most once per
+/// source id: a replayed event never makes a second row.
 struct ActivityStore {
     let connection: PostgresConnection
 
-    /// Records an activity once per source event.
-    func record(_ activity: Activity, from envelope: Envelope) throws {
+    /// Records an activity once per source (`source`: the event's id, or the note's or the
+    /// command's); false when that source was recorded before.
+    @discardableResult
+    /// `body`: an event's JSON kept whole (one nothing maps).
+    func record(_ activity: Activity, source: MessageID, publisher: String, body: String? = nil) throws -> Bool {
         try connection.execute("""
-            INSERT INTO activities (id, customer_id, category, type, summary, occurred_at, actor, source_publisher, source_event_id)
+            INSERT INTO activities (id, customer_id, category, type, summary, occurred_at, actor, source_publisher, source_event_id,
+                                    direction, links, body)
             VALUES (\(activity.id), \(activity.customerId), \(activity.category), \(activity.type), \(activity.summary),
-                    \(activity.occurredAt), \(try activity.actor.map(PostgresJSON.init)), \(envelope.publisher ?? "unknown"),
-                    \(envelope.id))
+                    \(activity.occurredAt), \(try activity.actor.map(PostgresJSON.init)), \(publisher), \(source),
+                    \(activity.direction?.rawValue), \(try PostgresJSON(activity.links)), \(body)::jsonb)
+            ON CONFLICT (source_event_id) DO NOTHING
+            """) == 1
+    }
+
+    /// Records the activity an event makes, once per event.
+    func record(_ activity: Activity, from envelope: Envelope) throws {
+        try record(activity, source: envelope.id, publisher: envelope.publisher ?? "unknown")
+    }
+
+    /// Changes the summary of the activity `source` made (a note edited in its window).
+    func resummarize(source: UUID, to summary: String) throws {
+        try connection.execute("UPDATE activities SET summary = \(summary) WHERE source_event_id = \(source)")
+    }
+
+    /// Keeps an event about no customer that nothing maps, once.
+    func keepUnmapped(_ envelope: Envelope, body: String) throws {
+        try connection.execute("""
+            INSERT INTO unmapped_events (source_event_id, source_publisher, type, body, occurred_at)
+            VALUES (\(envelope.id), \(envelope.publisher ?? "unknown"), \(envelope.type), \(body)::jsonb, \(envelope.sentAt))
             ON CONFLICT (source_event_id) DO NOTHING
             """)
     }
 
+    private static let columns: StaticString = "id, customer_id, category, type, summary, occurred_at, actor, direction, links"
+
+    /// One page of a customer's timeline (one tab), newest first. Keyset on (occurred_at,
+    /// id): an activity that existed when paging began is on exactly one page, whatever
+    /// arrives meanwhile — new ones land before the first page, late ones (replayed with an
+    /// older time) among the rest.
     func list(_ request: ListActivities) throws -> ActivityPage {
         let paging = try KeysetPage(limit: request.limit, cursor: request.cursor)
         let after = paging.after
-        let category = request.category == "all" ? nil : request.category
+        let categories = request.tab.categories
         let rows = try connection.query("""
-            SELECT id, customer_id, category, type, summary, occurred_at, actor FROM activities
+            SELECT \(sql: Self.columns) FROM activities
             WHERE customer_id = \(request.customerId)
-              AND (\(category)::text IS NULL OR category = \(category))
+              AND (\(categories)::text[] IS NULL OR category = ANY(\(categories)::text[]))
               AND (\(after?.createdAt)::timestamptz IS NULL OR (occurred_at, id) < (\(after?.createdAt), \(after?.id)))
             ORDER BY occurred_at DESC, id DESC
             LIMIT \(paging.fetchLimit)
             """)
-        let items = try rows.map { row in
-            let (id, customer, category, type, summary, occurredAt, actor) =
-                try row.decode((ActivityID, CustomerID, String, String, String, Date, PostgresJSON<Actor>?).self)
-            return Activity(id: id, customerId: customer, category: category, type: type, summary: summary,
-                            occurredAt: occurredAt, actor: actor?.value)
-        }
+        let items = try rows.map(Self.activity)
         let page = paging.page(items) { PageCursor(createdAt: $0.occurredAt, id: $0.id.uuid) }
         return ActivityPage(items: page.items, nextCursor: page.nextCursor)
     }
-}
 
-extension ActivityStore {
-    /// Creates a task once per source event (a replayed event makes no second one).
-    func createTask(_ task: TaskSummary, customer: CustomerID, promise: PromiseID? = nil, from envelope: Envelope) throws {
+    static func activity(_ row: PostgresRow) throws -> Activity {
+        let (id, customer, category, type, summary, occurredAt, actor, direction) =
+            try row.decode((ActivityID, CustomerID, String, String, String, Date, PostgresJSON<Actor>?, String?).self)
+        let links = try row.decode(PostgresJSON<ActivityLinks>.self, at: 8)
+        return Activity(id: id, customerId: customer, category: category, type: type, summary: summary, occurredAt: occurredAt,
+                        actor: actor?.value, direction: direction.flatMap(ActivityDirection.init(rawValue:)), links: links.value)
+    }
+
+    // MARK: Users
+
+    /// Keeps a user's name (the gateway's `user.upserted`).
+    func keepUser(_ id: UserID, name: String) throws {
         try connection.execute("""
-            INSERT INTO tasks (id, customer_id, assignee_id, title, due_on, contact_id, invoice_id, promise_id, source_event_id)
-            VALUES (\(task.id), \(customer), \(task.assigneeId), \(task.title), \(task.dueOn), \(task.contactId), \(task.invoiceId),
-                    \(promise), \(envelope.id))
-            ON CONFLICT (source_event_id) DO NOTHING
+            INSERT INTO users (id, name) VALUES (\(id), \(name))
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_at = now()
             """)
     }
 
-    /// The customer's open tasks, soonest due first.
-    func openTasks(of customer: CustomerID) throws -> [TaskSummary] {
-        try connection.query("""
-            SELECT id, assignee_id, title, due_on, contact_id, invoice_id FROM tasks
-            WHERE customer_id = \(customer) AND completed_at IS NULL ORDER BY due_on, created_at
-            """).map { row in
-            let (id, assignee, title, due, contact, invoice) =
-                try row.decode((TaskID, UserID?, String, BusinessDate, ContactID?, InvoiceID?).self)
-            return TaskSummary(id: id, assigneeId: assignee, title: title, dueOn: due, contactId: contact, invoiceId: invoice)
-        }
+    /// The user's name, when known.
+    func userName(_ id: UserID?) throws -> String? {
+        guard let id else { return nil }
+        return try connection.query("SELECT name FROM users WHERE id = \(id)").first?.decode(String.self)
     }
 }
