@@ -15,7 +15,7 @@ final class APIDocumentTests: XCTestCase {
         "code": TextLimit.oneTimeCode, "currency": 3, "number": TextLimit.invoiceNumber, "po_number": TextLimit.invoiceNumber,
         "memo": TextLimit.notes, "description": TextLimit.lineDescription, "reason": TextLimit.lineDescription,
         "note": TextLimit.promiseNote, "card_number": TextLimit.cardNumber, "cvc": 4, "routing_number": TextLimit.routingNumber,
-        "account_number": TextLimit.accountNumber,
+        "account_number": TextLimit.accountNumber, "body": TextLimit.notes, "title": TextLimit.name,
     ]
 
     func testEveryRequestTextHasTheMaximumTheServicesEnforce() throws {

@@ -273,6 +273,27 @@ final class OpenAPIConformanceTests: XCTestCase {
         let closed = try await system.http("GET", "/api/v1/portal/\(linkToken)", as: .anonymous)
         XCTAssertEqual(closed.status, 404, "revoked: closed at once")
 
+        // History: a note (changed within its window), a task for the owner completed and reopened, the timeline and its export.
+        let note = try await succeed("POST", "/api/v1/customers/{id}/notes", "/api/v1/customers/\(customerID)/notes",
+                                     json: #"{"body": "Called AP: they pay Friday", "invoice_id": "\#(owedID)"}"#)
+        let noteID = try XCTUnwrap(note?["id"] as? String)
+        let changedNote = try await succeed("PATCH", "/api/v1/notes/{id}", "/api/v1/notes/\(noteID)", json: #"{"body": "Called AP: Friday, by check"}"#)
+        XCTAssertEqual(changedNote?["body"] as? String, "Called AP: Friday, by check")
+        let me = try system.json(try await system.http("GET", "/api/v1/me").body)
+        let myID = try XCTUnwrap((me["user"] as? [String: Any])?["id"] as? String)
+        let task = try await succeed("POST", "/api/v1/customers/{id}/tasks", "/api/v1/customers/\(customerID)/tasks",
+                                     json: #"{"assignee_id": "\#(myID)", "title": "Call AP", "due_on": "2026-12-05"}"#)
+        let taskID = try XCTUnwrap(task?["id"] as? String)
+        let myTasks = try await succeed("GET", "/api/v1/tasks", "/api/v1/tasks?assignee_id=me&state=open")
+        XCTAssertEqual((myTasks?["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, [taskID])
+        let completed = try await succeed("POST", "/api/v1/tasks/{id}/complete", "/api/v1/tasks/\(taskID)/complete")
+        XCTAssertEqual(completed?["state"] as? String, "completed")
+        let reopened = try await succeed("POST", "/api/v1/tasks/{id}/reopen", "/api/v1/tasks/\(taskID)/reopen")
+        XCTAssertEqual(reopened?["state"] as? String, "open")
+        let noteTab = try await succeed("GET", "/api/v1/customers/{id}/history", "/api/v1/customers/\(customerID)/history?type=note&limit=5")
+        XCTAssertEqual((noteTab?["items"] as? [[String: Any]])?.first?["summary"] as? String, "Called AP: Friday, by check")
+        try await succeed("GET", "/api/v1/customers/{id}/history/export.csv", "/api/v1/customers/\(customerID)/history/export.csv")
+
         // The void waits for invoice-service to have taken the payments back.
         let settled = try await system.eventually {
             let (_, body) = try await system.http("GET", "/api/v1/invoices/\(invoiceID)")

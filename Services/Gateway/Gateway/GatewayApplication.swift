@@ -52,6 +52,7 @@ public func buildGatewayRoutes(configuration: GatewayConfiguration, clients: any
     payments.registerLinksAndPromises(in: routes)
     let portal = PortalRoutes(clients: clients, portalBase: configuration.portalBase)
     portal.register(in: routes)
+    HistoryRoutes(clients: clients).register(in: routes)
     ReconcileRoutes(clients: clients).register(in: routes)
     UserRoutes(clients: clients).register(in: routes)
     SettingsRoutes(clients: clients).register(in: routes)

@@ -71,8 +71,13 @@ struct DetailsPage {
         let cardAllowed: Bool; let achAllowed: Bool; let autopay: Bool; let isCustomerSpecific: Bool
         let cardPercent: String; let cardFixed: String; let cardCap: String; let achPercent: String; let achFixed: String; let achCap: String
     }
-    struct Entry { let when: String; let what: String }
-    struct Task { let title: String; let due: String }
+    struct Entry { let when: String; let who: String; let what: String; let category: String }
+    struct Task { let id: String; let title: String; let due: String; let assignee: String; let overdue: Bool }
+    /// The timeline's tabs (`?type=` of the history API).
+    static let historyTabs: [(HistoryTab, String)] = [
+        (.all, "All"), (.call, "Calls"), (.email, "Emails"), (.sms, "SMS"), (.note, "Notes"), (.task, "Tasks"), (.payment, "Payments"),
+    ]
+    struct Tab { let value: String; let label: String; let selected: Bool }
     struct Document { let id: String; let name: String; let size: String; let uploaded: String }
     struct Sub { let id: String; let name: String; let inactive: Bool }
 
@@ -87,6 +92,11 @@ struct DetailsPage {
     let mergeFields: [MergeField]
     let canMerge: Bool
     let specialistChoices: [Option]
+    /// Who a task can be given to (the customer's specialist chosen).
+    let assigneeChoices: [Option]
+    let historyTabs: [Tab]
+    /// The next page of the timeline after the entries shown (nil: they are all).
+    let historyNext: String?
     /// The Edit dialog's parent customer choices (other customers, by name).
     let parentChoices: [Option]
     let name: String
@@ -134,16 +144,21 @@ struct DetailsPage {
 
     /// How many customers the parent chooser offers.
     static let parentChoices = 200
+    /// How many timeline entries the details view brings (`CustomerHistoryRequest`'s default).
+    static let recentHistory = CustomerHistoryRequest(customerId: CustomerID()).recent
 
+    /// `today`: the business's date (a task due before it is overdue).
     static func render(_ details: CustomerDetails, canEdit: Bool = false, canAssign: Bool = false,
                        specialists: [SpecialistReference] = [], parents: [CustomerRecord] = [],
-                       statuses: [CollectionStatus] = [], ledger: Ledger? = nil) throws -> String {
+                       statuses: [CollectionStatus] = [], ledger: Ledger? = nil,
+                       today: BusinessDate = BusinessDate.today(inTimeZone: "UTC", at: Date())) throws -> String {
         try Pages.render("details", DetailsPage(details, canEdit: canEdit, canAssign: canAssign, specialists: specialists,
-                                                parents: parents, statuses: statuses, ledger: ledger))
+                                                parents: parents, statuses: statuses, ledger: ledger, today: today))
     }
 
     init(_ details: CustomerDetails, canEdit: Bool = false, canAssign: Bool = false, specialists: [SpecialistReference] = [],
-         parents: [CustomerRecord] = [], statuses: [CollectionStatus] = [], ledger: Ledger? = nil) {
+         parents: [CustomerRecord] = [], statuses: [CollectionStatus] = [], ledger: Ledger? = nil,
+         today: BusinessDate = BusinessDate.today(inTimeZone: "UTC", at: Date())) {
         let record = details.customer.record
         let fields = record.fields
         let currency = record.currency
@@ -163,6 +178,8 @@ struct DetailsPage {
         specialistChoices = specialists.map {
             Option(value: $0.id.description, label: $0.name ?? $0.id.description, selected: $0.id == record.specialistId)
         }
+        assigneeChoices = specialistChoices
+        historyTabs = Self.historyTabs.map { Tab(value: $0.0.rawValue, label: $0.1, selected: $0.0 == .all) }
         title = fields.displayName
         name = fields.displayName
         badge = Self.badge(details)
@@ -281,10 +298,20 @@ struct DetailsPage {
                            unappliedCredit: currency.format(payment.unappliedCreditCents), link: payment.link?.url)
         }
         historyUnavailable = details.history == nil
-        history = (details.history?.items ?? []).map { Entry(when: Pages.dateTime($0.occurredAt), what: $0.summary) }
+        let shown = details.history?.items ?? []
+        history = shown.map {
+            Entry(when: Pages.dateTime($0.occurredAt), who: $0.actor?.name ?? "", what: $0.summary, category: $0.category)
+        }
+        historyNext = shown.count >= Self.recentHistory
+            ? shown.last.map { PageCursor(createdAt: $0.occurredAt, id: $0.id.uuid).encoded } : nil
         hasHistory = !history.isEmpty
         noHistory = details.history?.items.isEmpty == true
-        tasks = (details.history?.openTasks ?? []).map { Task(title: $0.title, due: $0.dueOn.description) }
+        let names = Dictionary(specialists.map { ($0.id, $0.name ?? "") }, uniquingKeysWith: { first, _ in first })
+        tasks = (details.history?.openTasks ?? []).map {
+            Task(id: $0.id.description, title: $0.title, due: $0.dueOn.description,
+                 assignee: $0.assigneeId.map { names[$0].flatMap { $0.isEmpty ? nil : $0 } ?? "a user" } ?? "nobody yet",
+                 overdue: $0.dueOn < today)
+        }
         hasTasks = !tasks.isEmpty
         documents = details.documents.map { document in
             let size = document.sizeBytes < 1_024 ? "\(document.sizeBytes) bytes" : "\((document.sizeBytes + 512) / 1_024) KB"

@@ -11,7 +11,7 @@ enum Pages {
             throw PageError("the page templates are missing from the gateway's bundle")
         }
         var library = MustacheLibrary()
-        for name in ["layout", "login", "customers", "details", "collection-statuses", "portal"] {
+        for name in ["layout", "login", "customers", "details", "collection-statuses", "portal", "tasks"] {
             let text = try String(contentsOf: directory.appendingPathComponent("\(name).mustache"), encoding: .utf8)
             try library.register(text, named: name)
         }
@@ -186,5 +186,26 @@ struct CollectionStatusesPage {
         }
         return try Pages.render("collection-statuses", CollectionStatusesPage(
             rows: rows, hasRows: !rows.isEmpty, canManage: canManage, managers: choices(nil)))
+    }
+}
+
+/// "My tasks": the signed-in person's open tasks, the most overdue first, each completed by
+/// its checkbox.
+struct TasksPage {
+    struct Row { let id: String; let title: String; let due: String; let overdue: Bool; let customerId: String }
+
+    let title = "My tasks"
+    let signedIn = true
+    let tasks: [Row]
+    let hasTasks: Bool
+    let canEdit: Bool
+
+    /// `today`: the business's date (a task due before it is overdue).
+    static func render(_ tasks: [TaskRecord], canEdit: Bool, today: BusinessDate) throws -> String {
+        let rows = tasks.map {
+            Row(id: $0.id.description, title: $0.title, due: $0.dueOn.description, overdue: $0.dueOn < today,
+                customerId: $0.customerId.description)
+        }
+        return try Pages.render("tasks", TasksPage(tasks: rows, hasTasks: !rows.isEmpty, canEdit: canEdit))
     }
 }

@@ -76,6 +76,14 @@ struct WebRoutes {
                 canAdd: PermissionTable.allows(principal.role, .editCustomers),
                 canAssign: PermissionTable.allows(principal.role, .assignSpecialists)))
         }
+        readers.get("/tasks") { _, context in
+            let principal = try context.requirePrincipal()
+            guard let me = principal.user?.id else { throw ErrorBody.failedPrecondition("My tasks is for people signed in") }
+            async let page = clients[.history].query(HistoryMessages.listTasks, ListTasks(assigneeId: me, state: .open, limit: 200))
+            let today = await businessToday()
+            return html(try TasksPage.render(try await page.items, canEdit: PermissionTable.allows(principal.role, .editCustomers),
+                                             today: today))
+        }
         readers.get("/collection-statuses") { _, context in
             let principal = try context.requirePrincipal()
             let canManage = PermissionTable.allows(principal.role, .manageCollectionStatuses)
@@ -91,7 +99,8 @@ struct WebRoutes {
             let canEdit = PermissionTable.allows(principal.role, .editCustomers)
             async let view = details.details(of: id, for: principal)
             // Who may be chosen as specialist, only for those who may choose (never fatal to the page).
-            async let specialists = canAssign
+            // (also whom Assign Task offers, for editors)
+            async let specialists = canAssign || canEdit
                 ? (try? await clients[.customer].query(SpecialistMessages.candidates, Empty()).items) ?? [] : []
             // The parents the Edit dialog offers: the first customers by name, in the editor's scope.
             async let parents = canEdit
@@ -102,10 +111,17 @@ struct WebRoutes {
                 ? (try? await clients[.invoice].query(CollectionStatusMessages.list, Empty()).items) ?? [] : []
             // The payments with what they went to; for editors also what a payment can go to.
             async let ledger = paymentsLedger(of: id, editing: canEdit)
+            async let today = businessToday()
             return html(try DetailsPage.render(try await view, canEdit: canEdit, canAssign: canAssign,
                                                specialists: await specialists, parents: await parents.map(\.record),
-                                               statuses: await statuses, ledger: await ledger))
+                                               statuses: await statuses, ledger: await ledger, today: await today))
         }
+    }
+
+    /// Today in the business's time zone (its settings; UTC when they cannot be read).
+    private func businessToday() async -> BusinessDate {
+        let zone = (try? await clients[.gateway].query(IdentityMessages.getSettings, Empty()))?.timeZone ?? "UTC"
+        return BusinessDate.today(inTimeZone: zone, at: Date())
     }
 
     /// What payments-service shows the Customer Details page (asked in parallel), or nil

@@ -21,6 +21,10 @@
     }
     var poster = event.target.closest("[data-post], [data-delete]");
     if (poster) act(poster);
+    var tab = event.target.closest("[data-history-tab]");
+    if (tab) historyTab(tab);
+    var more = event.target.closest("[data-history-more]");
+    if (more) historyPage(more.closest("[data-history]"), false);
     var copier = event.target.closest("[data-copy-link]");
     if (copier) copyLink(copier);
     var adder = event.target.closest("[data-add-line]");
@@ -335,6 +339,54 @@
     request("POST", url, file, { "Content-Type": file.type || "application/octet-stream" })
       .then(function (result) { if (result.ok) window.location.reload(); else showError(form, result); })
       .catch(function () { unreachable(form); });
+  }
+
+  // The timeline's tabs and "Load more": pages of the history API, each entry written as text.
+  function historyTab(button) {
+    var section = button.closest("[data-history]");
+    section.querySelectorAll("[data-history-tab]").forEach(function (other) { other.setAttribute("aria-pressed", String(other === button)); });
+    section.setAttribute("data-tab", button.getAttribute("data-history-tab"));
+    historyPage(section, true);
+  }
+
+  function historyPage(section, fresh) {
+    var list = section.querySelector("[data-history-list]");
+    var more = section.querySelector("[data-history-more]");
+    var error = section.querySelector("[data-history-error]");
+    var cursor = fresh ? null : more.getAttribute("data-next");
+    var url = section.getAttribute("data-history") + "?limit=20&type=" + encodeURIComponent(section.getAttribute("data-tab") || "all")
+      + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
+    error.textContent = "";
+    request("GET", url).then(function (result) {
+      if (!result.ok || !result.json) { error.textContent = (result.json && result.json.error && result.json.error.message) || "The history could not be read."; return; }
+      if (fresh) list.textContent = "";
+      var empty = section.querySelector("[data-history-empty]");
+      if (empty) empty.hidden = fresh ? result.json.items.length > 0 : true;
+      result.json.items.forEach(function (item) {
+        var entry = document.createElement("li");
+        entry.setAttribute("data-testid", "history-item");
+        entry.setAttribute("data-category", item.category);
+        var when = document.createElement("span");
+        when.className = "when";
+        when.textContent = item.occurred_at.slice(0, 10) + " " + item.occurred_at.slice(11, 16) + " UTC";
+        entry.appendChild(when);
+        if (item.actor && item.actor.name) {
+          var who = document.createElement("span");
+          who.className = "who";
+          who.textContent = item.actor.name;
+          entry.appendChild(document.createTextNode(" "));
+          entry.appendChild(who);
+        }
+        var what = document.createElement("span");
+        what.className = "what";
+        what.textContent = item.summary;
+        entry.appendChild(document.createTextNode(" "));
+        entry.appendChild(what);
+        list.appendChild(entry);
+      });
+      if (result.json.next_cursor) { more.setAttribute("data-next", result.json.next_cursor); more.hidden = false; }
+      else { more.removeAttribute("data-next"); more.hidden = true; }
+    }).catch(function () { error.textContent = "The server could not be reached."; });
   }
 
   // Copy Payment Link: the customer's link (made when there is none), shown and copied.
