@@ -7,7 +7,9 @@ its collection status inline and download its PDF (read back with pdftotext); ta
 across two invoices and see both balances and the unapplied credit; record a promise to pay on a
 third invoice, copy the payment link, open the portal, pay the invoice with the sandbox card (the fee
 shown is the fee recorded), a declined card recording nothing, and see "Paid via portal" and the
-promise kept in the customer's history; sign out and land on the sign-in page.
+promise kept in the customer's history; add a note with <script> in it (shown as text), assign a
+task to yourself, see it on the History's Tasks tab and complete it from "My tasks"; sign out and
+land on the sign-in page.
 Usage: customers_flow.py BASE_URL EMAIL PASSWORD"""
 import base64
 import hashlib
@@ -340,6 +342,47 @@ def promise_and_portal_flow(driver, wait, base, token, customer_url):
     assert not driver.find_elements(By.CSS_SELECTOR, "[data-testid='promise']"), "a kept promise is no longer open"
 
 
+def history_flow(driver, wait, customer_url):
+    """+ Add Note (text, never HTML), the Notes tab, Assign Task to yourself, My tasks."""
+    driver.get(customer_url)
+    wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "[data-testid='open-add-note']"))).click()
+    dialog = wait.until(ec.visibility_of_element_located((By.ID, "add-note")))
+    dialog.find_element(By.NAME, "body").send_keys("<script>window.pwned = 1</script> Pat says Friday")
+    submit_dialog(driver, wait, "add-note")
+    note = wait.until(lambda d: next((e for e in d.find_elements(By.CSS_SELECTOR, "[data-testid='history-item']")
+                                      if "Pat says Friday" in e.text), None))
+    assert "<script>window.pwned = 1</script> Pat says Friday" in note.text, note.text
+    assert driver.execute_script("return window.pwned === undefined"), "a note's text never runs"
+    # The Notes tab shows only notes (read through the history API, written as text).
+    driver.find_element(By.CSS_SELECTOR, "[data-history-tab='note']").click()
+    wait.until(lambda d: all(e.get_attribute("data-category") == "note"
+                             for e in d.find_elements(By.CSS_SELECTOR, "[data-history-list] [data-testid='history-item']")))
+    items = driver.find_elements(By.CSS_SELECTOR, "[data-history-list] [data-testid='history-item']")
+    assert len(items) == 1 and "<script>" in items[0].text, [i.text for i in items]
+    assert driver.execute_script("return window.pwned === undefined")
+
+    driver.find_element(By.CSS_SELECTOR, "[data-testid='open-assign-task']").click()
+    dialog = wait.until(ec.visibility_of_element_located((By.ID, "assign-task")))
+    dialog.find_element(By.NAME, "title").send_keys("Call Pat about Friday")
+    Select(dialog.find_element(By.NAME, "assignee_id")).select_by_visible_text("Owner")
+    submit_dialog(driver, wait, "assign-task")
+    task = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-testid='task']")))
+    assert "Call Pat about Friday" in task.text, task.text
+
+    driver.find_element(By.CSS_SELECTOR, "[data-testid='my-tasks-link']").click()
+    mine = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-testid='my-task']")))
+    assert "Call Pat about Friday" in mine.text, mine.text
+    page = driver.find_element(By.TAG_NAME, "html")
+    mine.find_element(By.CSS_SELECTOR, "[data-testid='complete-task']").click()
+    wait.until(reloaded(page))
+    wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-testid='no-tasks']")))
+    driver.get(customer_url)
+    wait.until(ec.visibility_of_element_located((By.ID, "history")))
+    assert not driver.find_elements(By.CSS_SELECTOR, "[data-testid='task']"), "completed: no longer open"
+    assert any("completed task “Call Pat about Friday”" in e.text
+               for e in driver.find_elements(By.CSS_SELECTOR, "[data-testid='history-item']"))
+
+
 def main(base, email, password):
     driver = browser()
     # Saving reloads the page: an element read while it reloads is simply read again (Chromium
@@ -428,6 +471,7 @@ def main(base, email, password):
         invoice_flow(driver, wait, customer_url)
         payment_flow(driver, wait, customer_url)
         promise_and_portal_flow(driver, wait, base, token, customer_url)
+        history_flow(driver, wait, customer_url)
 
         driver.find_element(By.CSS_SELECTOR, "[data-testid='sign-out']").click()
         wait.until(ec.url_contains("/login"))
