@@ -60,6 +60,26 @@ final class CustomerHistoryFlowTests: XCTestCase {
         }
     }
 
+    /// The real subscriber replays customer-service's whole stream after its offset is set back
+    /// to 0 (a consumer restored from an old backup): every event is applied again, and the
+    /// timeline has no second line for any of them.
+    func testAReplayedStreamMakesNoSecondActivity() async throws {
+        var customers: [CustomerRecord] = []
+        for name in ["ReplayOne", "ReplayTwo", "ReplayThree"] { customers.append(try await createCustomer(name)) }
+        let arrived = try await system.eventually { try await system.health("history").eventOffsets["customer"] == 3 }
+        XCTAssertTrue(arrived, system.log("history"))
+        system.stop("history")
+        let history = try PostgresConnection(url: system.roleURL("history"))
+        XCTAssertEqual(try history.execute("UPDATE consumer_offset SET last_seq = 0 WHERE publisher = 'customer'"), 1)
+        try await system.start("history")
+        let replayed = try await system.eventually { try await system.health("history").eventOffsets["customer"] == 3 }
+        XCTAssertTrue(replayed, system.log("history"))
+        for customer in customers {
+            let entries = try await timeline(customer.id)
+            XCTAssertEqual(entries.map(\.type), [CustomerMessages.created.type], "one line per event, after the replay too")
+        }
+    }
+
     func testHealthReportsSchemaVersionsAndOffsets() async throws {
         let health = try await system.health("customer")
         XCTAssertEqual(health.service, "customer")
