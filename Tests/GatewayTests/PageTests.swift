@@ -224,6 +224,58 @@ final class PageTests: XCTestCase {
         XCTAssertFalse(viewer.contains("data-copy-link"))
     }
 
+    func testTheHistorySectionItsTabsNotesTasksAndMyTasks() async throws {
+        let mesh = FakeMesh()
+        let id = CustomerID()
+        mesh.answer(CustomerMessages.profile) { _, _ in
+            CustomerProfile(customer: CustomerRecord(id: id, fields: CustomerFields(displayName: "Acme"), currency: .usd,
+                                                     paymentTermsDays: 30, isDeactivated: false, specialistId: nil,
+                                                     createdAt: Date(), updatedAt: Date()),
+                            specialist: nil, contacts: [], documents: [])
+        }
+        let sam = SpecialistReference(id: UserID(), name: "Sam Lee")
+        mesh.answer(SpecialistMessages.candidates) { _, _ in SpecialistList(items: [sam]) }
+        let overdue = TaskSummary(id: TaskID(), assigneeId: sam.id, title: "Call <AP>", dueOn: BusinessDate("2020-01-01")!,
+                                  contactId: nil, invoiceId: nil)
+        let entries = (0..<20).map { index in
+            Activity(id: ActivityID(), customerId: id, category: "note", type: "note.add", summary: "<script>x</script> \(index)",
+                     occurredAt: Date(timeIntervalSince1970: 1_790_000_000 - Double(index)), actor: Actor(userId: UserID(), role: "manager", name: "Dana"))
+        }
+        mesh.answer(HistoryMessages.customerSummary) { _, _ in
+            CustomerHistorySection(history: CustomerHistorySummary(items: entries, openTasks: [overdue]))
+        }
+        let task = TaskRecord(id: TaskID(), customerId: id, assigneeId: FakeMesh.users[.specialist], title: "Send statement",
+                              dueOn: BusinessDate("2020-02-01")!, contactId: nil, invoiceId: nil, promiseId: nil, state: .open,
+                              createdBy: nil, createdAt: Date(), completedAt: nil, completedBy: nil)
+        mesh.answer(HistoryMessages.listTasks) { _, _ in TaskPage(items: [task], nextCursor: nil, total: 1) }
+        let harness = try GatewayHarness(mesh: mesh)
+        let body = try await harness.request(.get, "/customers/\(id)", as: .bearer(FakeMesh.token(.specialist))).body
+        XCTAssertTrue(body.contains("&lt;script&gt;x&lt;/script&gt; 0"), "an entry is text, never HTML")
+        XCTAssertFalse(body.contains("<script>x</script>"))
+        XCTAssertEqual(body.components(separatedBy: "data-history-tab=").count - 1, 7, "All, Calls, Emails, SMS, Notes, Tasks, Payments")
+        let last = try XCTUnwrap(entries.last)
+        XCTAssertTrue(body.contains(#"data-next="\#(PageCursor(createdAt: last.occurredAt, id: last.id.uuid).encoded)""#),
+                      "Load more goes on after the last entry shown")
+        XCTAssertTrue(body.contains(#"data-history="/api/v1/customers/\#(id)/history""#))
+        XCTAssertTrue(body.contains(#"data-post="/api/v1/tasks/\#(overdue.id)/complete" aria-label="Complete Call &lt;AP&gt;""#))
+        XCTAssertTrue(body.contains(#"<span class="badge badge-danger">overdue</span> · Sam Lee"#))
+        XCTAssertTrue(body.contains(#"data-api="/api/v1/customers/\#(id)/notes""#))
+        XCTAssertTrue(body.contains(#"data-api="/api/v1/customers/\#(id)/tasks""#))
+        XCTAssertTrue(body.contains(#"<option value="\#(sam.id)">Sam Lee</option>"#), "whom a task can go to")
+
+        let viewer = try await harness.request(.get, "/customers/\(id)", as: .bearer(FakeMesh.token(.viewer))).body
+        XCTAssertFalse(viewer.contains("add-note"), "viewers add no notes")
+        XCTAssertFalse(viewer.contains("/complete"))
+
+        let tasks = try await harness.request(.get, "/tasks", as: .bearer(FakeMesh.token(.specialist)))
+        XCTAssertEqual(tasks.status, 200)
+        XCTAssertTrue(tasks.body.contains("Send statement"))
+        XCTAssertTrue(tasks.body.contains(#"data-post="/api/v1/tasks/\#(task.id)/complete""#))
+        XCTAssertTrue(tasks.body.contains(#"href="/customers/\#(id)""#))
+        XCTAssertEqual(mesh.lastBody(HistoryMessages.listTasks), ListTasks(assigneeId: FakeMesh.users[.specialist], state: .open, limit: 200))
+        XCTAssertTrue(tasks.body.contains(#"href="/tasks" data-testid="my-tasks-link""#), "linked from the header")
+    }
+
     func testTheCustomersPageListsEscapedAndOffersAddOnlyToThoseWhoMay() async throws {
         let mesh = FakeMesh()
         mesh.answer(CustomerMessages.list) { _, _ in

@@ -63,9 +63,11 @@ public struct Activity: Codable, Hashable, Sendable {
     /// For calls, emails and SMS.
     public var direction: ActivityDirection?
     public var links: ActivityLinks
+    /// What it was made from (an event's id, a note's, a task command's): one activity per source.
+    public var sourceId: UUID?
 
     public init(id: ActivityID, customerId: CustomerID, category: String, type: String, summary: String, occurredAt: Date,
-                actor: Actor?, direction: ActivityDirection? = nil, links: ActivityLinks = .none) {
+                actor: Actor?, direction: ActivityDirection? = nil, links: ActivityLinks = .none, sourceId: UUID? = nil) {
         self.id = id
         self.customerId = customerId
         self.category = category
@@ -75,9 +77,12 @@ public struct Activity: Codable, Hashable, Sendable {
         self.actor = actor
         self.direction = direction
         self.links = links
+        self.sourceId = sourceId
     }
 
-    private enum CodingKeys: String, CodingKey { case id, customerId, category, type, summary, occurredAt, actor, direction, links }
+    private enum CodingKeys: String, CodingKey {
+        case id, customerId, category, type, summary, occurredAt, actor, direction, links, sourceId
+    }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -90,6 +95,7 @@ public struct Activity: Codable, Hashable, Sendable {
         try container.encode(actor, forKey: .actor)
         try container.encode(direction, forKey: .direction)
         try container.encode(links, forKey: .links)
+        try container.encode(sourceId.map { $0.uuidString.lowercased() }, forKey: .sourceId)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -103,6 +109,7 @@ public struct Activity: Codable, Hashable, Sendable {
         actor = try container.decodeIfPresent(Actor.self, forKey: .actor)
         direction = try container.decodeIfPresent(ActivityDirection.self, forKey: .direction)
         links = try container.decodeIfPresent(ActivityLinks.self, forKey: .links) ?? .none
+        sourceId = try container.decodeIfPresent(String.self, forKey: .sourceId).flatMap(UUID.init(uuidString:))
     }
 }
 

@@ -43,7 +43,7 @@ struct ActivityStore {
             """)
     }
 
-    private static let columns: StaticString = "id, customer_id, category, type, summary, occurred_at, actor, direction, links"
+    private static let columns: StaticString = "id, customer_id, category, type, summary, occurred_at, actor, direction, links, source_event_id"
 
     /// One page of a customer's timeline (one tab), newest first. Keyset on (occurred_at,
     /// id): an activity that existed when paging began is on exactly one page, whatever
@@ -70,8 +70,10 @@ struct ActivityStore {
         let (id, customer, category, type, summary, occurredAt, actor, direction) =
             try row.decode((ActivityID, CustomerID, String, String, String, Date, PostgresJSON<Actor>?, String?).self)
         let links = try row.decode(PostgresJSON<ActivityLinks>.self, at: 8)
+        let source = try row.decode(UUID.self, at: 9)
         return Activity(id: id, customerId: customer, category: category, type: type, summary: summary, occurredAt: occurredAt,
-                        actor: actor?.value, direction: direction.flatMap(ActivityDirection.init(rawValue:)), links: links.value)
+                        actor: actor?.value, direction: direction.flatMap(ActivityDirection.init(rawValue:)), links: links.value,
+                        sourceId: source)
     }
 
     // MARK: Users
