@@ -65,9 +65,9 @@ public struct EventHandlerRegistry: Sendable {
     }
 
     /// Applies events of `type` as nothing, on purpose (they are not for this subscriber),
-    /// rather than leaving them to `otherwise`.
+    /// rather than leaving them to `otherwise`. A type with a handler keeps it.
     public mutating func ignore(_ type: String) {
-        handlers[type] = { _, _ in }
+        if handlers[type] == nil { handlers[type] = { _, _ in } }
     }
 
     subscript(type: String) -> Handler? { handlers[type] }

@@ -173,13 +173,14 @@ final class DetailsRouteTests: XCTestCase {
         let specialist = try await harness.request(.get, "/customers/\(customerId)", as: .bearer(FakeMesh.token(.specialist)))
         XCTAssertTrue(specialist.body.contains(#"data-open="edit-customer""#))
         XCTAssertFalse(specialist.body.contains(#"data-method="PUT""#), "a specialist does not choose specialists")
-        XCTAssertEqual(mesh.sent(SpecialistMessages.candidates.type).count, 1, "asked only for the manager")
+        XCTAssertEqual(mesh.sent(SpecialistMessages.candidates.type).count, 2, "asked for editors too: whom Assign Task offers")
 
         let viewer = try await harness.request(.get, "/customers/\(customerId)", as: .bearer(FakeMesh.token(.viewer)))
         XCTAssertEqual(viewer.status, 200)
         for control in [#"data-open="edit-customer""#, "data-post=", "data-upload=", #"data-open="add-contact""#, "data-api="] {
             XCTAssertFalse(viewer.body.contains(control), "a viewer was offered \(control)")
         }
+        XCTAssertEqual(mesh.sent(SpecialistMessages.candidates.type).count, 2, "nor asked whom to choose")
     }
 
     func testThePageSaysWhichSectionsAreUnavailable() async throws {

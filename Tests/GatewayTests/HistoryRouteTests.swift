@@ -65,6 +65,16 @@ final class HistoryRouteTests: XCTestCase {
 
         let elsewhere = try await harness.request(.get, "/api/v1/customers/\(CustomerID())/history")
         XCTAssertEqual(elsewhere.status, 404)
+        // This customer, assigned to someone else: a specialist limited to their own reads none of it.
+        let notTheirs = try GatewayHarness(mesh: self.mesh(assignedTo: UserID()))
+        for path in ["/api/v1/customers/\(customerId)/history", "/api/v1/customers/\(customerId)/history/export.csv"] {
+            let refused = try await notTheirs.request(.get, path, as: .bearer(FakeMesh.token(.specialist)))
+            XCTAssertEqual(refused.status, 404, path)
+        }
+        XCTAssertEqual(notTheirs.mesh.sent(HistoryMessages.list.type).count, 0)
+        let note = try await notTheirs.request(.post, "/api/v1/customers/\(customerId)/notes", json: #"{"body": "x"}"#,
+                                               as: .bearer(FakeMesh.token(.specialist)))
+        XCTAssertEqual(note.status, 404)
     }
 
     func testNotesAndTasksNameOnlyTheCustomersOwnContactsInvoicesAndActivePeople() async throws {
@@ -120,10 +130,20 @@ final class HistoryRouteTests: XCTestCase {
                               completedAt: nil, completedBy: nil)
         mesh.answer(HistoryMessages.getTask) { _, _ in task }
         mesh.answer(HistoryMessages.completeTask) { _, _ in task }
+        mesh.answer(HistoryMessages.editNote) { request, envelope in
+            NoteRecord(id: request.id, customerId: CustomerID(), body: request.body, contactId: nil, invoiceId: nil, author: envelope.actor,
+                       createdAt: Date(), updatedAt: Date())
+        }
         let harness = try GatewayHarness(mesh: mesh)
         let mine = try await harness.request(.get, "/api/v1/tasks?assignee_id=me&state=open", as: .bearer(FakeMesh.token(.manager)))
         XCTAssertEqual(mine.status, 200, mine.body)
         XCTAssertEqual(mesh.lastBody(HistoryMessages.listTasks), ListTasks(assigneeId: FakeMesh.users[.manager], state: .open))
+        let note = NoteID()
+        let edited = try await harness.request(.patch, "/api/v1/notes/\(note)", json: #"{"body": "Friday, by check"}"#)
+        XCTAssertEqual(edited.status, 200)
+        XCTAssertEqual(mesh.lastBody(HistoryMessages.editNote), EditNote(id: note, body: "Friday, by check"))
+        XCTAssertEqual(mesh.sent(HistoryMessages.editNote.type).last?.actor?.userId, FakeMesh.users[.owner],
+                       "history-service is told who asks (only the author may)")
         let someone = UserID()
         _ = try await harness.request(.get, "/api/v1/tasks?assignee_id=\(someone)", as: .bearer(FakeMesh.token(.manager)))
         XCTAssertEqual(mesh.lastBody(HistoryMessages.listTasks)?.assigneeId, someone, "a manager may look at anyone's")
@@ -131,6 +151,8 @@ final class HistoryRouteTests: XCTestCase {
         XCTAssertEqual(limited.status, 403)
         _ = try await harness.request(.get, "/api/v1/tasks", as: .bearer(FakeMesh.token(.specialist)))
         XCTAssertEqual(mesh.lastBody(HistoryMessages.listTasks)?.assigneeId, FakeMesh.users[.specialist], "their own, unasked")
+        XCTAssertEqual(mesh.lastBody(HistoryMessages.listTasks)?.visibleTo, FakeMesh.users[.specialist],
+                       "and only on the customers they may see")
         let complete = try await harness.request(.post, "/api/v1/tasks/\(task.id)/complete", as: .bearer(FakeMesh.token(.specialist)))
         XCTAssertEqual(complete.status, 404, "a task on a customer they cannot see is not there")
         XCTAssertEqual(mesh.sent(HistoryMessages.completeTask.type).count, 0)

@@ -272,7 +272,8 @@ final class PageTests: XCTestCase {
         XCTAssertTrue(tasks.body.contains("Send statement"))
         XCTAssertTrue(tasks.body.contains(#"data-post="/api/v1/tasks/\#(task.id)/complete""#))
         XCTAssertTrue(tasks.body.contains(#"href="/customers/\#(id)""#))
-        XCTAssertEqual(mesh.lastBody(HistoryMessages.listTasks), ListTasks(assigneeId: FakeMesh.users[.specialist], state: .open, limit: 200))
+        XCTAssertEqual(mesh.lastBody(HistoryMessages.listTasks), ListTasks(assigneeId: FakeMesh.users[.specialist], state: .open,
+                                                                         visibleTo: FakeMesh.users[.specialist], limit: 200))
         XCTAssertTrue(tasks.body.contains(#"href="/tasks" data-testid="my-tasks-link""#), "linked from the header")
     }
 

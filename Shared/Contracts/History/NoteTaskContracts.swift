@@ -187,13 +187,17 @@ public struct ListTasks: Codable, Hashable, Sendable {
     public var assigneeId: UserID?
     public var customerId: CustomerID?
     public var state: TaskState?
+    /// Only tasks on customers whose AR specialist this is (a specialist who may not see all).
+    public var visibleTo: UserID?
     public var limit: Int
     public var cursor: String?
 
-    public init(assigneeId: UserID? = nil, customerId: CustomerID? = nil, state: TaskState? = nil, limit: Int = 50, cursor: String? = nil) {
+    public init(assigneeId: UserID? = nil, customerId: CustomerID? = nil, state: TaskState? = nil, visibleTo: UserID? = nil,
+                limit: Int = 50, cursor: String? = nil) {
         self.assigneeId = assigneeId
         self.customerId = customerId
         self.state = state
+        self.visibleTo = visibleTo
         self.limit = limit
         self.cursor = cursor
     }

@@ -100,8 +100,9 @@ struct HistoryRoutes {
             } else {
                 assignee = try query.value("assignee_id", UserID.init, "me or a user id")
             }
-            // A specialist who sees only their own customers sees only their own tasks.
-            if let mine = CustomerScope.assignedOnly(principal) {
+            // A specialist who sees only their own customers sees only their own tasks, on those customers.
+            let visibleTo = CustomerScope.assignedOnly(principal)
+            if let mine = visibleTo {
                 guard assignee == nil || assignee == mine else {
                     throw ErrorBody(.permissionDenied, "a specialist who sees only their own customers sees only their own tasks")
                 }
@@ -109,7 +110,8 @@ struct HistoryRoutes {
             }
             let state = try query.value("state", TaskState.init(rawValue:), "open or completed")
             let page = try await clients[.history].query(HistoryMessages.listTasks, ListTasks(
-                assigneeId: assignee, state: state, limit: try query.limit(), cursor: request.uri.queryParameters.get("cursor")))
+                assigneeId: assignee, state: state, visibleTo: visibleTo, limit: try query.limit(),
+                cursor: request.uri.queryParameters.get("cursor")))
             return try JSONResponse.make(ListResponse(items: page.items, nextCursor: page.nextCursor, total: page.total))
         }
     }
@@ -143,29 +145,50 @@ struct HistoryRoutes {
     }
 
     static let exportHeader = ["When", "Category", "Type", "Direction", "Who", "What", "Invoice", "Contact", "Payment"]
+    /// How long one export may take; what is left after it is said so in the file's last line.
+    static let exportSeconds = 120.0
 
-    /// The whole timeline, newest first, as CSV: every page of it.
+    /// The whole timeline, newest first, as CSV, streamed a page (500 activities) at a time:
+    /// the first page is read before answering (a customer out of scope or a service down is
+    /// its status), and a file cut short says so in its last line.
     private func export(_ customer: CustomerRecord) async throws -> Response {
-        var text = CSV.byteOrderMark + CSV.line(Self.exportHeader.map(CSV.Cell.value))
-        var cursor: String?
-        var rows = 0
-        repeat {
-            let page = try await clients[.history].query(HistoryMessages.list, ListActivities(
-                customerId: customer.id, limit: KeysetPage.maximumLimit, cursor: cursor), timeout: .seconds(10))
-            for activity in page.items {
-                text += CSV.line([
-                    .value(RFC3339.string(from: activity.occurredAt)), .value(activity.category), .value(activity.type),
-                    .value(activity.direction?.rawValue ?? ""), .text(activity.actor?.name), .text(activity.summary),
-                    .value(activity.links.invoiceId?.description ?? ""), .value(activity.links.contactId?.description ?? ""),
-                    .value(activity.links.paymentId?.description ?? ""),
-                ])
-            }
-            rows += page.items.count
-            cursor = page.nextCursor
-        } while cursor != nil && rows < Self.maximumExportRows
+        let clients = self.clients
+        let first = try await clients[.history].query(HistoryMessages.list, ListActivities(
+            customerId: customer.id, limit: KeysetPage.maximumLimit), timeout: .seconds(10))
         let day = String(RFC3339.string(from: Date()).prefix(10))
+        let body = ResponseBody { writer in
+            let deadline = Date().addingTimeInterval(Self.exportSeconds)
+            try await writer.write(ByteBuffer(string: CSV.byteOrderMark + CSV.line(Self.exportHeader.map(CSV.Cell.value))))
+            var page = first
+            var rows = 0
+            while true {
+                try await writer.write(ByteBuffer(string: page.items.map(Self.line).joined()))
+                rows += page.items.count
+                guard let cursor = page.nextCursor else { break }
+                guard rows < Self.maximumExportRows, Date() < deadline else {
+                    try await writer.write(ByteBuffer(string: CSV.line([.value("# cut short after \(rows) activities; export a later day again")])))
+                    break
+                }
+                do {
+                    page = try await clients[.history].query(HistoryMessages.list, ListActivities(
+                        customerId: customer.id, limit: KeysetPage.maximumLimit, cursor: cursor), timeout: .seconds(10))
+                } catch {
+                    try await writer.write(ByteBuffer(string: CSV.line([.value("# cut short after \(rows) activities: \(error)")])))
+                    break
+                }
+            }
+            try await writer.finish(nil)
+        }
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                               .contentDisposition: "attachment; filename=\"history-\(day).csv\""],
-                        body: .init(byteBuffer: ByteBuffer(string: text)))
+                                               .contentDisposition: "attachment; filename=\"history-\(day).csv\""], body: body)
+    }
+
+    private static func line(_ activity: Activity) -> String {
+        CSV.line([
+            .value(RFC3339.string(from: activity.occurredAt)), .value(activity.category), .value(activity.type),
+            .value(activity.direction?.rawValue ?? ""), .text(activity.actor?.name), .text(activity.summary),
+            .value(activity.links.invoiceId?.description ?? ""), .value(activity.links.contactId?.description ?? ""),
+            .value(activity.links.paymentId?.description ?? ""),
+        ])
     }
 }

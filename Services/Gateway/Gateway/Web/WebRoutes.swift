@@ -79,7 +79,8 @@ struct WebRoutes {
         readers.get("/tasks") { _, context in
             let principal = try context.requirePrincipal()
             guard let me = principal.user?.id else { throw ErrorBody.failedPrecondition("My tasks is for people signed in") }
-            async let page = clients[.history].query(HistoryMessages.listTasks, ListTasks(assigneeId: me, state: .open, limit: 200))
+            async let page = clients[.history].query(HistoryMessages.listTasks, ListTasks(
+                assigneeId: me, state: .open, visibleTo: CustomerScope.assignedOnly(principal), limit: 200))
             let today = await businessToday()
             return html(try TasksPage.render(try await page.items, canEdit: PermissionTable.allows(principal.role, .editCustomers),
                                              today: today))

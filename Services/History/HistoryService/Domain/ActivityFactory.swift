@@ -211,10 +211,9 @@ enum ActivityFactory {
 
     // MARK: Notes and tasks
 
-    /// A note's line: its text, on one line, at most 500 characters.
+    /// A note's line: all of its text, on one line (the timeline and the export are where notes are read).
     static func noteSummary(_ body: String) -> String {
-        let line = body.split(whereSeparator: \.isNewline).joined(separator: " ")
-        return line.count > 500 ? String(line.prefix(499)) + "…" : line
+        body.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
     static func note(_ note: NoteRecord) -> Activity {

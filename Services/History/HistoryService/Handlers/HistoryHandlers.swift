@@ -37,6 +37,7 @@ enum HistoryHandlers {
         var events = timeline()
         events.on(CustomerMessages.created) { event, context in
             try record(ActivityFactory.customerCreated(event, envelope: context.envelope), context)
+            try TaskStore(connection: context.connection).keepSpecialist(of: event.customer.id, event.customer.specialistId)
         }
         events.on(CustomerMessages.updated) { event, context in
             try record(ActivityFactory.customerUpdated(event, envelope: context.envelope), context)
@@ -59,6 +60,7 @@ enum HistoryHandlers {
         }
         events.on(SpecialistMessages.assigned) { event, context in
             try record(ActivityFactory.specialistAssigned(event, envelope: context.envelope), context)
+            try TaskStore(connection: context.connection).keepSpecialist(of: event.customerId, event.to.id)
         }
         events.on(ContactMessages.merged) { event, context in
             try record(ActivityFactory.contactsMerged(event, envelope: context.envelope), context)
@@ -175,8 +177,8 @@ enum HistoryHandlers {
     static func customerID(in body: String) -> CustomerID? {
         guard let members = (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] else { return nil }
         if let text = members["customer_id"] as? String, let id = CustomerID(text) { return id }
-        for case let inner as [String: Any] in members.values {
-            if let text = inner["customer_id"] as? String, let id = CustomerID(text) { return id }
+        for key in members.keys.sorted() {  // one answer for one body, whatever the dictionary's order
+            if let inner = members[key] as? [String: Any], let text = inner["customer_id"] as? String, let id = CustomerID(text) { return id }
         }
         return nil
     }

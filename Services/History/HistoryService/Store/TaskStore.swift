@@ -38,6 +38,15 @@ struct TaskStore {
 
     // MARK: Tasks
 
+    /// Keeps who the customer's AR specialist is (customer-service's events), for whose tasks
+    /// a specialist limited to their own customers may see.
+    func keepSpecialist(of customer: CustomerID, _ specialist: UserID?) throws {
+        try connection.execute("""
+            INSERT INTO customer_specialists (customer_id, specialist_id) VALUES (\(customer), \(specialist))
+            ON CONFLICT (customer_id) DO UPDATE SET specialist_id = excluded.specialist_id, updated_at = now()
+            """)
+    }
+
     /// Creates a task; with `source`, once per source (a replayed event makes no second one).
     @discardableResult
     func insert(_ task: TaskRecord, source: MessageID? = nil) throws -> Bool {
@@ -80,6 +89,8 @@ struct TaskStore {
             (\(request.assigneeId)::uuid IS NULL OR assignee_id = \(request.assigneeId))
             AND (\(request.customerId)::uuid IS NULL OR customer_id = \(request.customerId))
             AND (\(state)::text IS NULL OR (\(state) = 'open') = (completed_at IS NULL))
+            AND (\(request.visibleTo)::uuid IS NULL OR customer_id IN (
+                SELECT customer_id FROM customer_specialists WHERE specialist_id = \(request.visibleTo)))
             """
         let rows = try connection.query("""
             SELECT \(sql: Self.taskColumns) FROM tasks WHERE \(where_)

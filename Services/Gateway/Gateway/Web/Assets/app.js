@@ -349,15 +349,21 @@
     historyPage(section, true);
   }
 
+  var historyAsked = 0;  // only the newest question's answer is shown (a tab clicked while another loads)
   function historyPage(section, fresh) {
     var list = section.querySelector("[data-history-list]");
     var more = section.querySelector("[data-history-more]");
     var error = section.querySelector("[data-history-error]");
+    if (!fresh && more.disabled) return;  // a page already on its way
     var cursor = fresh ? null : more.getAttribute("data-next");
+    var mine = ++historyAsked;
+    more.disabled = true;
     var url = section.getAttribute("data-history") + "?limit=20&type=" + encodeURIComponent(section.getAttribute("data-tab") || "all")
       + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
     error.textContent = "";
     request("GET", url).then(function (result) {
+      if (mine !== historyAsked) return;
+      more.disabled = false;
       if (!result.ok || !result.json) { error.textContent = (result.json && result.json.error && result.json.error.message) || "The history could not be read."; return; }
       if (fresh) list.textContent = "";
       var empty = section.querySelector("[data-history-empty]");
@@ -386,7 +392,7 @@
       });
       if (result.json.next_cursor) { more.setAttribute("data-next", result.json.next_cursor); more.hidden = false; }
       else { more.removeAttribute("data-next"); more.hidden = true; }
-    }).catch(function () { error.textContent = "The server could not be reached."; });
+    }).catch(function () { if (mine === historyAsked) { more.disabled = false; error.textContent = "The server could not be reached."; } });
   }
 
   // Copy Payment Link: the customer's link (made when there is none), shown and copied.
