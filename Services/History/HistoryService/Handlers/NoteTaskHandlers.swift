@@ -52,30 +52,8 @@ enum NoteTaskHandlers {
             try context.publish(HistoryMessages.taskAssigned, task)
             return task
         }
-        registry.command(HistoryMessages.completeTask) { request, context in
-            let store = TaskStore(connection: context.connection)
-            guard let task = try store.task(request.id, lock: true) else { throw notFound(request.id) }
-            guard task.state == .open else { throw ErrorBody.failedPrecondition("this task is completed already") }
-            try store.setCompleted(task.id, by: context.envelope.actor ?? .system)
-            guard let done = try store.task(task.id) else { throw notFound(request.id) }
-            try ActivityStore(connection: context.connection).record(
-                ActivityFactory.task(done, "completed", assignee: nil, actor: context.envelope.actor, at: done.completedAt ?? Date()),
-                source: context.envelope.id, publisher: ServiceName.history.rawValue)
-            try context.publish(HistoryMessages.taskCompleted, done)
-            return done
-        }
-        registry.command(HistoryMessages.reopenTask) { request, context in
-            let store = TaskStore(connection: context.connection)
-            guard let task = try store.task(request.id, lock: true) else { throw notFound(request.id) }
-            guard task.state == .completed else { throw ErrorBody.failedPrecondition("this task is open already") }
-            try store.setCompleted(task.id, by: nil)
-            guard let open = try store.task(task.id) else { throw notFound(request.id) }
-            try ActivityStore(connection: context.connection).record(
-                ActivityFactory.task(open, "reopened", assignee: nil, actor: context.envelope.actor, at: try store.now()),
-                source: context.envelope.id, publisher: ServiceName.history.rawValue)
-            try context.publish(HistoryMessages.taskAssigned, open)
-            return open
-        }
+        registry.command(HistoryMessages.completeTask) { request, context in try move(request.id, completing: true, context) }
+        registry.command(HistoryMessages.reopenTask) { request, context in try move(request.id, completing: false, context) }
         registry.query(HistoryMessages.getTask) { request, context in
             guard let task = try TaskStore(connection: context.connection).task(request.id) else { throw notFound(request.id) }
             return task
@@ -86,6 +64,24 @@ enum NoteTaskHandlers {
     }
 
     private static func notFound(_ id: TaskID) -> ErrorBody { .notFound("task \(id) does not exist") }
+
+    /// Completes an open task (`task.completed`) or reopens a completed one (`task.assigned`
+    /// again), with its line on the timeline; the other way round is 422.
+    private static func move(_ id: TaskID, completing: Bool, _ context: HandlerContext) throws -> TaskRecord {
+        let store = TaskStore(connection: context.connection)
+        guard let task = try store.task(id, lock: true) else { throw notFound(id) }
+        guard task.state == (completing ? .open : .completed) else {
+            throw ErrorBody.failedPrecondition(completing ? "this task is completed already" : "this task is open already")
+        }
+        let actor = context.envelope.actor
+        try store.setCompleted(task.id, by: completing ? actor ?? .system : nil)
+        guard let moved = try store.task(task.id) else { throw notFound(id) }
+        try ActivityStore(connection: context.connection).record(
+            ActivityFactory.task(moved, completing ? "completed" : "reopened", assignee: nil, actor: actor, at: try store.now()),
+            source: context.envelope.id, publisher: ServiceName.history.rawValue)
+        try context.publish(completing ? HistoryMessages.taskCompleted : HistoryMessages.taskAssigned, moved)
+        return moved
+    }
 
     /// A note's text: trimmed, 1 to `TextLimit.notes` characters.
     static func noteBody(_ typed: String) throws(ErrorBody) -> String {
