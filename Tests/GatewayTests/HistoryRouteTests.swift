@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 @testable import Gateway
 import Hummingbird
+import HTTPTypes
 import XCTest
 
 /// The history routes in-process, on a fake mesh: tabs and paging handed to history-service,
@@ -130,6 +131,12 @@ final class HistoryRouteTests: XCTestCase {
                               completedAt: nil, completedBy: nil)
         mesh.answer(HistoryMessages.getTask) { _, _ in task }
         mesh.answer(HistoryMessages.completeTask) { _, _ in task }
+        let noteId = NoteID()
+        let otherCustomer = CustomerID()
+        mesh.answer(HistoryMessages.getNote) { request, _ in
+            NoteRecord(id: request.id, customerId: request.id == noteId ? otherCustomer : CustomerID(), body: "Hers", contactId: nil,
+                       invoiceId: nil, author: nil, createdAt: Date(), updatedAt: Date())
+        }
         mesh.answer(HistoryMessages.editNote) { request, envelope in
             NoteRecord(id: request.id, customerId: CustomerID(), body: request.body, contactId: nil, invoiceId: nil, author: envelope.actor,
                        createdAt: Date(), updatedAt: Date())
@@ -144,6 +151,11 @@ final class HistoryRouteTests: XCTestCase {
         XCTAssertEqual(mesh.lastBody(HistoryMessages.editNote), EditNote(id: note, body: "Friday, by check"))
         XCTAssertEqual(mesh.sent(HistoryMessages.editNote.type).last?.actor?.userId, FakeMesh.users[.owner],
                        "history-service is told who asks (only the author may)")
+        for (method, json) in [(HTTPRequest.Method.get, nil), (.patch, #"{"body": "Mine now"}"#)] as [(HTTPRequest.Method, String?)] {
+            let refused = try await harness.request(method, "/api/v1/notes/\(noteId)", json: json, as: .bearer(FakeMesh.token(.specialist)))
+            XCTAssertEqual(refused.status, 404, "a note on a customer a limited specialist cannot see is not there (\(method))")
+        }
+        XCTAssertEqual(mesh.sent(HistoryMessages.editNote.type).count, 1)
         let someone = UserID()
         _ = try await harness.request(.get, "/api/v1/tasks?assignee_id=\(someone)", as: .bearer(FakeMesh.token(.manager)))
         XCTAssertEqual(mesh.lastBody(HistoryMessages.listTasks)?.assigneeId, someone, "a manager may look at anyone's")

@@ -279,6 +279,8 @@ final class OpenAPIConformanceTests: XCTestCase {
         let noteID = try XCTUnwrap(note?["id"] as? String)
         let changedNote = try await succeed("PATCH", "/api/v1/notes/{id}", "/api/v1/notes/\(noteID)", json: #"{"body": "Called AP: Friday, by check"}"#)
         XCTAssertEqual(changedNote?["body"] as? String, "Called AP: Friday, by check")
+        let readNote = try await succeed("GET", "/api/v1/notes/{id}", "/api/v1/notes/\(noteID)")
+        XCTAssertEqual(readNote?["invoice_id"] as? String, owedID)
         let me = try system.json(try await system.http("GET", "/api/v1/me").body)
         let myID = try XCTUnwrap((me["user"] as? [String: Any])?["id"] as? String)
         let task = try await succeed("POST", "/api/v1/customers/{id}/tasks", "/api/v1/customers/\(customerID)/tasks",

@@ -7,6 +7,7 @@ extension HistoryMessages {
     public static let addNote = Command<AddNote, NoteRecord>("note.add")
     /// Its author changes its text, within `NoteRecord.editWindowSeconds` of writing it.
     public static let editNote = Command<EditNote, NoteRecord>("note.edit")
+    public static let getNote = Query<GetNote, NoteRecord>("note.get")
     /// A task for a user about a customer; any service may ask for one (a broken promise
     /// does, through its event). Publishes `task.assigned`.
     public static let createTask = Command<CreateTask, TaskRecord>("task.create", callers: .anyService)
@@ -21,7 +22,7 @@ extension HistoryMessages {
     public static let taskCompleted = Event<TaskRecord>("task.completed")
 
     static let noteTaskMessages: [any DescribedMessage] = [
-        addNote, editNote, createTask, completeTask, reopenTask, getTask, listTasks, taskAssigned, taskCompleted,
+        addNote, editNote, getNote, createTask, completeTask, reopenTask, getTask, listTasks, taskAssigned, taskCompleted,
     ]
 }
 
@@ -38,6 +39,12 @@ public struct AddNote: Codable, Hashable, Sendable {
         self.contactId = contactId
         self.invoiceId = invoiceId
     }
+}
+
+/// Body of `note.get` (`GET /notes/{id}`).
+public struct GetNote: Codable, Hashable, Sendable {
+    public var id: NoteID
+    public init(id: NoteID) { self.id = id }
 }
 
 /// Body of `note.edit` (`PATCH /notes/{id}`).

@@ -4,7 +4,7 @@ import Hummingbird
 import Messaging
 
 /// `GET /customers/{id}/history?type=`, `GET /customers/{id}/history/export.csv`,
-/// `POST /customers/{id}/notes`, `PATCH /notes/{id}`, `POST /customers/{id}/tasks`,
+/// `POST /customers/{id}/notes`, `GET|PATCH /notes/{id}`, `POST /customers/{id}/tasks`,
 /// `POST /tasks/{id}/complete|reopen`, `GET /tasks?assignee_id=me&state=open`. A specialist
 /// who may not see all customers reaches only their own customers' timelines and tasks.
 struct HistoryRoutes {
@@ -58,13 +58,16 @@ struct HistoryRoutes {
                                                  invoiceId: body.invoiceId),
                 actor: principal.actor, idempotencyKey: try request.idempotencyKey()), status: .created)
         }
+        readers.get("/api/v1/notes/:id") { _, context in
+            try JSONResponse.make(try await visibleNote(context, scope))
+        }
         editors.patch("/api/v1/notes/:id") { request, context in
             let principal = try context.requirePrincipal()
-            let id = try context.parameters.id("id", of: "note", as: NoteID.self)
+            let note = try await visibleNote(context, scope)
             let change = try await request.decodeJSON(NoteChange.self)
-            // Only its author may change it (history-service checks), who wrote it on a customer they could see.
+            // Only its author may change it, for 15 minutes (history-service checks both).
             return try JSONResponse.make(try await clients[.history].command(
-                HistoryMessages.editNote, EditNote(id: id, body: change.body), actor: principal.actor,
+                HistoryMessages.editNote, EditNote(id: note.id, body: change.body), actor: principal.actor,
                 idempotencyKey: try request.idempotencyKey()))
         }
         editors.post("/api/v1/customers/:id/tasks") { request, context in
@@ -114,6 +117,14 @@ struct HistoryRoutes {
                 cursor: request.uri.queryParameters.get("cursor")))
             return try JSONResponse.make(ListResponse(items: page.items, nextCursor: page.nextCursor, total: page.total))
         }
+    }
+
+    /// The note of the path, when the principal may see its customer.
+    private func visibleNote(_ context: GatewayRequestContext, _ scope: CustomerScope.Visibility) async throws -> NoteRecord {
+        let id = try context.parameters.id("id", of: "note", as: NoteID.self)
+        let note = try await clients[.history].query(HistoryMessages.getNote, GetNote(id: id))
+        try await scope.require(note.customerId, for: try context.requirePrincipal(), otherwise: .notFound("note \(id) does not exist"))
+        return note
     }
 
     /// The task of the path, when the principal may see its customer.

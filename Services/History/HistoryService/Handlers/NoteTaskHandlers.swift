@@ -25,7 +25,7 @@ enum NoteTaskHandlers {
         registry.command(HistoryMessages.editNote) { request, context in
             let body = try noteBody(request.body)
             let store = TaskStore(connection: context.connection)
-            guard let note = try store.lockedNote(request.id) else { throw ErrorBody.notFound("note \(request.id) does not exist") }
+            guard let note = try store.note(request.id, lock: true) else { throw ErrorBody.notFound("note \(request.id) does not exist") }
             guard let author = note.author, isSame(author, context.envelope.actor) else {
                 throw ErrorBody(.permissionDenied, "only the note's author may change it")
             }
@@ -34,8 +34,14 @@ enum NoteTaskHandlers {
             }
             try store.setBody(note.id, body)
             try ActivityStore(connection: context.connection).resummarize(source: note.id.uuid, to: ActivityFactory.noteSummary(body))
-            guard let changed = try store.lockedNote(note.id) else { throw ErrorBody.notFound("note \(request.id) does not exist") }
+            guard let changed = try store.note(note.id) else { throw ErrorBody.notFound("note \(request.id) does not exist") }
             return changed
+        }
+        registry.query(HistoryMessages.getNote) { request, context in
+            guard let note = try TaskStore(connection: context.connection).note(request.id) else {
+                throw ErrorBody.notFound("note \(request.id) does not exist")
+            }
+            return note
         }
         registry.command(HistoryMessages.createTask) { request, context in
             guard let title = try TextLimit.trimmed(request.title, titleLength, field: "title") else {

@@ -17,10 +17,11 @@ struct TaskStore {
             """)
     }
 
-    /// The note, its row held until the transaction ends.
-    func lockedNote(_ id: NoteID) throws -> NoteRecord? {
+    /// The note, its row held until the transaction ends with `lock`.
+    func note(_ id: NoteID, lock: Bool = false) throws -> NoteRecord? {
         try connection.query("""
-            SELECT id, customer_id, body, contact_id, invoice_id, author, created_at, updated_at FROM notes WHERE id = \(id) FOR UPDATE
+            SELECT id, customer_id, body, contact_id, invoice_id, author, created_at, updated_at FROM notes WHERE id = \(id)
+            \(sql: lock ? "FOR UPDATE" : "")
             """).first.map { row in
             let (id, customer, body, contact, invoice, author, created, updated) =
                 try row.decode((NoteID, CustomerID, String, ContactID?, InvoiceID?, PostgresJSON<Actor>?, Date, Date).self)
