@@ -236,7 +236,7 @@ final class TimelineTests: XCTestCase {
             FROM generate_series(1, 200000) AS g
             """)
         try connection.execute("ANALYZE activities")
-        for (label, categories) in [("all", nil), ("notes", ["note"])] as [(String, [String]?)] {
+        for (label, categories) in [("all", nil), ("notes", ["note"]), ("payments", HistoryTab.payment.categories)] as [(String, [String]?)] {
             let plan = try connection.query("""
                 EXPLAIN SELECT id FROM activities WHERE customer_id = \(customer)
                   AND (\(categories)::text[] IS NULL OR category = ANY(\(categories)::text[]))
