@@ -196,6 +196,12 @@ struct Idempotency: RequestMiddleware {
         let record = try IdempotencyRecordKey(request.envelope)
         let requestHash = IdempotencyRecordKey.requestHash(type: request.envelope.type, body: request.body,
                                                             attachment: request.attachment)
+        // Two requests with one key at once: the second waits here for the first to commit and
+        // then finds its reply — never runs its own checks against the first's effects (which
+        // would answer, say, "already paid" instead of the payment).
+        try connection.execute("""
+            SELECT pg_advisory_xact_lock(hashtextextended(\(record.scope + "\u{1F}" + record.type + "\u{1F}" + record.key), 7))
+            """)
         let rows = try connection.query("""
             SELECT request_hash, reply_status, reply_body FROM idempotency
             WHERE scope = \(record.scope) AND type = \(record.type) AND key = \(record.key)

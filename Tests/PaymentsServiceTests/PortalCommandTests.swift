@@ -232,6 +232,20 @@ final class PortalCommandTests: XCTestCase {
         XCTAssertEqual(try count("payments"), 1)
     }
 
+    /// A payer who presses Pay twice (or whose page retries while the first try still runs)
+    /// sends one key twice at once: both get the one payment, not "paid" for the second.
+    func testTwoTriesWithOneKeyAtOnceGetTheOnePayment() async throws {
+        let invoice = try known(10_000, number: "INV-000001", due: "2026-11-15")
+        let token = try await link().token
+        let client = harness.client
+        let request = PortalPaymentRequest(token: token, invoiceIds: [invoice.id], method: .card, card: card("4242424242424242"))
+        async let first = client.command(PaymentsMessages.portalPay, request, actor: .portalPayer, idempotencyKey: "press")
+        async let second = client.command(PaymentsMessages.portalPay, request, actor: .portalPayer, idempotencyKey: "press")
+        let (one, two) = try await (first, second)
+        XCTAssertEqual(one.id, two.id)
+        XCTAssertEqual(try count("payments"), 1)
+    }
+
     func testATokenReachesOnlyItsOwnCustomersInvoices() async throws {
         let mine = try known(10_000, number: "INV-000001", due: "2026-11-15")
         let neighbour = CustomerID()
