@@ -206,9 +206,12 @@ public struct CustomerHistorySection: Codable, Hashable, Sendable {
 /// The Customer Details view's `history`: the latest activities and the open tasks.
 public struct CustomerHistorySummary: Codable, Hashable, Sendable {
     public var items: [Activity]
+    /// The timeline's next page after `items` ("Load more"), nil when they are all.
+    public var nextCursor: String?
     public var openTasks: [TaskSummary]
-    public init(items: [Activity], openTasks: [TaskSummary]) {
+    public init(items: [Activity], nextCursor: String? = nil, openTasks: [TaskSummary]) {
         self.items = items
+        self.nextCursor = nextCursor
         self.openTasks = openTasks
     }
 }

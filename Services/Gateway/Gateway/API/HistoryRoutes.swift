@@ -82,13 +82,11 @@ struct HistoryRoutes {
                                                        dueOn: body.dueOn, contactId: body.contactId, invoiceId: body.invoiceId),
                 actor: principal.actor, idempotencyKey: try request.idempotencyKey()), status: .created)
         }
-        for (path, command) in [("complete", HistoryMessages.completeTask), ("reopen", HistoryMessages.reopenTask)] {
-            editors.post("/api/v1/tasks/:id/\(path)") { request, context in
-                let principal = try context.requirePrincipal()
-                let task = try await visibleTask(context, scope)
-                return try JSONResponse.make(try await clients[.history].command(
-                    command, TaskAction(id: task.id), actor: principal.actor, idempotencyKey: try request.idempotencyKey()))
-            }
+        editors.post("/api/v1/tasks/:id/complete") { request, context in
+            try await move(HistoryMessages.completeTask, request, context, scope)
+        }
+        editors.post("/api/v1/tasks/:id/reopen") { request, context in
+            try await move(HistoryMessages.reopenTask, request, context, scope)
         }
         readers.get("/api/v1/tasks") { request, context in
             let principal = try context.requirePrincipal()
@@ -117,6 +115,15 @@ struct HistoryRoutes {
                 cursor: request.uri.queryParameters.get("cursor")))
             return try JSONResponse.make(ListResponse(items: page.items, nextCursor: page.nextCursor, total: page.total))
         }
+    }
+
+    /// Completes or reopens the task of the path, when the principal may see its customer.
+    private func move(_ command: Command<TaskAction, TaskRecord>, _ request: Request, _ context: GatewayRequestContext,
+                      _ scope: CustomerScope.Visibility) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let task = try await visibleTask(context, scope)
+        return try JSONResponse.make(try await clients[.history].command(
+            command, TaskAction(id: task.id), actor: principal.actor, idempotencyKey: try request.idempotencyKey()))
     }
 
     /// The note of the path, when the principal may see its customer.

@@ -144,8 +144,6 @@ struct DetailsPage {
 
     /// How many customers the parent chooser offers.
     static let parentChoices = 200
-    /// How many timeline entries the details view brings (`CustomerHistoryRequest`'s default).
-    static let recentHistory = CustomerHistoryRequest(customerId: CustomerID()).recent
 
     /// `today`: the business's date (a task due before it is overdue).
     static func render(_ details: CustomerDetails, canEdit: Bool = false, canAssign: Bool = false,
@@ -302,8 +300,7 @@ struct DetailsPage {
         history = shown.map {
             Entry(when: Pages.dateTime($0.occurredAt), who: $0.actor?.name ?? "", what: $0.summary, category: $0.category)
         }
-        historyNext = shown.count >= Self.recentHistory
-            ? shown.last.map { PageCursor(createdAt: $0.occurredAt, id: $0.id.uuid).encoded } : nil
+        historyNext = details.history?.nextCursor
         hasHistory = !history.isEmpty
         noHistory = details.history?.items.isEmpty == true
         let names = Dictionary(specialists.map { ($0.id, $0.name ?? "") }, uniquingKeysWith: { first, _ in first })

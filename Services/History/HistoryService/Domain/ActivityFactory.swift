@@ -103,14 +103,14 @@ enum ActivityFactory {
     }
 
     /// The follow-up a broken promise asks for: the specialist's (or, without one, whoever recorded it).
-    static func brokenPromiseTask(_ event: PromiseChanged) -> TaskSummary {
-        let promise = event.promise
+    static func brokenPromiseTask(_ promise: PromiseToPay, createdBy: Actor?, at: Date) -> TaskRecord {
         let invoices = promise.invoiceNumbers.isEmpty ? "" : " on \(promise.invoiceNumbers.joined(separator: ", "))"
-        return TaskSummary(id: TaskID(), assigneeId: promise.specialistId ?? promise.recordedBy?.userId,
-                           title: "Follow up the broken promise to pay \(promise.currency.format(promise.amountCents)) "
-                               + "by \(promise.promisedOn)\(invoices)",
-                           dueOn: promise.resolvedOn ?? promise.promisedOn, contactId: promise.contactId,
-                           invoiceId: promise.invoiceIds.first)
+        return TaskRecord(id: TaskID(), customerId: promise.customerId, assigneeId: promise.specialistId ?? promise.recordedBy?.userId,
+                          title: "Follow up the broken promise to pay \(promise.currency.format(promise.amountCents)) "
+                              + "by \(promise.promisedOn)\(invoices)",
+                          dueOn: promise.resolvedOn ?? promise.promisedOn, contactId: promise.contactId,
+                          invoiceId: promise.invoiceIds.first, promiseId: promise.id, state: .open, createdBy: createdBy,
+                          createdAt: at, completedAt: nil, completedBy: nil)
     }
 
     /// "Dana Reyes created the payment link (expires 2026-12-31)", "… revoked the payment link".

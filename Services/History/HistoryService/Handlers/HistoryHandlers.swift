@@ -15,7 +15,8 @@ enum HistoryHandlers {
             let recent = try ActivityStore(connection: context.connection)
                 .list(ListActivities(customerId: request.customerId, limit: request.recent))
             return CustomerHistorySection(history: CustomerHistorySummary(
-                items: recent.items, openTasks: try TaskStore(connection: context.connection).open(of: request.customerId)))
+                items: recent.items, nextCursor: recent.nextCursor,
+                openTasks: try TaskStore(connection: context.connection).open(of: request.customerId)))
         }
         NoteTaskHandlers.register(in: &registry)
     }

@@ -115,12 +115,8 @@ enum NoteTaskHandlers {
     /// The follow-up a broken promise asks for (its event is the request): the specialist's,
     /// or, without one, whoever recorded it — once per event.
     static func followUp(_ promise: PromiseToPay, context: EventContext) throws {
-        let summary = ActivityFactory.brokenPromiseTask(PromiseChanged(promise: promise))
         let store = TaskStore(connection: context.connection)
-        let task = TaskRecord(id: summary.id, customerId: promise.customerId, assigneeId: summary.assigneeId, title: summary.title,
-                              dueOn: summary.dueOn, contactId: summary.contactId, invoiceId: summary.invoiceId, promiseId: promise.id,
-                              state: .open, createdBy: context.envelope.actor, createdAt: try store.now(), completedAt: nil,
-                              completedBy: nil)
+        let task = ActivityFactory.brokenPromiseTask(promise, createdBy: context.envelope.actor, at: try store.now())
         guard try store.insert(task, source: context.envelope.id) else { return }
         // The line for the task (its source: the task itself, so the broken promise keeps its own).
         try assigned(task, source: MessageID(task.id.uuid), actor: context.envelope.actor, connection: context.connection)

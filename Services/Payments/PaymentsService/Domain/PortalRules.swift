@@ -87,6 +87,8 @@ enum PortalRules {
         var feeCents: Int64
         var totalCents: Int64
         var applications: [ApplicationInput]
+        /// The invoices it goes to, as read (locked, for a payment).
+        var invoices: [InvoiceID: LedgerStore.KnownInvoice]
     }
 
     /// The invoice ids of a request: 1 to `maximumInvoices`, each once.
@@ -150,6 +152,7 @@ enum PortalRules {
         guard !overflow, total <= PaymentRules.maximumAmount else {
             throw .unprocessable("the amount and fee come to more than one payment may be", field: "amount_cents")
         }
-        return Plan(currency: currency, amountCents: paying, feeCents: feeCents, totalCents: total, applications: applications)
+        return Plan(currency: currency, amountCents: paying, feeCents: feeCents, totalCents: total, applications: applications,
+                    invoices: Dictionary(uniqueKeysWithValues: invoices.map { ($0.invoice.id, $0.invoice) }))
     }
 }

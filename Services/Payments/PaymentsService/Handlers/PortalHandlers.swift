@@ -109,8 +109,7 @@ struct PortalHandlers {
                 let fields = PaymentFields(amountCents: plan.amountCents, currency: plan.currency, method: request.method.rawValue,
                                            reference: String("\(described), \(reference)".prefix(TextLimit.paymentReference)),
                                            receivedOn: today, applications: plan.applications)
-                let invoices = try LedgerStore(connection: context.connection).lockInvoices(plan.applications.map(\.invoiceId))
-                return try LedgerHandlers.insert(fields, reference: fields.reference, customer: link.customerId, invoices: invoices,
+                return try LedgerHandlers.insert(fields, reference: fields.reference, customer: link.customerId, invoices: plan.invoices,
                                                  feeCents: plan.feeCents, source: .portal, context: context, clock: clock)
             }
         }

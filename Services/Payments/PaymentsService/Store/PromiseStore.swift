@@ -110,8 +110,9 @@ struct PromiseStore {
 
     /// Promises dated in the period, counted and summed by specialist, currency and state.
     func report(_ request: PromiseReportRequest) throws -> [PromiseReportRow] {
-        var rows: [String: PromiseReportRow] = [:]
-        var order: [String] = []
+        struct Key: Hashable { var specialist: UserID?; var currency: String }
+        var tallies: [Key: [PromiseState: PromiseTally]] = [:]
+        var order: [Key] = []
         for row in try connection.query("""
             SELECT specialist_id, currency, state, count(*)::int8, sum(amount_cents)::int8 FROM promises
             WHERE (\(request.from)::date IS NULL OR promised_on >= \(request.from))
@@ -120,25 +121,16 @@ struct PromiseStore {
             GROUP BY specialist_id, currency, state ORDER BY specialist_id NULLS LAST, currency
             """) {
             let (specialist, currency, state, count, amount) = try row.decode((UserID?, String, String, Int64, Int64).self)
-            let key = "\(specialist.map { "\($0)" } ?? "-")/\(currency)"
-            if rows[key] == nil {
-                order.append(key)
-                rows[key] = PromiseReportRow(specialistId: specialist, currency: Currency(currency) ?? .usd, open: .zero, kept: .zero,
-                                             broken: .zero, cancelled: .zero)
-            }
-            let tally = PromiseTally(count: Int(count), amountCents: amount)
-            guard var entry = rows[key] else { continue }
-            switch PromiseState(rawValue: state) {
-            case .open: entry.open = tally
-            case .kept: entry.kept = tally
-            case .broken: entry.broken = tally
-            case .cancelled: entry.cancelled = tally
-            case nil: continue
-            }
-            rows[key] = PromiseReportRow(specialistId: entry.specialistId, currency: entry.currency, open: entry.open, kept: entry.kept,
-                                         broken: entry.broken, cancelled: entry.cancelled)
+            guard let state = PromiseState(rawValue: state) else { continue }
+            let key = Key(specialist: specialist, currency: currency)
+            if tallies[key] == nil { order.append(key) }
+            tallies[key, default: [:]][state] = PromiseTally(count: Int(count), amountCents: amount)
         }
-        return order.compactMap { rows[$0] }
+        return order.map { key in
+            let tally = { (state: PromiseState) in tallies[key]?[state] ?? .zero }
+            return PromiseReportRow(specialistId: key.specialist, currency: Currency(key.currency) ?? .usd, open: tally(.open),
+                                    kept: tally(.kept), broken: tally(.broken), cancelled: tally(.cancelled))
+        }
     }
 
     private static func promise(_ row: PostgresRow) throws -> PromiseToPay {
