@@ -6,7 +6,7 @@ help:
 	@echo "make run    the whole system: private PostgreSQL in .data/, five services, gateway; prints the URL"
 	@echo "make stop   stop what make run started"
 	@echo "make test   install missing packages, start a throwaway PostgreSQL, run swift test (XCTest and Swift Testing)"
-	@echo "make bench  messaging benchmarks (command round trip, events/s) on a throwaway PostgreSQL"
+	@echo "make bench  messaging benchmarks, then the whole system against the direct-SQL floor (writes the results table in README)"
 	@echo "make reconcile  check that the money of the make run system adds up (non-zero exit when not)"
 
 deps:
@@ -30,9 +30,11 @@ run:
 stop:
 	@scripts/stop.sh
 
+# wrk drives the HTTP load; pgbench (with postgresql) runs the direct-SQL floor.
 bench: deps
-	swift build -c release --product MessagingBench
-	scripts/with-test-postgres.sh .build/release/MessagingBench
+	@scripts/install-deps.sh wrk
+	swift build -c release
+	scripts/with-test-postgres.sh scripts/bench.sh
 
 reconcile:
 	@scripts/reconcile.sh

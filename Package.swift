@@ -136,6 +136,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/MessagingBench"),
+        // The whole system against the direct-SQL floor (`make bench`): starts the release executables.
+        .executableTarget(
+            name: "SystemBench",
+            dependencies: ["Postgres", "Contracts", "ServiceKit", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/SystemBench"),
 
         // Tests.
         .target(

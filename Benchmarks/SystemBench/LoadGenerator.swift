@@ -1,0 +1,98 @@
+import Contracts
+import Foundation
+import Glibc
+import TestSupport
+
+/// Debian's `wrk`, closed loop: `connections` keep-alive clients, each sending its next
+/// request when the last is answered, on at most two threads (this machine's cores).
+struct LoadGenerator {
+    struct Run {
+        var p50: Double
+        var p99: Double
+        var perSecond: Double
+        /// The CPU wrk itself used, in cores (user + system seconds over wall seconds).
+        var cores: Double
+    }
+
+    let url: String
+    let token: String
+
+    func run(connections: Int, seconds: Int) throws -> Run {
+        let before = Self.childrenCPU()
+        let started = ContinuousClock.now
+        let (status, output) = try TestProcess.run(
+            URL(fileURLWithPath: "/usr/bin/wrk"),
+            ["-t", String(min(connections, 2)), "-c", String(connections), "-d", "\(seconds)s", "--latency", "--timeout", "10s",
+             "-H", "Authorization: Bearer \(token)", url],
+            seconds: seconds + 60)
+        let wall = (ContinuousClock.now - started).seconds
+        guard status == 0 else { throw ErrorBody.internal("wrk exited with \(status): \(output)") }
+        if let bad = output.split(separator: "\n").first(where: { $0.contains("Non-2xx") || $0.contains("Socket errors") }) {
+            throw ErrorBody.internal("wrk saw failures (\(bad.trimmingCharacters(in: .whitespaces))):\n\(output)")
+        }
+        func latency(_ label: String) throws -> Double {
+            guard let line = output.split(separator: "\n").first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }),
+                  let value = line.split(separator: " ").last.flatMap(Self.milliseconds) else {
+                throw ErrorBody.internal("wrk printed no \(label) latency:\n\(output)")
+            }
+            return value
+        }
+        guard let rps = output.split(separator: "\n").first(where: { $0.hasPrefix("Requests/sec:") })
+            .flatMap({ Double($0.split(separator: " ").last ?? "") }) else {
+            throw ErrorBody.internal("wrk printed no Requests/sec:\n\(output)")
+        }
+        return Run(p50: try latency("50%"), p99: try latency("99%"), perSecond: rps, cores: (Self.childrenCPU() - before) / wall)
+    }
+
+    /// `12.34ms`, `987.00us`, `1.02s` in milliseconds.
+    static func milliseconds(_ text: Substring) -> Double? {
+        for (suffix, factor) in [("us", 0.001), ("ms", 1.0), ("s", 1_000.0)] where text.hasSuffix(suffix) {
+            return Double(text.dropLast(suffix.count)).map { $0 * factor }
+        }
+        return nil
+    }
+
+    /// User + system CPU seconds of this process's finished children.
+    static func childrenCPU() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    }
+}
+
+/// Resident memory of the system's processes, from `/proc/<pid>/status` (VmRSS).
+enum ResidentMemory {
+    static func mebibytes(_ pid: Int32) -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kib = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kib / 1_024
+    }
+
+    /// The largest of each process while `work` runs, sampled every 200 ms.
+    static func peak(of pids: [String: Int32], during work: () throws -> Void) rethrows -> [String: Double] {
+        let peaks = PeakBox()
+        let sampler = Thread {
+            while !peaks.stopped {
+                for (name, pid) in pids { peaks.keep(name, mebibytes(pid)) }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+        }
+        sampler.start()
+        defer { peaks.stop() }
+        try work()
+        for (name, pid) in pids { peaks.keep(name, mebibytes(pid)) }
+        return peaks.values
+    }
+
+    private final class PeakBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var peaks: [String: Double] = [:]
+        private var done = false
+        var stopped: Bool { lock.withLock { done } }
+        var values: [String: Double] { lock.withLock { peaks } }
+        func stop() { lock.withLock { done = true } }
+        func keep(_ name: String, _ value: Double) { lock.withLock { peaks[name] = max(peaks[name] ?? 0, value) } }
+    }
+}

@@ -1,0 +1,162 @@
+import Contracts
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Glibc
+import ServiceKit
+import TestSupport
+
+/// The release executables, started as processes against a fresh database in the bench's
+/// PostgreSQL, each service with its own role, on free loopback ports — the system as
+/// `make run` starts it, with its own defaults (workers, pools, log level warning).
+/// Shared by the seeding tasks once started: from then on only read (`token`, `pids`).
+final class LocalSystem: @unchecked Sendable {
+    static let services = ServiceName.allCases.filter { $0 != .gateway }.map(\.rawValue)
+    static let ownerEmail = "owner@bench.example"
+    static let ownerPassword = "correct horse battery staple"
+
+    let database: String
+    let adminURL: URL
+    let gatewayPort: Int
+    let directory: URL
+    private(set) var token = ""
+    private var environment: [String: String]
+    private var processes: [String: Process] = [:]
+
+    init(adminURL admin: String) throws {
+        guard let url = URL(string: admin) else { throw ErrorBody.internal("bad AR_TEST_DATABASE_URL") }
+        adminURL = url
+        database = "ar_bench_\(UUID().uuidString.prefix(8).lowercased())"
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(database)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Self.run(Self.repositoryRoot.appendingPathComponent("scripts/provision-database.sh").path, admin, database)
+        let keys = directory.appendingPathComponent("keys")
+        try MeshKeys.generateMissing(in: keys.path)
+
+        var environment = ProcessInfo.processInfo.environment
+        environment["AR_KEYS_DIR"] = keys.path
+        environment["AR_LOG_LEVEL"] = "warning"
+        environment["AR_EXIT_WITH_PARENT"] = String(getpid())
+        environment["AR_OWNER_EMAIL"] = Self.ownerEmail
+        environment["AR_OWNER_PASSWORD"] = Self.ownerPassword
+        var ports = try freePorts(1 + 2 * ServiceName.allCases.count)
+        gatewayPort = ports.removeFirst()
+        environment["AR_GATEWAY_PORT"] = String(gatewayPort)
+        for service in ServiceName.allCases.map(\.rawValue) {
+            let prefix = "AR_\(service.uppercased())"
+            environment["\(prefix)_DATABASE_URL"] = "postgresql://ar_\(service)@\(url.host ?? "127.0.0.1"):\(url.port ?? 5432)/\(database)"
+            environment["\(prefix)_ENDPOINT"] = "tcp://127.0.0.1:\(ports.removeFirst())"
+            environment["\(prefix)_EVENTS_ENDPOINT"] = "tcp://127.0.0.1:\(ports.removeFirst())"
+        }
+        self.environment = environment
+    }
+
+    /// The bench database, as the superuser.
+    var superuserURL: String {
+        var components = URLComponents(url: adminURL, resolvingAgainstBaseURL: false)
+        components?.path = "/\(database)"
+        return components?.string ?? ""
+    }
+
+    var host: String { adminURL.host ?? "127.0.0.1" }
+    var port: Int { adminURL.port ?? 5432 }
+
+    /// Every service, then the gateway; waits until `/health` says every service answers,
+    /// creates the owner and signs in.
+    func start() async throws {
+        for service in Self.services { try launch(service, executable: "\(service)-service") }
+        try launch("gateway", executable: "gateway")
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            if let (status, _) = try? await http("GET", "/health", authenticated: false), status == 200 { break }
+            guard ContinuousClock.now < deadline else { throw ErrorBody.unavailable("the system did not become healthy in 60 s (logs in \(directory.path))") }
+            for (name, process) in processes where !process.isRunning {
+                throw ErrorBody.unavailable("\(name) exited; its log: \(directory.appendingPathComponent("\(name).log").path)")
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let (status, output) = try TestProcess.run(Self.binaries.appendingPathComponent("gateway"), ["bootstrap-owner"],
+                                                   environment: environment)
+        guard status == 0 else { throw ErrorBody.internal("bootstrap-owner failed: \(output)") }
+        let login = try JSONSerialization.data(withJSONObject: ["email": Self.ownerEmail, "password": Self.ownerPassword])
+        let (signedIn, body) = try await http("POST", "/api/v1/auth/login", json: login, authenticated: false)
+        guard signedIn == 200, let token = (try JSONSerialization.jsonObject(with: body) as? [String: Any])?["token"] as? String else {
+            throw ErrorBody(.unauthenticated, "sign-in failed with \(signedIn)")
+        }
+        self.token = token
+    }
+
+    private func launch(_ name: String, executable: String) throws {
+        let process = Process()
+        process.executableURL = Self.binaries.appendingPathComponent(executable)
+        process.environment = environment
+        let log = directory.appendingPathComponent("\(name).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        processes[name] = process
+    }
+
+    /// The running processes' ids, by name (`gateway` and each service).
+    var pids: [String: Int32] {
+        processes.compactMapValues { $0.isRunning ? $0.processIdentifier : nil }
+    }
+
+    /// SIGTERM to each, SIGKILL to any still running after 20 s.
+    func stop() {
+        for process in processes.values where process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        for process in processes.values where !TestProcess.waitForExit(process, seconds: 20) {
+            kill(process.processIdentifier, SIGKILL)
+            _ = TestProcess.waitForExit(process, seconds: 5)
+        }
+        processes = [:]
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(gatewayPort)" }
+
+    /// One request to the gateway as the owner; the status and the body.
+    func http(_ method: String, _ path: String, json: Data? = nil, contentType: String = "application/json",
+              authenticated: Bool = true) async throws -> (Int, Data) {
+        guard let url = URL(string: baseURL + path) else { throw ErrorBody.internal("bad path \(path)") }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.timeoutInterval = 30
+        if let json {
+            request.httpBody = json
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        }
+        if authenticated { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await Self.session.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+
+    /// A request that must answer `expect`; its body as a JSON object.
+    @discardableResult
+    func call(_ method: String, _ path: String, _ body: Any? = nil, expect: Int = 201) async throws -> [String: Any] {
+        let data = try body.map { try JSONSerialization.data(withJSONObject: $0) }
+        let (status, reply) = try await http(method, path, json: data)
+        guard status == expect else {
+            throw ErrorBody.internal("\(method) \(path) answered \(status): \(String(decoding: reply, as: UTF8.self))")
+        }
+        return (try JSONSerialization.jsonObject(with: reply) as? [String: Any]) ?? [:]
+    }
+
+    private static let session = URLSession(configuration: .ephemeral)
+
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// Where `swift build -c release` put the executables: beside this one.
+    static var binaries: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    }
+
+    static func run(_ arguments: String...) throws {
+        let (status, output) = try TestProcess.run(URL(fileURLWithPath: "/usr/bin/env"), arguments, seconds: 600)
+        guard status == 0 else { throw ErrorBody.internal("\(arguments.joined(separator: " ")) exited with \(status): \(output)") }
+    }
+}

@@ -1,0 +1,146 @@
+import Contracts
+import Foundation
+import Postgres
+
+/// The money paths, end to end through the real processes:
+/// - create invoice: from sending `POST /customers/{id}/invoices` to its `invoice.created`
+///   applied in history-service (a trigger on `history.activities` NOTIFYs the bench at
+///   the commit — a probe, not a poll);
+/// - payment visible: from sending `POST /customers/{id}/payments` to the invoice's new
+///   balance and the payment's history entry both in `GET /customers/{id}/details`
+///   (asked again as soon as each answer comes back).
+struct MoneyProbes {
+    let system: LocalSystem
+    let customer: String
+    let contact: String
+
+    /// The probe: every activity insert is announced with its links.
+    func installProbe() throws {
+        let connection = try PostgresConnection(url: system.superuserURL)
+        defer { connection.close() }
+        try connection.executeScript("""
+            CREATE OR REPLACE FUNCTION history.bench_probe() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN PERFORM pg_notify('bench_activity', NEW.type || ' ' || NEW.links::text); RETURN NEW; END $$;
+            DROP TRIGGER IF EXISTS bench_probe ON history.activities;
+            CREATE TRIGGER bench_probe AFTER INSERT ON history.activities FOR EACH ROW EXECUTE FUNCTION history.bench_probe();
+            """)
+    }
+
+    func removeProbe() throws {
+        let connection = try PostgresConnection(url: system.superuserURL)
+        defer { connection.close() }
+        try connection.executeScript("DROP TRIGGER IF EXISTS bench_probe ON history.activities; DROP FUNCTION IF EXISTS history.bench_probe()")
+    }
+
+    /// Listens on its own thread and remembers when each notification arrived.
+    final class Listener: @unchecked Sendable {
+        private let lock = NSLock()
+        private var arrivals: [(payload: String, at: ContinuousClock.Instant)] = []
+        private var stopped = false
+        private var thread: Thread?
+
+        /// Returns once it listens; the connection is opened and used on the listening thread.
+        init(url: String) throws {
+            let ready = DispatchSemaphore(value: 0)
+            let failure = LockedError()
+            let thread = Thread { [self] in
+                let connection: PostgresConnection
+                do {
+                    connection = try PostgresConnection(url: url)
+                    try connection.listen("bench_activity")
+                } catch {
+                    failure.set(error)
+                    ready.signal()
+                    return
+                }
+                ready.signal()
+                while !lock.withLock({ stopped }) {
+                    guard let notifications = try? connection.waitForNotifications(timeoutMilliseconds: 100) else { continue }
+                    let now = ContinuousClock.now
+                    lock.withLock { arrivals += notifications.map { ($0.payload, now) } }
+                }
+                connection.close()
+            }
+            self.thread = thread
+            thread.start()
+            guard ready.wait(timeout: .now() + 30) == .success else { throw ErrorBody.unavailable("the probe's listener did not start") }
+            if let error = failure.error { throw error }
+        }
+
+        /// When an activity whose type and links contain every one of `needles` arrived.
+        func arrival(of needles: [String], within seconds: Double) async throws -> ContinuousClock.Instant {
+            let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1_000))
+            while ContinuousClock.now < deadline {
+                if let hit = lock.withLock({ arrivals.first { entry in needles.allSatisfy { entry.payload.contains($0) } } }) { return hit.at }
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            throw ErrorBody.unavailable("no activity with \(needles) in \(seconds) s")
+        }
+
+        func stop() { lock.withLock { stopped = true } }
+    }
+
+    private func newInvoice(_ listener: Listener, cents: Int) async throws -> (id: String, latency: Double) {
+        let today = BusinessDate.today(inTimeZone: "UTC", at: Date())
+        let started = ContinuousClock.now
+        let invoice = try await system.call("POST", "/api/v1/customers/\(customer)/invoices", [
+            "issue_date": today.description, "due_date": today.adding(days: 30).description, "contact_id": contact,
+            "lines": [["description": "Consulting", "quantity": 1, "unit_price_cents": cents, "tax_rate_bps": 0]]])
+        guard let id = invoice["id"] as? String else { throw ErrorBody.internal("the invoice reply has no id") }
+        let applied = try await listener.arrival(of: [InvoiceMessages.created.type, id], within: 10)
+        return (id, (applied - started).milliseconds)
+    }
+
+    /// Milliseconds per invoice, `count` of them after `warmup`.
+    func createInvoice(count: Int, warmup: Int = 10) async throws -> [Double] {
+        let listener = try Listener(url: system.superuserURL)
+        defer { listener.stop() }
+        var latencies: [Double] = []
+        for index in 0..<(warmup + count) {
+            let (_, latency) = try await newInvoice(listener, cents: 10_000 + index)
+            if index >= warmup { latencies.append(latency) }
+        }
+        return latencies
+    }
+
+    /// Milliseconds per payment until the details view shows both its effects.
+    func paymentVisible(count: Int, warmup: Int = 5) async throws -> [Double] {
+        let listener = try Listener(url: system.superuserURL)
+        defer { listener.stop() }
+        var latencies: [Double] = []
+        for index in 0..<(warmup + count) {
+            let (invoice, _) = try await newInvoice(listener, cents: 20_000 + index)
+            let started = ContinuousClock.now
+            let payment = try await system.call("POST", "/api/v1/customers/\(customer)/payments", [
+                "amount_cents": 20_000 + index, "currency": "USD", "method": "ach", "reference": "ACH-\(index)",
+                "received_on": BusinessDate.today(inTimeZone: "UTC", at: Date()).description,
+                "applications": [["invoice_id": invoice, "amount_cents": 20_000 + index]]])
+            guard let paymentID = payment["id"] as? String else { throw ErrorBody.internal("the payment reply has no id") }
+            let deadline = started + .seconds(10)
+            while true {
+                let details = try await system.call("GET", "/api/v1/customers/\(customer)/details", expect: 200)
+                if Self.shows(details, invoice: invoice, paidBy: paymentID) { break }
+                guard ContinuousClock.now < deadline else { throw ErrorBody.unavailable("payment \(paymentID) not visible in 10 s") }
+            }
+            if index >= warmup { latencies.append((ContinuousClock.now - started).milliseconds) }
+        }
+        return latencies
+    }
+
+    /// Whether the view has the invoice paid off and a history entry linked to the payment.
+    static func shows(_ details: [String: Any], invoice: String, paidBy payment: String) -> Bool {
+        let invoices = details["invoices"] as? [[String: Any]] ?? []
+        let paid = invoices.contains { ($0["id"] as? String) == invoice && ($0["balance_cents"] as? Int) == 0 }
+        let items = (details["history"] as? [String: Any])?["items"] as? [[String: Any]] ?? []
+        let entry = items.contains { (($0["links"] as? [String: Any])?["payment_id"] as? String) == payment }
+        return paid && entry
+    }
+}
+
+/// An error handed from the listening thread.
+private final class LockedError: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Error?
+    var error: Error? { lock.withLock { stored } }
+    func set(_ error: Error) { lock.withLock { stored = error } }
+}
