@@ -96,3 +96,36 @@ enum ResidentMemory {
         func keep(_ name: String, _ value: Double) { lock.withLock { peaks[name] = max(peaks[name] ?? 0, value) } }
     }
 }
+
+/// CPU seconds (user + system) of processes, from `/proc/<pid>/stat`.
+enum ProcessCPU {
+    static func seconds(_ pid: Int32) -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return 0 }
+        // After "pid (comm)": state is field 3, utime 14, stime 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// Every PostgreSQL server process (the backends serving the system and the floor).
+    static func postgresPIDs() -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter {
+            (try? String(contentsOfFile: "/proc/\($0)/comm", encoding: .utf8))?.hasPrefix("postgres") == true
+        }
+    }
+
+    /// The CPU each named process and PostgreSQL took while `work` ran, in cores.
+    static func cores(of pids: [String: Int32], during work: () throws -> Void) rethrows -> [String: Double] {
+        let started = ContinuousClock.now
+        let before = pids.mapValues(seconds)
+        let postgresBefore = Dictionary(uniqueKeysWithValues: postgresPIDs().map { ($0, seconds($0)) })
+        try work()
+        let wall = (ContinuousClock.now - started).seconds
+        var result = pids.mapValues { seconds($0) }.merging(before) { $0 - $1 }.mapValues { $0 / wall }
+        let postgres = postgresPIDs().reduce(0.0) { $0 + seconds($1) - (postgresBefore[$1] ?? 0) }
+        result["postgresql"] = postgres / wall
+        return result
+    }
+}

@@ -57,6 +57,11 @@ do {
     let variables = ["customer_id": "'\(data.heavy)'"]
     say("floor: \(statementCount) statements")
 
+    if let hold = option("--hold").flatMap(Int.init) {
+        // For profiling by hand: the system stays up, seeded, for `hold` seconds.
+        say("holding \(hold) s: \(system.baseURL)\(detailsPath) token \(system.token) pids \(system.pids)")
+        try await Task.sleep(for: .seconds(hold))
+    }
     try await Task.sleep(for: .seconds(3))
     let idle = system.pids.mapValues(ResidentMemory.mebibytes)
 
@@ -66,9 +71,12 @@ do {
     var viewRuns: [Int: LoadGenerator.Run] = [:]
     var floorRuns: [Int: Floor.Run] = [:]
     var loaded: [String: Double] = [:]
+    var cpu: [String: Double] = [:]
     for clients in [1, 8, 32, 64] {
         if clients == 32 {
-            loaded = try ResidentMemory.peak(of: system.pids) { viewRuns[clients] = try wrk.run(connections: clients, seconds: seconds) }
+            loaded = try ResidentMemory.peak(of: system.pids) {
+                cpu = try ProcessCPU.cores(of: system.pids) { viewRuns[clients] = try wrk.run(connections: clients, seconds: seconds) }
+            }
         } else {
             viewRuns[clients] = try wrk.run(connections: clients, seconds: seconds)
         }
@@ -103,6 +111,9 @@ do {
     results.add("details_vs_sql_rps_32_ratio", viewRuns[32]!.perSecond / floorRuns[32]!.perSecond, "x",
                 "details / floor throughput at 32 clients", target: .atLeast(1))
     results.add("load_generator_cores_32", viewRuns[32]!.cores, "cores", "CPU wrk itself took at 32 clients (of 2)")
+    for (name, cores) in cpu.sorted(by: { $0.value > $1.value }) {
+        results.add("cpu_cores_32_\(name.replacingOccurrences(of: "-", with: "_"))", cores, "cores", "CPU \(name) took at 32 clients")
+    }
     let invoiceP50 = percentile(invoiceLatencies, 50)
     let commitP50 = percentile(commit.latencies, 50)
     results.add("create_invoice_e2e_p50_ms", invoiceP50, "ms", "POST invoice → invoice.created applied in history, p50")

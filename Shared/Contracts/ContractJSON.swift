@@ -32,9 +32,9 @@ public enum ContractJSON {
         return decoder
     }
 
-    /// Encodes a value to bytes.
+    /// Encodes a value to bytes: what `encoder()` writes, byte for byte (`ContractEncoder`).
     public static func encode(_ value: some Encodable) throws -> [UInt8] {
-        Array(try encoder().encode(value))
+        try ContractEncoder.encode(value)
     }
 
     /// Decodes a value from bytes. Text containing the NUL character is refused before

@@ -11,6 +11,8 @@ func assertMatchesGolden<T: Codable & Equatable>(
                             "missing Golden/\(name).json", file: file, line: line)
     let golden = try Data(contentsOf: url)
     let encoded = Data(try ContractJSON.encode(value))
+    XCTAssertEqual(Array(encoded), Array(try ContractJSON.encoder().encode(value)),
+                   "ContractEncoder's bytes differ from JSONEncoder's", file: file, line: line)
     let goldenObject = try JSONSerialization.jsonObject(with: golden) as? NSDictionary
     let encodedObject = try JSONSerialization.jsonObject(with: encoded) as? NSDictionary
     XCTAssertEqual(encodedObject, goldenObject,
