@@ -22,6 +22,7 @@ enum ContractEncoder {
 
     /// The JSON of the types the contract's `JSONEncoder` treats specially, else nil.
     static func specialJSON<T: Encodable>(_ value: T) throws -> [UInt8]? {
+        if T.self == RawJSON.self, let raw = value as? RawJSON { return raw.bytes }
         if T.self == Date.self, let date = value as? Date {
             var out: [UInt8] = []
             appendString(RFC3339.string(from: date), to: &out)
@@ -364,4 +365,18 @@ private struct SingleContainer: SingleValueEncodingContainer {
     mutating func encode(_ value: Double) throws { put(.json(try ContractEncoder.specialJSON(value) ?? [])) }
     mutating func encode(_ value: Float) throws { put(.json(try ContractEncoder.specialJSON(value) ?? [])) }
     mutating func encode<T: Encodable>(_ value: T) throws { put(try ValueEncoder.encoded(value, codingPath: codingPath)) }
+}
+
+/// JSON a service already holds in the contract's dialect — built by PostgreSQL, say —
+/// that `ContractJSON.encode` splices in as it is, instead of decoding it into values only
+/// to encode them again. (Foundation's `JSONEncoder` cannot splice bytes: for it, the
+/// JSON is parsed and encoded as `JSONValue`.)
+public struct RawJSON: Encodable, Sendable {
+    public let bytes: [UInt8]
+
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    public func encode(to encoder: any Encoder) throws {
+        try JSONDecoder().decode(JSONValue.self, from: Data(bytes)).encode(to: encoder)
+    }
 }

@@ -96,6 +96,16 @@ public struct HandlerRegistry: Sendable {
         register(query.type, kind: .query, recordsReply: false, callers: query.callers, lane: .standard, handler)
     }
 
+    /// Registers a query whose handler writes the reply's JSON itself (PostgreSQL built
+    /// it, say): bytes that must decode as `Reply`, sent as they are.
+    public mutating func query<Request, Reply>(
+        _ query: Query<Request, Reply>, writing handler: @escaping @Sendable (Request, HandlerContext) throws -> [UInt8]
+    ) {
+        entries[query.type] = Entry(kind: .query, recordsReply: false, callers: query.callers) { envelope, body, context in
+            try handler(try Message(envelope: envelope, body: body).decodeBody(Request.self), context)
+        }
+    }
+
     private mutating func register<Request: Decodable, Reply: Encodable>(
         _ type: String, kind: MessageKind, recordsReply: Bool, callers: Callers, lane: Lane,
         _ handler: @escaping @Sendable (Request, HandlerContext) throws -> Reply

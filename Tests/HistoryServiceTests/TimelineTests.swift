@@ -205,6 +205,48 @@ final class TimelineTests: XCTestCase {
         }
     }
 
+    /// The details view's section is written by PostgreSQL (`recentJSON`): it decodes to
+    /// exactly what the typed reads give — every field, nils as null, odd text intact,
+    /// microseconds kept — and carries the same next cursor.
+    func testTheWrittenDetailsSectionIsTheTypedOneExactly() async throws {
+        let connection = try harness.connection()
+        let owner = Actor(userId: UserID(), role: "owner", name: "Olive \"O\" Owner")
+        let start = Date(timeIntervalSince1970: 1_790_000_000.123456)
+        for index in 0..<25 {
+            let actor = index % 3 == 0 ? nil : String(decoding: try ContractJSON.encode(owner), as: UTF8.self)
+            let links = ActivityLinks(invoiceId: index % 2 == 0 ? InvoiceID() : nil, contactId: index % 5 == 0 ? ContactID() : nil,
+                                      paymentId: index % 4 == 0 ? PaymentID() : nil)
+            try connection.execute("""
+                INSERT INTO activities (id, customer_id, category, type, summary, occurred_at, actor, direction, links,
+                                        source_publisher, source_event_id)
+                VALUES (\(ActivityID()), \(customer), \(index % 2 == 0 ? "email" : "note"), 'email.sent',
+                        \("Line \(index): \"quoted\" \\ back\\slash </script> é 😀 \u{1} tab\there"),
+                        \(start.addingTimeInterval(Double(index) * 61.000007)), \(actor)::jsonb, \(index % 2 == 0 ? "outbound" : nil),
+                        \(String(decoding: try ContractJSON.encode(links), as: UTF8.self))::jsonb, 'test', \(UUID()))
+                """)
+        }
+        try connection.execute("""
+            INSERT INTO tasks (id, customer_id, assignee_id, title, due_on) VALUES (\(UUID()), \(customer), \(UUID()), 'Call AP', '2026-12-03')
+            """)
+        connection.close()
+        let written = try await harness.client.query(HistoryMessages.customerSummary, CustomerHistoryRequest(customerId: customer))
+        let reader = try harness.connection()  // a connection stays on its thread; this one is used before the next await
+        let typed = try ActivityStore(connection: reader).list(ListActivities(customerId: customer, limit: 20))
+        let tasks = try TaskStore(connection: reader).open(of: customer)
+        reader.close()
+        XCTAssertEqual(written, CustomerHistorySection(history: CustomerHistorySummary(
+            items: typed.items, nextCursor: typed.nextCursor, openTasks: tasks)))
+        XCTAssertEqual(written.history.items.count, 20)
+        XCTAssertNotNil(written.history.nextCursor)
+        XCTAssertEqual(written.history.items.filter { $0.actor == nil }.count, typed.items.filter { $0.actor == nil }.count)
+        // The same JSON as the contract's encoding, member for member (a nil is null, as
+        // `Activity` and `ActivityLinks` write it).
+        let bytes = try await harness.client.queryJSON(HistoryMessages.customerSummary, CustomerHistoryRequest(customerId: customer))
+        let encoded = try ContractJSON.encode(written)
+        XCTAssertEqual(try JSONSerialization.jsonObject(with: Data(bytes)) as? NSDictionary,
+                       try JSONSerialization.jsonObject(with: Data(encoded)) as? NSDictionary)
+    }
+
     func testPagingSeesEachActivityOnceWhileNewAndLateOnesArrive() async throws {
         let start = Date(timeIntervalSince1970: 1_790_000_000)
         // 250, some sharing a time (the id breaks the tie).

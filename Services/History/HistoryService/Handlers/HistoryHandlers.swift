@@ -11,14 +11,24 @@ enum HistoryHandlers {
         registry.query(HistoryMessages.list) { request, context in
             try ActivityStore(connection: context.connection).list(request)
         }
-        registry.query(HistoryMessages.customerSummary) { request, context in
-            let recent = try ActivityStore(connection: context.connection)
-                .list(ListActivities(customerId: request.customerId, limit: request.recent))
-            return CustomerHistorySection(history: CustomerHistorySummary(
+        // The Customer Details view's section, its timeline written by PostgreSQL.
+        registry.query(HistoryMessages.customerSummary, writing: { request, context in
+            let recent = try ActivityStore(connection: context.connection).recentJSON(of: request.customerId, limit: request.recent)
+            return try ContractJSON.encode(WrittenHistorySection(history: .init(
                 items: recent.items, nextCursor: recent.nextCursor,
-                openTasks: try TaskStore(connection: context.connection).open(of: request.customerId)))
-        }
+                openTasks: try TaskStore(connection: context.connection).open(of: request.customerId))))
+        })
         NoteTaskHandlers.register(in: &registry)
+    }
+
+    /// `CustomerHistorySection` with its items already JSON (the same keys).
+    struct WrittenHistorySection: Encodable {
+        struct Summary: Encodable {
+            let items: RawJSON
+            let nextCursor: String?
+            let openTasks: [TaskSummary]
+        }
+        let history: Summary
     }
 
     /// Records `activity` for the event being applied, once per event.
