@@ -11,8 +11,6 @@ import Postgres
 ///   (asked again as soon as each answer comes back).
 struct MoneyProbes {
     let system: LocalSystem
-    let customer: String
-    let contact: String
 
     /// The probe: every activity insert is announced with its links.
     func installProbe() throws {
@@ -80,36 +78,58 @@ struct MoneyProbes {
         func stop() { lock.withLock { stopped = true } }
     }
 
-    private func newInvoice(_ listener: Listener, cents: Int) async throws -> (id: String, latency: Double) {
+    /// A customer with one contact, for the probes to write to.
+    private func newCustomer(_ name: String) async throws -> (customer: String, contact: String) {
+        let customer = try await system.call("POST", "/api/v1/customers", ["display_name": name])["id"] as? String ?? ""
+        let contact = try await system.call("POST", "/api/v1/customers/\(customer)/contacts", [
+            "first_name": "Lee", "last_name": "Probe", "email": "lee@probe.example"])["id"] as? String ?? ""
+        return (customer, contact)
+    }
+
+    /// An invoice; its id, the milliseconds until the POST was answered and until
+    /// `invoice.created` was applied in history.
+    private func newInvoice(_ listener: Listener, for account: (customer: String, contact: String), cents: Int) async throws
+        -> (id: String, answered: Double, applied: Double) {
+        let (customer, contact) = account
         let today = BusinessDate.today(inTimeZone: "UTC", at: Date())
         let started = ContinuousClock.now
         let invoice = try await system.call("POST", "/api/v1/customers/\(customer)/invoices", [
             "issue_date": today.description, "due_date": today.adding(days: 30).description, "contact_id": contact,
             "lines": [["description": "Consulting", "quantity": 1, "unit_price_cents": cents, "tax_rate_bps": 0]]])
+        let answered = ContinuousClock.now
         guard let id = invoice["id"] as? String else { throw ErrorBody.internal("the invoice reply has no id") }
         let applied = try await listener.arrival(of: [InvoiceMessages.created.type, id], within: 10)
-        return (id, (applied - started).milliseconds)
+        return (id, (answered - started).milliseconds, (applied - started).milliseconds)
     }
 
-    /// Milliseconds per invoice, `count` of them after `warmup`.
-    func createInvoice(count: Int, warmup: Int = 10) async throws -> [Double] {
+    /// Milliseconds per invoice until answered and until applied in history, `count` of
+    /// them after `warmup`, on a customer of their own.
+    func createInvoice(count: Int, warmup: Int = 10) async throws -> (answered: [Double], applied: [Double]) {
         let listener = try Listener(url: system.superuserURL)
         defer { listener.stop() }
-        var latencies: [Double] = []
+        let account = try await newCustomer("Invoice Probe Co")
+        var answered: [Double] = [], applied: [Double] = []
         for index in 0..<(warmup + count) {
-            let (_, latency) = try await newInvoice(listener, cents: 10_000 + index)
-            if index >= warmup { latencies.append(latency) }
+            let invoice = try await newInvoice(listener, for: account, cents: 10_000 + index)
+            if index >= warmup {
+                answered.append(invoice.answered)
+                applied.append(invoice.applied)
+            }
         }
-        return latencies
+        return (answered, applied)
     }
 
-    /// Milliseconds per payment until the details view shows both its effects.
+    /// Milliseconds per payment until the details view shows both its effects; a new
+    /// customer every ten payments, so that each view stays an ordinary account's.
     func paymentVisible(count: Int, warmup: Int = 5) async throws -> [Double] {
         let listener = try Listener(url: system.superuserURL)
         defer { listener.stop() }
         var latencies: [Double] = []
+        var account = (customer: "", contact: "")
         for index in 0..<(warmup + count) {
-            let (invoice, _) = try await newInvoice(listener, cents: 20_000 + index)
+            if index % 10 == 0 { account = try await newCustomer("Payment Probe \(index / 10)") }
+            let customer = account.customer
+            let invoice = try await newInvoice(listener, for: account, cents: 20_000 + index).id
             let started = ContinuousClock.now
             let payment = try await system.call("POST", "/api/v1/customers/\(customer)/payments", [
                 "amount_cents": 20_000 + index, "currency": "USD", "method": "ach", "reference": "ACH-\(index)",

@@ -318,6 +318,37 @@ final class InvoiceCommandTests: XCTestCase {
         XCTAssertEqual(none.items, [])
     }
 
+    /// The details view's section has its invoices written by PostgreSQL: it decodes to
+    /// exactly the typed summaries and totals, and is the contract's JSON member for member
+    /// (a missing collection status is null, days overdue as the summary works them out).
+    func testTheWrittenDetailsSectionIsTheTypedOneExactly() async throws {
+        _ = try await simple(issued: "2026-09-01", due: "2026-09-30")
+        _ = try await simple(issued: "2026-11-20", due: "2026-12-20")
+        _ = try await simple(issued: "2026-10-01", due: "2026-10-31")
+        let statusConnection = try harness.connection()
+        let status = CollectionStatusID()
+        try statusConnection.execute("""
+            INSERT INTO collection_statuses (id, name, position, is_default, disputed) VALUES (\(status), 'Disputed "é"', 9, false, true)
+            """)
+        try statusConnection.execute("UPDATE invoices SET collection_status_id = \(status) WHERE customer_id = \(customer) AND due_date = '2026-09-30'")
+        statusConnection.close()
+        clock.withLock { $0 = RFC3339.date(from: "2026-11-25T12:00:00Z")! }
+        let written = try await harness.client.query(InvoiceMessages.customerSummary, CustomerInvoicesRequest(customerId: customer))
+        let bytes = try await harness.client.queryJSON(InvoiceMessages.customerSummary, CustomerInvoicesRequest(customerId: customer))
+        let reader = try harness.connection()  // used before the next await: a connection stays on its thread
+        let today = try XCTUnwrap(BusinessDate("2026-11-25"))
+        let typed = try InvoiceStore(connection: reader).summaries(of: customer, asOf: today)
+        var totals = try InvoiceAging.totals(of: typed, asOf: today)
+        totals.byCollectionStatus = try InvoiceAging.byCollectionStatus(typed, order: CollectionStatusStore(connection: reader).all())
+        reader.close()
+        let expected = CustomerInvoicesSummary(invoices: typed, totals: totals)
+        XCTAssertEqual(written, expected)
+        XCTAssertEqual(written.invoices.map(\.daysOverdue), [56, 25, 0])
+        XCTAssertEqual(written.invoices.first?.collectionStatus?.name, #"Disputed "é""#)
+        XCTAssertEqual(try JSONSerialization.jsonObject(with: Data(bytes)) as? NSDictionary,
+                       try JSONSerialization.jsonObject(with: Data(try ContractJSON.encode(expected))) as? NSDictionary)
+    }
+
     /// New York is UTC−5 in late November: 04:59 UTC on the 1st is still the 30th there.
     func testOverdueFlipsAtLocalMidnightOfTheBusinessTimeZone() async throws {
         var settings = BusinessSettings.initial

@@ -8,15 +8,30 @@ import ServiceKit
 /// terms, the business's settings, and the payments applied to invoices. Every change to
 /// what a customer owes publishes `invoice.balance_changed` in the same transaction.
 enum InvoiceHandlers {
+    /// `CustomerInvoicesSummary` with its invoices already JSON (the same keys).
+    struct WrittenInvoicesSummary: Encodable {
+        let invoices: RawJSON
+        let totals: InvoiceTotals
+    }
+
     static func register(in registry: inout HandlerRegistry, clock: BusinessClock) {
-        registry.query(InvoiceMessages.customerSummary) { request, context in
+        // The Customer Details view's section: the invoices' JSON written by PostgreSQL, the
+        // totals worked out here from the same rows.
+        registry.query(InvoiceMessages.customerSummary, writing: { request, context in
             let today = try request.asOf ?? clock.today(on: context.connection)
-            let invoices = try InvoiceStore(connection: context.connection).summaries(of: request.customerId, asOf: today)
+            let rows = try InvoiceStore(connection: context.connection).summariesWithJSON(of: request.customerId, asOf: today)
+            let invoices = rows.map(\.summary)
             var totals = try InvoiceAging.totals(of: invoices, asOf: today)
             totals.byCollectionStatus = try InvoiceAging.byCollectionStatus(
                 invoices, order: CollectionStatusStore(connection: context.connection).all())
-            return CustomerInvoicesSummary(invoices: invoices, totals: totals)
-        }
+            var list: [UInt8] = [UInt8(ascii: "[")]
+            for (index, row) in rows.enumerated() {
+                if index > 0 { list.append(UInt8(ascii: ",")) }
+                list.append(contentsOf: row.json)
+            }
+            list.append(UInt8(ascii: "]"))
+            return try ContractJSON.encode(WrittenInvoicesSummary(invoices: RawJSON(list), totals: totals))
+        })
         registry.query(ReconcileMessages.invoiceFacts) { request, context in
             let store = InvoiceStore(connection: context.connection)
             let today = try clock.today(on: context.connection)

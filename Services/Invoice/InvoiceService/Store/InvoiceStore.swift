@@ -71,23 +71,50 @@ struct InvoiceStore {
 
     /// The customer's invoices except voided ones, by due date, as of `today`.
     func summaries(of customer: CustomerID, asOf today: BusinessDate) throws -> [InvoiceSummary] {
+        try summaryRows(of: customer, json: false).map { try Self.summary($0, asOf: today, json: false).summary }
+    }
+
+    /// The same, each with its JSON written by PostgreSQL — `InvoiceSummary`'s keys, but
+    /// `days_overdue`, which the summary works out and adds — for the Customer Details
+    /// view to pass on without encoding (`InvoiceCommandTests` checks it is the typed
+    /// reply exactly).
+    func summariesWithJSON(of customer: CustomerID, asOf today: BusinessDate) throws -> [(summary: InvoiceSummary, json: [UInt8])] {
+        try summaryRows(of: customer, json: true).map { row in
+            let (summary, written) = try Self.summary(row, asOf: today, json: true)
+            var json = Array((written ?? "{}").utf8.dropLast())  // the closing brace
+            json.append(contentsOf: ",\"days_overdue\":\(summary.daysOverdue)}".utf8)
+            return (summary, json)
+        }
+    }
+
+    private func summaryRows(of customer: CustomerID, json: Bool) throws -> PostgresRows {
         try connection.query("""
             SELECT i.id, i.number, i.issue_date, i.due_date, i.currency, i.total_cents, i.paid_cents, i.state,
-                   i.collection_status_id, s.name
+                   i.collection_status_id, s.name\(sql: json ? Self.summaryJSON : "")
             FROM invoices i LEFT JOIN collection_statuses s ON s.id = i.collection_status_id
             WHERE i.customer_id = \(customer) AND i.state <> 'void'
             ORDER BY i.due_date, i.number
-            """).map { row in
-            let (id, number, issued, due, currency, total, paid, state, statusId, statusName) = try row.decode(
-                (InvoiceID, String, BusinessDate, BusinessDate, String, Int64, Int64, String, CollectionStatusID?, String?).self)
-            let invoiceState = InvoiceState(rawValue: state) ?? .open
-            var summary = InvoiceSummary(
-                id: id, number: number, issueDate: issued, dueDate: due, currency: Currency(currency) ?? .usd, totalCents: total,
-                paidCents: paid, balanceCents: total - paid, state: invoiceState,
-                collectionStatus: Self.reference(statusId, statusName))
-            summary.daysOverdue = InvoiceAging.isOpen(summary) ? max(0, due.days(until: today)) : 0
-            return summary
-        }
+            """)
+    }
+
+    private static let summaryJSON: StaticString = """
+        , json_build_object(
+              'balance_cents', i.total_cents - i.paid_cents,
+              'collection_status', CASE WHEN s.id IS NULL THEN NULL ELSE json_build_object('id', s.id, 'name', s.name) END,
+              'currency', i.currency, 'due_date', i.due_date, 'id', i.id, 'issue_date', i.issue_date, 'number', i.number,
+              'paid_cents', i.paid_cents, 'state', i.state, 'total_cents', i.total_cents)::text
+        """
+
+    private static func summary(_ row: PostgresRow, asOf today: BusinessDate, json: Bool) throws -> (summary: InvoiceSummary, json: String?) {
+        let (id, number, issued, due, currency, total, paid, state, statusId, statusName) = try row.decode(
+            (InvoiceID, String, BusinessDate, BusinessDate, String, Int64, Int64, String, CollectionStatusID?, String?).self)
+        let invoiceState = InvoiceState(rawValue: state) ?? .open
+        var summary = InvoiceSummary(
+            id: id, number: number, issueDate: issued, dueDate: due, currency: Currency(currency) ?? .usd, totalCents: total,
+            paidCents: paid, balanceCents: total - paid, state: invoiceState,
+            collectionStatus: Self.reference(statusId, statusName))
+        summary.daysOverdue = InvoiceAging.isOpen(summary) ? max(0, due.days(until: today)) : 0
+        return (summary, json ? try row.decode(String.self, at: 10) : nil)
     }
 
     /// Customers with invoices, in id order, after `after`.
