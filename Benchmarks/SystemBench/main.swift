@@ -127,6 +127,9 @@ do {
     let largestLoaded = loaded.max { $0.value < $1.value }
     results.add("rss_mib_idle", largestIdle?.value ?? .nan, "MiB", "largest process idle (\(largestIdle?.key ?? "?"))", target: .atMost(30))
     results.add("rss_mib_load", largestLoaded?.value ?? .nan, "MiB", "largest process under 32 clients (\(largestLoaded?.key ?? "?"))", target: .atMost(64))
+    for (name, mib) in idle.sorted(by: { $0.key < $1.key }) {
+        results.add("rss_mib_idle_\(name)", mib, "MiB", "\(name) idle; \(Results.format(loaded[name] ?? .nan)) MiB at most under 32 clients")
+    }
     results.add("details_view_bytes", Double(view.count), "B", "the heavy customer's view")
     results.add("seed_seconds", seeded.seconds, "s", "seeding \(DataSet.customers) customers and the heavy customer")
 
