@@ -63,9 +63,15 @@ struct LoadGenerator {
 
 /// Resident memory of the system's processes, from `/proc/<pid>/status` (VmRSS).
 enum ResidentMemory {
-    static func mebibytes(_ pid: Int32) -> Double {
+    static func mebibytes(_ pid: Int32) -> Double { field("VmRSS:", of: pid) }
+
+    /// The private part: anonymous pages (heap, stacks), without the shared libraries'
+    /// file pages that every process's RSS also counts.
+    static func privateMebibytes(_ pid: Int32) -> Double { field("RssAnon:", of: pid) }
+
+    private static func field(_ name: String, of pid: Int32) -> Double {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name) }),
               let kib = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
         return kib / 1_024
     }
@@ -75,14 +81,20 @@ enum ResidentMemory {
         let peaks = PeakBox()
         let sampler = Thread {
             while !peaks.stopped {
-                for (name, pid) in pids { peaks.keep(name, mebibytes(pid)) }
+                for (name, pid) in pids {
+                    peaks.keep(name, mebibytes(pid))
+                    peaks.keep("\(name).private", privateMebibytes(pid))
+                }
                 Thread.sleep(forTimeInterval: 0.2)
             }
         }
         sampler.start()
         defer { peaks.stop() }
         try work()
-        for (name, pid) in pids { peaks.keep(name, mebibytes(pid)) }
+        for (name, pid) in pids {
+            peaks.keep(name, mebibytes(pid))
+            peaks.keep("\(name).private", privateMebibytes(pid))
+        }
         return peaks.values
     }
 

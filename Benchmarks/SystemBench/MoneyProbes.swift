@@ -121,10 +121,14 @@ struct MoneyProbes {
 
     /// Milliseconds per payment until the details view shows both its effects; a new
     /// customer every ten payments, so that each view stays an ordinary account's.
-    func paymentVisible(count: Int, warmup: Int = 5) async throws -> [Double] {
+    /// Milliseconds per payment: until its POST was answered, until history applied it
+    /// (the probe), and until the details view showed both its effects.
+    struct PaymentTimes { var answered: [Double] = []; var inHistory: [Double] = []; var visible: [Double] = [] }
+
+    func paymentVisible(count: Int, warmup: Int = 5) async throws -> PaymentTimes {
         let listener = try Listener(url: system.superuserURL)
         defer { listener.stop() }
-        var latencies: [Double] = []
+        var times = PaymentTimes()
         var account = (customer: "", contact: "")
         for index in 0..<(warmup + count) {
             if index % 10 == 0 { account = try await newCustomer("Payment Probe \(index / 10)") }
@@ -135,6 +139,7 @@ struct MoneyProbes {
                 "amount_cents": 20_000 + index, "currency": "USD", "method": "ach", "reference": "ACH-\(index)",
                 "received_on": BusinessDate.today(inTimeZone: "UTC", at: Date()).description,
                 "applications": [["invoice_id": invoice, "amount_cents": 20_000 + index]]])
+            let answered = ContinuousClock.now
             guard let paymentID = payment["id"] as? String else { throw ErrorBody.internal("the payment reply has no id") }
             let deadline = started + .seconds(10)
             while true {
@@ -142,9 +147,15 @@ struct MoneyProbes {
                 if Self.shows(details, invoice: invoice, paidBy: paymentID) { break }
                 guard ContinuousClock.now < deadline else { throw ErrorBody.unavailable("payment \(paymentID) not visible in 10 s") }
             }
-            if index >= warmup { latencies.append((ContinuousClock.now - started).milliseconds) }
+            let visible = ContinuousClock.now
+            let inHistory = try await listener.arrival(of: [PaymentsMessages.recorded.type, paymentID], within: 10)
+            if index >= warmup {
+                times.answered.append((answered - started).milliseconds)
+                times.inHistory.append((inHistory - started).milliseconds)
+                times.visible.append((visible - started).milliseconds)
+            }
         }
-        return latencies
+        return times
     }
 
     /// Whether the view has the invoice paid off and a history entry linked to the payment.
