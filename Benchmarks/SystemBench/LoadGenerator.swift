@@ -4,12 +4,17 @@ import Glibc
 import TestSupport
 
 /// Debian's `wrk`, closed loop: `connections` keep-alive clients, each sending its next
-/// request when the last is answered, on at most two threads (this machine's cores).
+/// request when the last is answered, on at most two threads (this machine's cores). A
+/// Lua hook counts the answers that are not the whole view (not 200, or a section
+/// `unavailable` because its service missed the deadline); throughput counts only whole ones.
 struct LoadGenerator {
     struct Run {
         var p50: Double
         var p99: Double
+        /// Whole views per second.
         var perSecond: Double
+        /// Answers that were not the whole view.
+        var degraded: Int
         /// The CPU wrk itself used, in cores (user + system seconds over wall seconds).
         var cores: Double
     }
@@ -17,31 +22,52 @@ struct LoadGenerator {
     let url: String
     let token: String
 
+    static let script = """
+        local threads = {}
+        function setup(thread) table.insert(threads, thread) end
+        function init(args) degraded = 0 end
+        function response(status, headers, body)
+          if status ~= 200 or not string.find(body, '"unavailable":[]', 1, true) then degraded = degraded + 1 end
+        end
+        function done(summary, latency, requests)
+          local total = 0
+          for _, thread in ipairs(threads) do total = total + thread:get("degraded") end
+          io.write(string.format("degraded_responses %d\\n", total))
+        end
+        """
+
     func run(connections: Int, seconds: Int) throws -> Run {
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("wrk-\(UUID().uuidString).lua")
+        try Self.script.write(to: script, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: script) }
         let before = Self.childrenCPU()
         let started = ContinuousClock.now
         let (status, output) = try TestProcess.run(
             URL(fileURLWithPath: "/usr/bin/wrk"),
             ["-t", String(min(connections, 2)), "-c", String(connections), "-d", "\(seconds)s", "--latency", "--timeout", "10s",
-             "-H", "Authorization: Bearer \(token)", url],
+             "-s", script.path, "-H", "Authorization: Bearer \(token)", url],
             seconds: seconds + 60)
         let wall = (ContinuousClock.now - started).seconds
         guard status == 0 else { throw ErrorBody.internal("wrk exited with \(status): \(output)") }
-        if let bad = output.split(separator: "\n").first(where: { $0.contains("Non-2xx") || $0.contains("Socket errors") }) {
-            throw ErrorBody.internal("wrk saw failures (\(bad.trimmingCharacters(in: .whitespaces))):\n\(output)")
+        let lines = output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        if let bad = lines.first(where: { $0.hasPrefix("Socket errors") }) {
+            throw ErrorBody.internal("wrk saw socket errors (\(bad)):\n\(output)")
         }
         func latency(_ label: String) throws -> Double {
-            guard let line = output.split(separator: "\n").first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }),
+            guard let line = lines.first(where: { $0.hasPrefix(label) }),
                   let value = line.split(separator: " ").last.flatMap(Self.milliseconds) else {
                 throw ErrorBody.internal("wrk printed no \(label) latency:\n\(output)")
             }
             return value
         }
-        guard let rps = output.split(separator: "\n").first(where: { $0.hasPrefix("Requests/sec:") })
-            .flatMap({ Double($0.split(separator: " ").last ?? "") }) else {
-            throw ErrorBody.internal("wrk printed no Requests/sec:\n\(output)")
+        // "2333 requests in 10.07s, 71.97MB read"
+        guard let summary = lines.first(where: { $0.contains(" requests in ") })?.split(separator: " "), summary.count >= 4,
+              let requests = Double(summary[0]), let elapsed = Self.milliseconds(summary[3].dropLast()),
+              let degraded = lines.first(where: { $0.hasPrefix("degraded_responses ") }).flatMap({ Int($0.split(separator: " ")[1]) }) else {
+            throw ErrorBody.internal("wrk printed no request count:\n\(output)")
         }
-        return Run(p50: try latency("50%"), p99: try latency("99%"), perSecond: rps, cores: (Self.childrenCPU() - before) / wall)
+        return Run(p50: try latency("50%"), p99: try latency("99%"), perSecond: (requests - Double(degraded)) / (elapsed / 1_000),
+                   degraded: degraded, cores: (Self.childrenCPU() - before) / wall)
     }
 
     /// `12.34ms`, `987.00us`, `1.02s` in milliseconds.

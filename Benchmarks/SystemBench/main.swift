@@ -107,6 +107,7 @@ do {
     for clients in [1, 8, 32, 64] {
         results.add("details_rps_\(clients)", viewRuns[clients]!.perSecond, "1/s", "details view throughput, \(clients) clients (closed loop)")
         results.add("sql_rps_\(clients)", floorRuns[clients]!.perSecond, "1/s", "floor throughput, \(clients) sessions")
+        results.add("details_degraded_\(clients)", Double(viewRuns[clients]!.degraded), "answers", "answers that were not the whole view at \(clients) clients (503, or a section past its deadline)")
     }
     results.add("details_p50_ms_32", viewRuns[32]!.p50, "ms", "details view p50 with 32 clients")
     results.add("details_vs_sql_rps_32_ratio", viewRuns[32]!.perSecond / floorRuns[32]!.perSecond, "x",
