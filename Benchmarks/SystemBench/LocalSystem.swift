@@ -4,6 +4,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Glibc
+import Postgres
 import ServiceKit
 import TestSupport
 
@@ -114,6 +115,13 @@ final class LocalSystem: @unchecked Sendable {
             _ = TestProcess.waitForExit(process, seconds: 5)
         }
         processes = [:]
+    }
+
+    /// Drops the bench database (the cluster may be one that outlives the bench).
+    func dropDatabase() {
+        guard let connection = try? PostgresConnection(url: adminURL.absoluteString) else { return }
+        try? connection.executeScript("DROP DATABASE IF EXISTS \(database) WITH (FORCE)")
+        connection.close()
     }
 
     var baseURL: String { "http://127.0.0.1:\(gatewayPort)" }

@@ -178,8 +178,10 @@ do {
         say("wrote README's table, Benchmarks/results.md, Benchmarks/details.svg and Benchmarks/details.sql")
     }
     system.stop()
+    system.dropDatabase()
 } catch {
     system.stop()
+    system.dropDatabase()
     FileHandle.standardError.write(Data("SystemBench failed: \(error)\nlogs: \(system.directory.path)\n".utf8))
     exit(1)
 }

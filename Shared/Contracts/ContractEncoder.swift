@@ -37,17 +37,20 @@ enum ContractEncoder {
     // MARK: Keys
 
     private static let keys = NSLock()
-    nonisolated(unsafe) private static var converted: [String: [UInt8]] = [:]
+    nonisolated(unsafe) private static var converted: [String: MemberKey] = [:]
 
-    /// A key as the contract writes it (quoted), converted by Foundation's
-    /// `convertToSnakeCase` the first time it is seen.
-    static func key(_ name: String) throws -> [UInt8] {
+    /// A key as the contract writes it, converted by Foundation's `convertToSnakeCase`
+    /// the first time it is seen. (Only coding keys come here — a fixed set; a
+    /// dictionary's `String` keys are written as they are.)
+    static func key(_ name: String) throws -> MemberKey {
         if let known = keys.withLock({ converted[name] }) { return known }
         let json = try JSONEncoder.snakeCaser.encode(OneKey(name: name))
-        // `{"converted":0}` → `"converted"`
-        let bytes = Array(json.dropFirst().dropLast(3))
-        keys.withLock { converted[name] = bytes }
-        return bytes
+        guard let object = try JSONSerialization.jsonObject(with: json) as? [String: Any], let raw = object.keys.first else {
+            throw EncodingError.invalidValue(name, .init(codingPath: [], debugDescription: "the key could not be converted"))
+        }
+        let key = MemberKey(raw)
+        keys.withLock { converted[name] = key }
+        return key
     }
 
     private struct OneKey: Encodable {
@@ -104,7 +107,7 @@ enum ContractEncoder {
 }
 
 extension JSONEncoder {
-    /// Only for converting keys (`ContractEncoder.key`).
+    /// Only for converting keys (`ContractEncoder.key`, which reads the converted text back).
     fileprivate static let snakeCaser: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -114,11 +117,26 @@ extension JSONEncoder {
 
 // MARK: - Storage
 
+/// An object's member name: its text, by which `.sortedKeys` orders and a repeated key
+/// is recognised (Foundation compares the text, not the escaped form), and the JSON string
+/// written for it.
+struct MemberKey: Hashable {
+    let raw: [UInt8]
+    let quoted: [UInt8]
+
+    init(_ text: String) {
+        raw = Array(text.utf8)
+        var quoted: [UInt8] = []
+        ContractEncoder.appendString(text, to: &quoted)
+        self.quoted = quoted
+    }
+}
+
 /// What one `encode(to:)` call produced: nothing yet, one value, an object or an array.
 /// Objects and arrays are reference boxes, so that containers (value types) handed out
 /// by `Encoder` all write to the same one.
 final class EncodedObject {
-    var members: [(key: [UInt8], value: EncodedValue)] = []
+    var members: [(key: MemberKey, value: EncodedValue)] = []
 }
 
 final class EncodedArray {
@@ -138,20 +156,20 @@ enum EncodedValue {
             out.append(contentsOf: bytes)
         case .object(let object):
             out.append(UInt8(ascii: "{"))
-            // Sorted by the converted key's bytes, as `.sortedKeys` does; a key written
-            // twice keeps its last value, as JSONEncoder does.
+            // Sorted by the key's text (its UTF-8 bytes, before escaping), as `.sortedKeys`
+            // does; a key written twice keeps its last value, as JSONEncoder does.
             var seen: [[UInt8]: Int] = [:]
-            var members: [(key: [UInt8], value: EncodedValue)] = []
+            var members: [(key: MemberKey, value: EncodedValue)] = []
             for member in object.members {
-                if let index = seen[member.key] { members[index] = member } else {
-                    seen[member.key] = members.count
+                if let index = seen[member.key.raw] { members[index] = member } else {
+                    seen[member.key.raw] = members.count
                     members.append(member)
                 }
             }
-            members.sort { $0.key.lexicographicallyPrecedes($1.key) }
+            members.sort { $0.key.raw.lexicographicallyPrecedes($1.key.raw) }
             for (index, member) in members.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: member.key)
+                out.append(contentsOf: member.key.quoted)
                 out.append(UInt8(ascii: ":"))
                 try member.value.serialize(into: &out, codingPath: codingPath)
             }
@@ -229,9 +247,7 @@ extension Dictionary: StringKeyedDictionary where Key == String, Value: Encodabl
     func encodedObject(codingPath: [any CodingKey]) throws -> EncodedObject {
         let object = EncodedObject()
         for (key, value) in self {
-            var name: [UInt8] = []
-            ContractEncoder.appendString(key, to: &name)
-            object.members.append((name, try ValueEncoder.encoded(value, codingPath: codingPath + [ContractEncoder.AnyKey(stringValue: key)])))
+            object.members.append((MemberKey(key), try ValueEncoder.encoded(value, codingPath: codingPath + [ContractEncoder.AnyKey(stringValue: key)])))
         }
         return object
     }
@@ -276,21 +292,25 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
         let nested = EncodedObject()
-        object.members.append(((try? ContractEncoder.key(key.stringValue)) ?? [], .object(nested)))
+        object.members.append(((try? ContractEncoder.key(key.stringValue)) ?? MemberKey(key.stringValue), .object(nested)))
         return KeyedEncodingContainer(KeyedContainer<NestedKey>(object: nested, codingPath: codingPath + [key]))
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
         let nested = EncodedArray()
-        object.members.append(((try? ContractEncoder.key(key.stringValue)) ?? [], .array(nested)))
+        object.members.append(((try? ContractEncoder.key(key.stringValue)) ?? MemberKey(key.stringValue), .array(nested)))
         return UnkeyedContainer(array: nested, codingPath: codingPath + [key])
     }
 
-    mutating func superEncoder() -> any Encoder { superEncoder(forKey: Key(stringValue: "super")!) }
+    mutating func superEncoder() -> any Encoder {
+        let encoder = ValueEncoder(codingPath: codingPath + [ContractEncoder.AnyKey(stringValue: "super")])
+        object.members.append((MemberKey("super"), .encoder(encoder)))
+        return encoder
+    }
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {
         let encoder = ValueEncoder(codingPath: codingPath + [key])
-        object.members.append(((try? ContractEncoder.key(key.stringValue)) ?? [], .encoder(encoder)))
+        object.members.append(((try? ContractEncoder.key(key.stringValue)) ?? MemberKey(key.stringValue), .encoder(encoder)))
         return encoder
     }
 }

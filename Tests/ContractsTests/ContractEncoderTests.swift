@@ -87,6 +87,25 @@ final class ContractEncoderTests: XCTestCase {
         try assertSameBytes(HandWritten())
     }
 
+    /// Keys are ordered by their text, not their escaped form: a key that is the start of
+    /// another followed by a character below `"`, and keys holding `"`, `\`, `/` or a
+    /// control character, in dictionaries and as coding keys.
+    struct OddKeys: Encodable {
+        enum Keys: String, CodingKey { case plain = "a", spaced = "a b", bang = "a!", slash = "a/b", quote = "a\"", hash = "a#" }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Keys.self)
+            for key in [Keys.hash, .quote, .slash, .bang, .spaced, .plain] { try container.encode(key.rawValue, forKey: key) }
+            // A superEncoder without a key of its own ("super"), as JSONEncoder names it.
+            try "parent".encode(to: container.superEncoder())
+        }
+    }
+
+    func testKeysAreOrderedByTheirTextAsJSONEncoderOrdersThem() throws {
+        try assertSameBytes(OddKeys())
+        try assertSameBytes(["a": 1, "a b": 2, "a!": 3, "a\u{1}": 4, "a\"": 5, "a#": 6, "a\\": 7, "a/b": 8, "a]": 9])
+        try assertSameBytes(JSONValue.object(["a": .number(1), "a b": .number(2), "a\"x": .string("q"), "a#": .null]))
+    }
+
     /// Strings of every kind of character: quotes, backslashes, slashes, each control
     /// character, DEL, line separators, and characters beyond the BMP.
     func testStringsAreEscapedAsJSONEncoderEscapesThem() throws {

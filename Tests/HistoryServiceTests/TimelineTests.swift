@@ -206,7 +206,8 @@ final class TimelineTests: XCTestCase {
     }
 
     /// The details view's section is written by PostgreSQL (`recentJSON`): it decodes to
-    /// exactly what the typed reads give — every field, nils as null, odd text intact,
+    /// exactly what the typed reads give — every field, nils as null (a row from before
+    /// links, `{}`, too), odd text intact,
     /// microseconds kept — and carries the same next cursor.
     func testTheWrittenDetailsSectionIsTheTypedOneExactly() async throws {
         let connection = try harness.connection()
@@ -222,7 +223,7 @@ final class TimelineTests: XCTestCase {
                 VALUES (\(ActivityID()), \(customer), \(index % 2 == 0 ? "email" : "note"), 'email.sent',
                         \("Line \(index): \"quoted\" \\ back\\slash </script> é 😀 \u{1} tab\there"),
                         \(start.addingTimeInterval(Double(index) * 61.000007)), \(actor)::jsonb, \(index % 2 == 0 ? "outbound" : nil),
-                        \(String(decoding: try ContractJSON.encode(links), as: UTF8.self))::jsonb, 'test', \(UUID()))
+                        \(index == 3 ? "{}" : String(decoding: try ContractJSON.encode(links), as: UTF8.self))::jsonb, 'test', \(UUID()))
                 """)
         }
         try connection.execute("""

@@ -75,7 +75,10 @@ struct ActivityStore {
         let rows = try connection.query("""
             SELECT json_build_object(
                        'actor', actor, 'category', category, 'customer_id', customer_id, 'direction', direction, 'id', id,
-                       'links', links, 'occurred_at', to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                       -- Every link named, null when absent, as ActivityLinks writes them (older rows hold '{}').
+                       'links', '{"contact_id": null, "invoice_id": null, "note_id": null, "payment_id": null,
+                                  "promise_id": null, "task_id": null}'::jsonb || links,
+                       'occurred_at', to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
                        'source_id', source_event_id, 'summary', summary, 'type', type)::text,
                    occurred_at, id
             FROM activities WHERE customer_id = \(customer)
