@@ -105,9 +105,9 @@ do {
     results.add("sql_p99_ms", percentile(floorOne.latencies, 99), "ms", "direct-SQL floor p99, 1 session")
     results.add("details_vs_sql_p50_ratio", one.p50 / floorOneP50, "x", "details p50 / floor p50", target: .atMost(1.5))
     for clients in [1, 8, 32, 64] {
-        results.add("details_rps_\(clients)", viewRuns[clients]!.perSecond, "1/s", "details view throughput, \(clients) clients (closed loop)")
-        results.add("sql_rps_\(clients)", floorRuns[clients]!.perSecond, "1/s", "floor throughput, \(clients) sessions")
-        results.add("details_degraded_\(clients)", Double(viewRuns[clients]!.degraded), "answers", "answers that were not the whole view at \(clients) clients (503, or a section past its deadline)")
+        results.add("details_rps_\(clients)", viewRuns[clients]!.perSecond, "1/s", "details view throughput, \(clients) client\(clients == 1 ? "" : "s") (closed loop)")
+        results.add("sql_rps_\(clients)", floorRuns[clients]!.perSecond, "1/s", "floor throughput, \(clients) session\(clients == 1 ? "" : "s")")
+        results.add("details_degraded_\(clients)", Double(viewRuns[clients]!.degraded), "answers", "answers that were not the whole view at \(clients) client\(clients == 1 ? "" : "s") (503, or a section past its deadline)")
     }
     results.add("details_p50_ms_32", viewRuns[32]!.p50, "ms", "details view p50 with 32 clients")
     results.add("details_vs_sql_rps_32_ratio", viewRuns[32]!.perSecond / floorRuns[32]!.perSecond, "x",
@@ -151,6 +151,7 @@ do {
         let scaled = try wrk.run(connections: 1, seconds: seconds)
         let scaledFloor = try floor.pgbench(script: runScript, clients: 1, seconds: seconds, variables: variables)
         results.add("scale_seed_seconds", scaleSeconds, "s", "seeding 100,000 customers and 20,000,000 activities (in PostgreSQL)")
+        results.add("details_scale_p50_ms", scaled.p50, "ms", "details view p50 at the --scale size")
         results.add("details_scale_p99_ms", scaled.p99, "ms", "details view p99 at the --scale size")
         results.add("sql_scale_p50_ms", percentile(scaledFloor.latencies, 50), "ms", "floor p50 at the --scale size")
         results.add("details_scale_p99_ratio", scaled.p99 / one.p99, "x", "p99 at scale / p99 small", target: .atMost(1.5))
@@ -164,11 +165,14 @@ do {
     print(results.lines)
     if write {
         let cpu = ProcessInfo.processInfo.activeProcessorCount
-        let header = "Last run: \(ISO8601DateFormatter().string(from: Date()).prefix(10)), release build, \(cpu) cores, " +
-            "\(seconds) s per load step\(scale ? ", with --scale" : "").\n\n![Customer Details view against the direct-SQL floor](Benchmarks/details.svg)"
-        let table = results.markdown(header: header)
-        try table.write(to: LocalSystem.repositoryRoot.appendingPathComponent("Benchmarks/results.md"), atomically: true, encoding: .utf8)
-        try Results.splice(table, into: LocalSystem.repositoryRoot.appendingPathComponent("README.md"))
+        func header(chart: String) -> String {
+            "Last run: \(ISO8601DateFormatter().string(from: Date()).prefix(10)), release build, \(cpu) cores, " +
+                "\(seconds) s per load step\(scale ? ", with --scale" : "").\n\n![Customer Details view against the direct-SQL floor](\(chart))"
+        }
+        try results.markdown(header: header(chart: "details.svg"))
+            .write(to: LocalSystem.repositoryRoot.appendingPathComponent("Benchmarks/results.md"), atomically: true, encoding: .utf8)
+        try Results.splice(results.markdown(header: header(chart: "Benchmarks/details.svg")),
+                           into: LocalSystem.repositoryRoot.appendingPathComponent("README.md"))
         let chart = Chart.svg(
             latency: [("details view", one.p50, one.p99), ("direct SQL", floorOneP50, percentile(floorOne.latencies, 99))],
             throughput: [Chart.Series(name: "details view (wrk)", color: "#2b6cb0", points: [1, 8, 32, 64].map { ($0, viewRuns[$0]!.perSecond) }),

@@ -22,14 +22,16 @@ struct PaymentsStore {
                                autopay: autopay, isCustomerSpecific: specific)
     }
 
-    /// Received minus applied minus refunded, over all the customer's payments.
+    /// Received minus applied minus refunded, over all the customer's payments: summed per
+    /// payment of this customer (by the payment indexes), never an aggregate of every
+    /// customer's applications.
     func unappliedCredit(of customer: CustomerID) throws -> Int64 {
         try connection.query("""
-            SELECT coalesce(sum(p.amount_cents - coalesce(a.applied, 0) - coalesce(r.refunded, 0)), 0)::int8
+            SELECT coalesce(sum(p.amount_cents
+                       - coalesce((SELECT sum(a.amount_cents) FROM payment_applications a
+                                   WHERE a.payment_id = p.id AND a.unapplied_at IS NULL), 0)
+                       - coalesce((SELECT sum(r.amount_cents) FROM refunds r WHERE r.payment_id = p.id), 0)), 0)::int8
             FROM payments p
-            LEFT JOIN (SELECT payment_id, sum(amount_cents) AS applied FROM payment_applications
-                       WHERE unapplied_at IS NULL GROUP BY payment_id) a ON a.payment_id = p.id
-            LEFT JOIN (SELECT payment_id, sum(amount_cents) AS refunded FROM refunds GROUP BY payment_id) r ON r.payment_id = p.id
             WHERE p.customer_id = \(customer)
             """).single(Int64.self)
     }
