@@ -18,6 +18,26 @@ SELECT id, customer_id, filename, content_type, size_bytes, sha256, uploaded_at,
 SELECT id, display_name, deactivated_at IS NOT NULL FROM customers
 	WHERE parent_customer_id = :customer_id ORDER BY display_name, id LIMIT 500;
 
+SET search_path = payments;
+SELECT settings FROM business_settings;
+SELECT id, customer_id, token_id, expires_on FROM payment_links WHERE customer_id = :customer_id AND revoked_at IS NULL;
+SELECT card_allowed, ach_allowed, card_fee, ach_fee, autopay, true FROM customer_payment_settings
+	WHERE customer_id = :customer_id
+	UNION ALL
+	SELECT card_allowed, ach_allowed, card_fee, ach_fee, autopay, false FROM default_payment_settings;
+SELECT coalesce(sum(p.amount_cents
+	           - coalesce((SELECT sum(a.amount_cents) FROM payment_applications a
+	                       WHERE a.payment_id = p.id AND a.unapplied_at IS NULL), 0)
+	           - coalesce((SELECT sum(r.amount_cents) FROM refunds r WHERE r.payment_id = p.id), 0)), 0)::int8
+	FROM payments p
+	WHERE p.customer_id = :customer_id;
+SELECT p.id, p.customer_id, p.contact_id, array_to_string(p.invoice_ids, ','), to_jsonb(p.invoice_numbers), p.amount_cents, p.currency,
+	p.promised_on, p.note, p.state, p.source, p.specialist_id, p.recorded_on, p.resolved_on, p.recorded_by, p.created_at,
+	coalesce((SELECT sum(a.amount_cents) FROM payment_applications a
+	          WHERE a.invoice_id = ANY(p.invoice_ids) AND a.unapplied_at IS NULL
+	            AND a.created_at >= p.created_at AND a.applied_on <= p.promised_on), 0)::int8 FROM promises p WHERE p.customer_id = :customer_id AND p.state = 'open'
+	ORDER BY p.promised_on, p.created_at LIMIT 200;
+
 SET search_path = invoice;
 SELECT settings FROM business_settings;
 SELECT i.id, i.number, i.issue_date, i.due_date, i.currency, i.total_cents, i.paid_cents, i.state,
@@ -30,26 +50,6 @@ SELECT i.id, i.number, i.issue_date, i.due_date, i.currency, i.total_cents, i.pa
 	WHERE i.customer_id = :customer_id AND i.state <> 'void'
 	ORDER BY i.due_date, i.number;
 SELECT id, name, position, manager_id, is_default, disputed, created_at FROM collection_statuses ORDER BY position, created_at, id;
-
-SET search_path = payments;
-SELECT settings FROM business_settings;
-SELECT id, customer_id, token_id, expires_on FROM payment_links WHERE customer_id = :customer_id AND revoked_at IS NULL;
-SELECT card_allowed, ach_allowed, card_fee, ach_fee, autopay, true FROM customer_payment_settings
-	WHERE customer_id = :customer_id
-	UNION ALL
-	SELECT card_allowed, ach_allowed, card_fee, ach_fee, autopay, false FROM default_payment_settings;
-SELECT coalesce(sum(p.amount_cents - coalesce(a.applied, 0) - coalesce(r.refunded, 0)), 0)::int8
-	FROM payments p
-	LEFT JOIN (SELECT payment_id, sum(amount_cents) AS applied FROM payment_applications
-	           WHERE unapplied_at IS NULL GROUP BY payment_id) a ON a.payment_id = p.id
-	LEFT JOIN (SELECT payment_id, sum(amount_cents) AS refunded FROM refunds GROUP BY payment_id) r ON r.payment_id = p.id
-	WHERE p.customer_id = :customer_id;
-SELECT p.id, p.customer_id, p.contact_id, array_to_string(p.invoice_ids, ','), to_jsonb(p.invoice_numbers), p.amount_cents, p.currency,
-	p.promised_on, p.note, p.state, p.source, p.specialist_id, p.recorded_on, p.resolved_on, p.recorded_by, p.created_at,
-	coalesce((SELECT sum(a.amount_cents) FROM payment_applications a
-	          WHERE a.invoice_id = ANY(p.invoice_ids) AND a.unapplied_at IS NULL
-	            AND a.created_at >= p.created_at AND a.applied_on <= p.promised_on), 0)::int8 FROM promises p WHERE p.customer_id = :customer_id AND p.state = 'open'
-	ORDER BY p.promised_on, p.created_at LIMIT 200;
 
 SET search_path = history;
 SELECT json_build_object(
