@@ -315,14 +315,14 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     }
 }
 
-private struct UnkeyedContainer: UnkeyedEncodingContainer {
-    let array: EncodedArray
-    let codingPath: [any CodingKey]
-    var count: Int { array.elements.count }
+/// The value-writing half the unkeyed and single-value containers share: each value
+/// becomes an `EncodedValue` handed to `put`, a nested one encoded at `valuePath`.
+private protocol ValueWriting {
+    func put(_ value: EncodedValue)
+    var valuePath: [any CodingKey] { get }
+}
 
-    private func put(_ value: EncodedValue) { array.elements.append(value) }
-    private var indexKey: any CodingKey { ContractEncoder.AnyKey(intValue: count) }
-
+extension ValueWriting {
     mutating func encodeNil() throws { put(.json(null)) }
     mutating func encode(_ value: Bool) throws { put(.json(value ? trueBytes : falseBytes)) }
     mutating func encode(_ value: String) throws { put(json { ContractEncoder.appendString(value, to: &$0) }) }
@@ -338,9 +338,17 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
     mutating func encode(_ value: UInt64) throws { put(json { ContractEncoder.appendInteger(value, to: &$0) }) }
     mutating func encode(_ value: Double) throws { put(.json(try ContractEncoder.specialJSON(value) ?? [])) }
     mutating func encode(_ value: Float) throws { put(.json(try ContractEncoder.specialJSON(value) ?? [])) }
-    mutating func encode<T: Encodable>(_ value: T) throws {
-        put(try ValueEncoder.encoded(value, codingPath: codingPath + [indexKey]))
-    }
+    mutating func encode<T: Encodable>(_ value: T) throws { put(try ValueEncoder.encoded(value, codingPath: valuePath)) }
+}
+
+private struct UnkeyedContainer: UnkeyedEncodingContainer, ValueWriting {
+    let array: EncodedArray
+    let codingPath: [any CodingKey]
+    var count: Int { array.elements.count }
+
+    func put(_ value: EncodedValue) { array.elements.append(value) }
+    private var indexKey: any CodingKey { ContractEncoder.AnyKey(intValue: count) }
+    var valuePath: [any CodingKey] { codingPath + [indexKey] }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
         let nested = EncodedObject()
@@ -363,28 +371,12 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
     }
 }
 
-private struct SingleContainer: SingleValueEncodingContainer {
+private struct SingleContainer: SingleValueEncodingContainer, ValueWriting {
     let encoder: ValueEncoder
     var codingPath: [any CodingKey] { encoder.codingPath }
+    var valuePath: [any CodingKey] { codingPath }
 
-    private func put(_ value: EncodedValue) { encoder.storage = value }
-
-    mutating func encodeNil() throws { put(.json(null)) }
-    mutating func encode(_ value: Bool) throws { put(.json(value ? trueBytes : falseBytes)) }
-    mutating func encode(_ value: String) throws { put(json { ContractEncoder.appendString(value, to: &$0) }) }
-    mutating func encode(_ value: Int) throws { put(json { ContractEncoder.appendInteger(value, to: &$0) }) }
-    mutating func encode(_ value: Int8) throws { put(json { ContractEncoder.appendInteger(value, to: &$0) }) }
-    mutating func encode(_ value: Int16) throws { put(json { ContractEncoder.appendInteger(value, to: &$0) }) }
-    mutating func encode(_ value: Int32) throws { put(json { ContractEncoder.appendInteger(value, to: &$0) }) }
-    mutating func encode(_ value: Int64) throws { put(json { ContractEncoder.appendInteger(value, to: &$0) }) }
-    mutating func encode(_ value: UInt) throws { put(json { ContractEncoder.appendInteger(value, to: &$0) }) }
-    mutating func encode(_ value: UInt8) throws { put(json { ContractEncoder.appendInteger(value, to: &$0) }) }
-    mutating func encode(_ value: UInt16) throws { put(json { ContractEncoder.appendInteger(value, to: &$0) }) }
-    mutating func encode(_ value: UInt32) throws { put(json { ContractEncoder.appendInteger(value, to: &$0) }) }
-    mutating func encode(_ value: UInt64) throws { put(json { ContractEncoder.appendInteger(value, to: &$0) }) }
-    mutating func encode(_ value: Double) throws { put(.json(try ContractEncoder.specialJSON(value) ?? [])) }
-    mutating func encode(_ value: Float) throws { put(.json(try ContractEncoder.specialJSON(value) ?? [])) }
-    mutating func encode<T: Encodable>(_ value: T) throws { put(try ValueEncoder.encoded(value, codingPath: codingPath)) }
+    func put(_ value: EncodedValue) { encoder.storage = value }
 }
 
 /// JSON a service already holds in the contract's dialect — built by PostgreSQL, say —
