@@ -129,17 +129,19 @@ let package = Package(
         .executableTarget(name: "gateway", dependencies: ["Gateway", "ServiceKit"], path: "Services/Gateway/gateway"),
 
         // Benchmarks (`make bench`), not part of `make test`.
+        .target(name: "BenchSupport", path: "Benchmarks/BenchSupport"),
         .executableTarget(
             name: "MessagingBench",
             dependencies: [
-                "ZMQ", "Postgres", "PostgresContracts", "Messaging", "Contracts", "Threading", "Gateway",
+                "BenchSupport", "ZMQ", "Postgres", "PostgresContracts", "Messaging", "Contracts", "Threading", "Gateway",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/MessagingBench"),
         // The whole system against the direct-SQL floor (`make bench`): starts the release executables.
         .executableTarget(
             name: "SystemBench",
-            dependencies: ["Postgres", "Contracts", "ServiceKit", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["BenchSupport", "Postgres", "Contracts", "ServiceKit", "TestSupport",
+                           .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/SystemBench"),
 
         // Tests.

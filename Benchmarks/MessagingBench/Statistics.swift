@@ -1,3 +1,4 @@
+import BenchSupport
 import Foundation
 
 /// Latency samples in microseconds, with the figures the report prints.
@@ -6,19 +7,7 @@ struct Samples {
 
     mutating func add(_ microseconds: Double) { values.append(microseconds) }
 
-    func percentile(_ p: Double) -> Double {
-        guard !values.isEmpty else { return .nan }
-        let sorted = values.sorted()
-        let rank = min(sorted.count - 1, max(0, Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1))
-        return sorted[rank]
-    }
-}
-
-extension Duration {
-    var microseconds: Double {
-        Double(components.seconds) * 1_000_000 + Double(components.attoseconds) / 1_000_000_000_000
-    }
-    var seconds: Double { microseconds / 1_000_000 }
+    func percentile(_ p: Double) -> Double { BenchSupport.percentile(values, p) }
 }
 
 /// The report: a table for people, then one `bench.<name> <value> <unit>` line per figure.

@@ -1,3 +1,4 @@
+import BenchSupport
 import Contracts
 import Foundation
 import Postgres
@@ -175,9 +176,4 @@ struct DataSet {
         progress("indexes rebuilt, analysed, checkpointed")
         return (ContinuousClock.now - started).seconds
     }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-    var milliseconds: Double { seconds * 1_000 }
 }

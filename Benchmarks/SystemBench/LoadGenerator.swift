@@ -1,3 +1,4 @@
+import BenchSupport
 import Contracts
 import Foundation
 import Glibc

@@ -38,7 +38,6 @@ final class LocalSystem: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["AR_KEYS_DIR"] = keys.path
         environment["AR_LOG_LEVEL"] = "warning"
-        if let arenas = ProcessInfo.processInfo.environment["BENCH_MALLOC_ARENA_MAX"] { environment["MALLOC_ARENA_MAX"] = arenas }
         environment["AR_EXIT_WITH_PARENT"] = String(getpid())
         environment["AR_OWNER_EMAIL"] = Self.ownerEmail
         environment["AR_OWNER_PASSWORD"] = Self.ownerPassword

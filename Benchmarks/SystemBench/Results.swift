@@ -114,7 +114,7 @@ enum Chart {
                 out.append(##"<circle cx="\##(f(xFor(point.clients)))" cy="\##(f(y))" r="3.5" fill="\##(series.color)"/>"##)
                 out.append(##"<text x="\##(f(xFor(point.clients)))" y="\##(f(y - 7))" text-anchor="middle" fill="\##(series.color)">\##(Results.format(point.perSecond))</text>"##)
             }
-            let legendY = right.y + right.h + 34 + Double(index) * 0
+            let legendY = right.y + right.h + 34
             let legendX = right.x + Double(index) * 170
             out.append(##"<rect x="\##(f(legendX))" y="\##(f(legendY - 9))" width="12" height="12" fill="\##(series.color)"/>"##)
             out.append(##"<text x="\##(f(legendX + 18))" y="\##(f(legendY + 1))">\##(escape(series.name))</text>"##)
@@ -140,12 +140,4 @@ enum Chart {
     private static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
-}
-
-/// Percentiles of latencies in milliseconds (nearest rank).
-func percentile(_ values: [Double], _ p: Double) -> Double {
-    guard !values.isEmpty else { return .nan }
-    let sorted = values.sorted()
-    let rank = min(sorted.count - 1, max(0, Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1))
-    return sorted[rank]
 }

@@ -1,12 +1,14 @@
 // `make bench`, second part: the whole system, release build, real processes.
-//   SystemBench [--scale] [--seconds N] [--messaging FILE] [--write]
+//   SystemBench [--scale] [--seconds N] [--messaging FILE] [--write] [--hold SECONDS]
 // Seeds the data set (DataSet), captures the details view's SQL into the direct-SQL floor
 // (Floor, `Benchmarks/details.sql`), drives `GET /customers/{heavy}/details` with wrk at
 // 1/8/32/64 clients against pgbench running the floor, times the money paths
 // (MoneyProbes) against one durable commit, samples every process's memory, and with
 // `--scale` repeats the one-client run at 100,000 customers and 20,000,000 activities.
 // `--write` puts the results table into README and `Benchmarks/results.md`, and the
-// chart into `Benchmarks/details.svg`.
+// chart into `Benchmarks/details.svg`. `--hold` keeps the seeded system up that long
+// before measuring, for profiling by hand (it prints the URL, token and process ids).
+import BenchSupport
 import Contracts
 import Foundation
 import Logging
