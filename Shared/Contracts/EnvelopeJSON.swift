@@ -36,56 +36,50 @@ extension Envelope {
 
     /// Reads an envelope; the error names the field that is missing or wrong.
     public init(jsonBytes: [UInt8]) throws(EnvelopeError) {
-        let object: [String: Any]
-        do {
-            guard let parsed = try JSONSerialization.jsonObject(with: Data(jsonBytes)) as? [String: Any] else {
-                throw EnvelopeError("the envelope must be a JSON object")
-            }
-            object = parsed
-        } catch let error as EnvelopeError {
-            throw error
-        } catch {
-            throw EnvelopeError("not valid JSON")
-        }
-        var fields = FieldReader(object: object)
-        v = try fields.required("v", Int.self)
-        guard let kind = MessageKind(rawValue: try fields.required("kind", String.self)) else {
+        guard let parsed = EnvelopeJSONReader.parse(jsonBytes) else { throw EnvelopeError("not valid JSON") }
+        guard case .object(let object) = parsed else { throw EnvelopeError("the envelope must be a JSON object") }
+        let fields = FieldReader(object: object)
+        guard let version = Int(exactly: try fields.requiredInteger("v")) else { throw EnvelopeError("v must be an integer") }
+        v = version
+        guard let kind = MessageKind(rawValue: try fields.requiredString("kind")) else {
             throw EnvelopeError("kind must be one of command, query, reply, event")
         }
         self.kind = kind
-        type = try fields.required("type", String.self)
+        type = try fields.requiredString("type")
         id = try fields.requiredID("id")
         correlationId = try fields.optionalID("correlation_id")
         causationId = try fields.optionalID("causation_id")
-        guard let sentAt = RFC3339.date(from: try fields.required("sent_at", String.self)) else {
+        guard let sentAt = RFC3339.date(from: try fields.requiredString("sent_at")) else {
             throw EnvelopeError("sent_at must be an RFC 3339 instant")
         }
         self.sentAt = sentAt
-        traceparent = try fields.optional("traceparent", String.self)
-        idempotencyKey = try fields.optional("idempotency_key", String.self)
-        if let text = try fields.optional("deadline", String.self) {
+        traceparent = try fields.optionalString("traceparent")
+        idempotencyKey = try fields.optionalString("idempotency_key")
+        if let text = try fields.optionalString("deadline") {
             guard let deadline = RFC3339.date(from: text) else { throw EnvelopeError("deadline must be an RFC 3339 instant") }
             self.deadline = deadline
         } else {
             deadline = nil
         }
-        if let status = try fields.optional("status", String.self) {
+        if let status = try fields.optionalString("status") {
             guard let value = ReplyStatus(rawValue: status) else { throw EnvelopeError("status must be ok or error") }
             self.status = value
         } else {
             status = nil
         }
-        publisher = try fields.optional("publisher", String.self)
-        seq = try fields.optional("seq", Int64.self)
-        if let actorObject = object["actor"], !(actorObject is NSNull) {
-            guard let actorFields = actorObject as? [String: Any] else { throw EnvelopeError("actor must be an object") }
-            var reader = FieldReader(object: actorFields, prefix: "actor.")
-            actor = Actor(userId: try reader.optionalID("user_id").map { UserID($0.uuid) },
-                          role: try reader.required("role", String.self),
-                          name: try reader.optional("name", String.self),
-                          apiTokenId: try reader.optional("api_token_id", String.self))
-        } else {
+        publisher = try fields.optionalString("publisher")
+        seq = try fields.optionalInteger("seq")
+        switch object["actor"] {
+        case nil, .null?:
             actor = nil
+        case .object(let actorFields)?:
+            let reader = FieldReader(object: actorFields, prefix: "actor.")
+            actor = Actor(userId: try reader.optionalID("user_id").map { UserID($0.uuid) },
+                          role: try reader.requiredString("role"),
+                          name: try reader.optionalString("name"),
+                          apiTokenId: try reader.optionalString("api_token_id"))
+        case _?:
+            throw EnvelopeError("actor must be an object")
         }
     }
 }
@@ -96,30 +90,40 @@ public struct EnvelopeError: Error, CustomStringConvertible, Sendable {
     init(_ description: String) { self.description = description }
 }
 
+/// The envelope's members, typed as the envelope reads them.
 private struct FieldReader {
-    let object: [String: Any]
+    let object: [String: EnvelopeJSONReader.Value]
     var prefix = ""
 
-    func optional<T>(_ key: String, _ type: T.Type) throws(EnvelopeError) -> T? {
-        guard let value = object[key], !(value is NSNull) else { return nil }
-        if T.self == Int.self || T.self == Int64.self {
-            // JSONSerialization gives NSNumber for booleans and fractions too: accept integers only.
-            guard let number = value as? NSNumber, !["c", "d", "f"].contains(String(cString: number.objCType)) else {
-                throw EnvelopeError("\(prefix)\(key) must be an integer")
-            }
-            return (T.self == Int.self ? number.intValue as Any : number.int64Value as Any) as? T
+    func optionalString(_ key: String) throws(EnvelopeError) -> String? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .string(let text)?: return text
+        case _?: throw EnvelopeError("\(prefix)\(key) must be a String")
         }
-        guard let typed = value as? T else { throw EnvelopeError("\(prefix)\(key) must be a \(T.self)") }
-        return typed
     }
 
-    func required<T>(_ key: String, _ type: T.Type) throws(EnvelopeError) -> T {
-        guard let value = try optional(key, type) else { throw EnvelopeError("\(prefix)\(key) is required") }
-        return value
+    func requiredString(_ key: String) throws(EnvelopeError) -> String {
+        guard let text = try optionalString(key) else { throw EnvelopeError("\(prefix)\(key) is required") }
+        return text
+    }
+
+    /// Integers only: booleans and numbers with a fraction or exponent are refused.
+    func optionalInteger(_ key: String) throws(EnvelopeError) -> Int64? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .integer(let number)?: return number
+        case _?: throw EnvelopeError("\(prefix)\(key) must be an integer")
+        }
+    }
+
+    func requiredInteger(_ key: String) throws(EnvelopeError) -> Int64 {
+        guard let number = try optionalInteger(key) else { throw EnvelopeError("\(prefix)\(key) is required") }
+        return number
     }
 
     func optionalID(_ key: String) throws(EnvelopeError) -> MessageID? {
-        guard let text = try optional(key, String.self) else { return nil }
+        guard let text = try optionalString(key) else { return nil }
         guard let id = MessageID(text) else { throw EnvelopeError("\(prefix)\(key) must be a UUID") }
         return id
     }
@@ -127,6 +131,222 @@ private struct FieldReader {
     func requiredID(_ key: String) throws(EnvelopeError) -> MessageID {
         guard let id = try optionalID(key) else { throw EnvelopeError("\(prefix)\(key) is required") }
         return id
+    }
+}
+
+/// Reads one JSON text (RFC 8259, strictly) into what the envelope needs: strings,
+/// integers, null and objects; any other valid value (true, false, a fraction, an array)
+/// is kept only as `other`, so that a member of the wrong type is named, and members the
+/// envelope does not know are skipped whatever they hold. It replaces JSONSerialization,
+/// which built a tree of Foundation objects for every message.
+struct EnvelopeJSONReader {
+    indirect enum Value: Equatable {
+        case string(String)
+        case integer(Int64)
+        case null
+        case object([String: Value])
+        case other
+    }
+
+    /// The value of the whole text; nil when it is not valid JSON.
+    static func parse(_ bytes: [UInt8]) -> Value? {
+        bytes.withUnsafeBufferPointer { buffer in
+            var reader = EnvelopeJSONReader(bytes: buffer)
+            guard let value = reader.value(depth: 0) else { return nil }
+            reader.skipWhitespace()
+            return reader.index == buffer.count ? value : nil
+        }
+    }
+
+    /// Nesting deeper than this is refused (no envelope nests more than twice).
+    private static let maximumDepth = 32
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
+
+    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    private var current: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    private mutating func skipWhitespace() {
+        while let byte = current, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { index += 1 }
+    }
+
+    private mutating func value(depth: Int) -> Value? {
+        guard depth < Self.maximumDepth else { return nil }
+        skipWhitespace()
+        switch current {
+        case UInt8(ascii: "{")?: return object(depth: depth)
+        case UInt8(ascii: "[")?: return array(depth: depth)
+        case UInt8(ascii: "\"")?: return string().map(Value.string)
+        case UInt8(ascii: "t")?: return literal("true") ? .other : nil
+        case UInt8(ascii: "f")?: return literal("false") ? .other : nil
+        case UInt8(ascii: "n")?: return literal("null") ? .null : nil
+        case let byte? where byte == UInt8(ascii: "-") || (0x30...0x39).contains(byte): return number()
+        default: return nil
+        }
+    }
+
+    private mutating func object(depth: Int) -> Value? {
+        index += 1  // {
+        var members: [String: Value] = [:]
+        skipWhitespace()
+        if current == UInt8(ascii: "}") {
+            index += 1
+            return .object(members)
+        }
+        while true {
+            skipWhitespace()
+            guard current == UInt8(ascii: "\""), let key = string() else { return nil }
+            skipWhitespace()
+            guard current == UInt8(ascii: ":") else { return nil }
+            index += 1
+            guard let member = value(depth: depth + 1) else { return nil }
+            members[key] = member
+            skipWhitespace()
+            switch current {
+            case UInt8(ascii: ",")?: index += 1
+            case UInt8(ascii: "}")?:
+                index += 1
+                return .object(members)
+            default: return nil
+            }
+        }
+    }
+
+    private mutating func array(depth: Int) -> Value? {
+        index += 1  // [
+        skipWhitespace()
+        if current == UInt8(ascii: "]") {
+            index += 1
+            return .other
+        }
+        while true {
+            guard value(depth: depth + 1) != nil else { return nil }
+            skipWhitespace()
+            switch current {
+            case UInt8(ascii: ",")?: index += 1
+            case UInt8(ascii: "]")?:
+                index += 1
+                return .other
+            default: return nil
+            }
+        }
+    }
+
+    private mutating func literal(_ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] { return false }
+        index += count
+        return true
+    }
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`: an integer when it has
+    /// neither fraction nor exponent and fits 64 bits, otherwise `other`.
+    private mutating func number() -> Value? {
+        let start = index
+        if current == UInt8(ascii: "-") { index += 1 }
+        guard let first = current, (0x30...0x39).contains(first) else { return nil }
+        index += 1
+        if first != UInt8(ascii: "0") { skipDigits() }
+        var integral = true
+        if current == UInt8(ascii: ".") {
+            index += 1
+            guard skipDigits() > 0 else { return nil }
+            integral = false
+        }
+        if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
+            index += 1
+            if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { index += 1 }
+            guard skipDigits() > 0 else { return nil }
+            integral = false
+        }
+        guard integral, let value = Int64(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)) else {
+            return .other
+        }
+        return .integer(value)
+    }
+
+    @discardableResult
+    private mutating func skipDigits() -> Int {
+        let start = index
+        while let byte = current, (0x30...0x39).contains(byte) { index += 1 }
+        return index - start
+    }
+
+    /// A string starting at its opening quote; nil for a control character, a bad escape,
+    /// a lone surrogate or bytes that are not UTF-8.
+    private mutating func string() -> String? {
+        index += 1  // "
+        let start = index
+        while let byte = current, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+            guard byte >= 0x20 else { return nil }
+            index += 1
+        }
+        guard let stop = current else { return nil }
+        if stop == UInt8(ascii: "\"") {
+            let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            index += 1
+            return text
+        }
+        var unescaped = Array(bytes[start..<index])
+        while let byte = current {
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                return String(validating: unescaped, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                guard let escaped = current else { return nil }
+                index += 1
+                switch escaped {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): unescaped.append(escaped)
+                case UInt8(ascii: "b"): unescaped.append(0x08)
+                case UInt8(ascii: "f"): unescaped.append(0x0C)
+                case UInt8(ascii: "n"): unescaped.append(0x0A)
+                case UInt8(ascii: "r"): unescaped.append(0x0D)
+                case UInt8(ascii: "t"): unescaped.append(0x09)
+                case UInt8(ascii: "u"):
+                    guard let scalar = unicodeEscape() else { return nil }
+                    unescaped.append(contentsOf: String(Character(scalar)).utf8)
+                default: return nil
+                }
+            case 0..<0x20:
+                return nil
+            default:
+                unescaped.append(byte)
+            }
+        }
+        return nil
+    }
+
+    /// After a backslash and `u`: four hex digits, and for a high surrogate the low one that follows.
+    private mutating func unicodeEscape() -> Unicode.Scalar? {
+        guard let high = hex4() else { return nil }
+        if (0xD800...0xDBFF).contains(high) {
+            guard current == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "u") else { return nil }
+            index += 2
+            guard let low = hex4(), (0xDC00...0xDFFF).contains(low) else { return nil }
+            return Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+        }
+        return Unicode.Scalar(high)  // nil for a lone low surrogate
+    }
+
+    private mutating func hex4() -> UInt32? {
+        guard index + 4 <= bytes.count else { return nil }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt8
+            switch byte {
+            case 0x30...0x39: digit = byte - 0x30
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt32(digit)
+            index += 1
+        }
+        return value
     }
 }
 

@@ -30,7 +30,7 @@ public struct PageCursor: Hashable, Sendable {
         guard let data = data(base64URL: text), let plain = String(data: data, encoding: .utf8) else { return nil }
         let parts = plain.split(separator: "|", omittingEmptySubsequences: false)
         guard parts.count == 2 || parts.count == 4, let date = RFC3339.date(from: String(parts[0])),
-              let id = UUID(uuidString: String(parts[1])) else {
+              let id = UUID.parse(String(parts[1])) else {
             return nil
         }
         guard parts.count == 4 else { return PageCursor(createdAt: date, id: id) }

@@ -8,25 +8,30 @@ import ZMQ
 /// Sends commands and queries to one service and awaits their replies, from Swift
 /// concurrency, without blocking the cooperative thread pool.
 ///
-/// One DEALER socket (`ZMQ_IMMEDIATE`, heartbeats, bounded reconnect back-off) is owned by
-/// one I/O thread. Callers hand requests over through a locked queue and an eventfd; the
-/// I/O thread sends them, matches replies by correlation id, and fails requests whose
-/// deadline passes with `unavailable`. A request that could not be delivered yet (service
-/// not connected) keeps trying until its deadline. Retrying after a timeout is the
-/// caller's choice: commands carry an idempotency key, so a retry is safe.
+/// One DEALER socket (`ZMQ_IMMEDIATE`, heartbeats, bounded reconnect back-off), shared
+/// under one lock (`ZMQSharedSocket`) with the requests it has sent. A caller sends its own
+/// request and collects whatever replies have arrived, so a request costs no hand-off to
+/// another thread. The client's I/O thread waits on the socket's descriptor for replies
+/// nobody is collecting, retries requests that could not be sent yet (service not
+/// connected) and fails requests whose deadline passes with `unavailable`. Retrying after a
+/// timeout is the caller's choice: commands carry an idempotency key, so a retry is safe.
 public final class CommandClient: ServiceCaller {
     /// The service's name, for error messages (e.g. `invoice`).
     public let service: String
     public let defaultTimeout: Duration
-    private let inbox = Locked(Inbox())
+    private let connection: ZMQSharedSocket<Requests>
     private let wakeup: PollWakeup
     private let stopping = StopFlag()
     private let thread: JoinableThread
+    private let logger: Logger
 
-    /// Requests handed to the I/O thread; `isClosed` once it has stopped taking them.
-    struct Inbox: Sendable {
-        var requests: [PendingRequest] = []
+    /// What the socket has to send and waits for, under the socket's lock.
+    struct Requests {
+        var unsent: [PendingRequest] = []
+        var awaiting: [MessageID: PendingRequest] = [:]
         var isClosed = false
+        /// When the I/O thread next looks at deadlines: a request due earlier wakes it.
+        var nextCheck = ContinuousClock.now
     }
 
     struct PendingRequest: Sendable {
@@ -43,24 +48,33 @@ public final class CommandClient: ServiceCaller {
                 logger: Logger = Logger(label: "command-client")) throws {
         self.service = service
         self.defaultTimeout = defaultTimeout
+        self.logger = logger
+        let socket = try ZMQSocket(context, type: .dealer)
+        try socket.set(.immediate(true))
+        try socket.set(.heartbeatInterval(milliseconds: 2_000))
+        try socket.set(.heartbeatTimeout(milliseconds: 6_000))
+        try socket.set(.reconnectInterval(milliseconds: 100))
+        try socket.set(.reconnectIntervalMax(milliseconds: 2_000))
+        try socket.set(.sendHighWaterMark(MessagingLimits.highWaterMark))
+        try socket.set(.receiveHighWaterMark(MessagingLimits.highWaterMark))
+        try socket.set(.maxMessageSize(maximumMessageBytes))
+        try security.apply(to: socket)
+        try socket.connect(endpoint)
+        let connection = try ZMQSharedSocket(socket, state: Requests())
+        self.connection = connection
         let wakeup = try PollWakeup()
         self.wakeup = wakeup
-        let started = StartupGate<Void>()
-        let inbox = self.inbox
         let stopping = self.stopping
         thread = JoinableThread(name: "client-\(service)") {
-            IOLoop(context: context, service: service, endpoint: endpoint, security: security,
-                   maximumMessageBytes: maximumMessageBytes, wakeup: wakeup, inbox: inbox, stopping: stopping,
-                   logger: logger).run(started: started)
+            Self.runIOLoop(connection: connection, wakeup: wakeup, stopping: stopping, service: service, logger: logger)
         }
-        try started.wait()
     }
 
     /// Stops the I/O thread; pending requests fail with `unavailable`. Safe to call twice.
     public func shutdown() {
         guard !stopping.isStopped else { return }
         stopping.stop()
-        wake()
+        wakeup.signal()
         thread.join()
     }
 
@@ -89,117 +103,85 @@ public final class CommandClient: ServiceCaller {
         }
         let frames = try Message(envelope: envelope, body: body, attachment: attachment).frames()
         let deadline = ContinuousClock.now + wait
+        let (service, logger) = (self.service, self.logger)
         return try await withCheckedThrowingContinuation { continuation in
             let request = PendingRequest(id: envelope.id, frames: frames, deadline: deadline, continuation: continuation)
-            let accepted = inbox.withLock { inbox -> Bool in
-                guard !inbox.isClosed else { return false }
-                inbox.requests.append(request)
-                return true
+            let wake = connection.withLock { socket, requests -> Bool in
+                guard !requests.isClosed else {
+                    continuation.resume(throwing: ErrorBody.unavailable("the \(service) client is shut down"))
+                    return false
+                }
+                requests.unsent.append(request)
+                Self.pump(socket, &requests, service: service, logger: logger)
+                return deadline < requests.nextCheck
             }
-            if accepted {
-                wake()
-            } else {
-                continuation.resume(throwing: ErrorBody.unavailable("the \(service) client is shut down"))
-            }
+            if wake { wakeup.signal() }
         }
     }
 
-    private func wake() { wakeup.signal() }
-}
-
-/// The client's I/O thread: the only code that touches its DEALER socket.
-private struct IOLoop {
-    let context: ZMQContext
-    let service: String
-    let endpoint: String
-    let security: SocketSecurity
-    let maximumMessageBytes: Int64
-    let wakeup: PollWakeup
-    let inbox: Locked<CommandClient.Inbox>
-    let stopping: StopFlag
-    let logger: Logger
-
-    func run(started: StartupGate<Void>) {
-        let socket: ZMQSocket
-        do {
-            socket = try ZMQSocket(context, type: .dealer)
-            try socket.set(.immediate(true))
-            try socket.set(.heartbeatInterval(milliseconds: 2_000))
-            try socket.set(.heartbeatTimeout(milliseconds: 6_000))
-            try socket.set(.reconnectInterval(milliseconds: 100))
-            try socket.set(.reconnectIntervalMax(milliseconds: 2_000))
-            try socket.set(.sendHighWaterMark(MessagingLimits.highWaterMark))
-            try socket.set(.receiveHighWaterMark(MessagingLimits.highWaterMark))
-            try socket.set(.maxMessageSize(maximumMessageBytes))
-            try security.apply(to: socket)
-            try socket.connect(endpoint)
-            started.succeed(())
-        } catch {
-            started.fail(error)
-            return
+    /// Sends what waits to be sent, in order, and hands every reply that has arrived to its
+    /// caller; then checks `ZMQ_EVENTS`, as libzmq asks before anyone waits on the
+    /// socket's descriptor again (the work above may have taken its signal).
+    private static func pump(_ socket: ZMQSocket, _ requests: inout Requests, service: String, logger: Logger) {
+        for _ in 0..<4 {
+            // With ZMQ_IMMEDIATE nothing queues before a connection exists.
+            while let request = requests.unsent.first, (try? socket.send(request.frames, dontWait: true)) != nil {
+                requests.unsent.removeFirst()
+                requests.awaiting[request.id] = request
+            }
+            while let frames = try? socket.receive(dontWait: true) {
+                guard let reply = try? Message(frames: frames[...]),
+                      let id = reply.envelope.correlationId,
+                      let request = requests.awaiting.removeValue(forKey: id) else {
+                    logger.debug("dropped a late or unmatched reply", metadata: ["service": "\(service)"])
+                    continue
+                }
+                request.continuation.resume(returning: reply)
+            }
+            let events = (try? socket.events()) ?? []
+            guard events.contains(.readable) || (!requests.unsent.isEmpty && events.contains(.writable)) else { return }
         }
-        defer { socket.close() }
+    }
 
-        var unsent: [CommandClient.PendingRequest] = []
-        var awaiting: [MessageID: CommandClient.PendingRequest] = [:]
+    /// The I/O thread: collects replies nobody else collected, retries unsent requests and
+    /// fails the overdue, sleeping on the socket's descriptor (and the wake-up) in between.
+    private static func runIOLoop(connection: ZMQSharedSocket<Requests>, wakeup: PollWakeup, stopping: StopFlag,
+                                  service: String, logger: Logger) {
         while !stopping.isStopped {
-            let now = ContinuousClock.now
-            let nearest = (unsent.map(\.deadline) + awaiting.values.map(\.deadline)).min()
-            let timeout = nearest.map { max(0, min(1_000, milliseconds(from: now, to: $0))) } ?? 1_000
-            var items: [ZMQPollItem] = [.socket(socket, unsent.isEmpty ? .readable : [.readable, .writable]),
-                                        .wakeup(wakeup)]
-            guard let ready = try? zmqPoll(items, timeoutMilliseconds: timeout) else { break }
-            items.removeAll()
-            if ready[1].contains(.readable) {
+            let timeout = connection.withLock { socket, requests -> Int32 in
+                pump(socket, &requests, service: service, logger: logger)
+                let now = ContinuousClock.now
+                for request in requests.unsent where request.deadline <= now {
+                    request.continuation.resume(throwing: ErrorBody.unavailable("\(service) is not reachable"))
+                }
+                requests.unsent.removeAll { $0.deadline <= now }
+                for (id, request) in requests.awaiting where request.deadline <= now {
+                    requests.awaiting.removeValue(forKey: id)
+                    request.continuation.resume(throwing: ErrorBody.unavailable("\(service) did not answer in time"))
+                }
+                let nearest = (requests.unsent.map(\.deadline) + requests.awaiting.values.map(\.deadline)).min()
+                requests.nextCheck = min(now + .seconds(1), nearest ?? now + .seconds(1))
+                return milliseconds(from: now, to: requests.nextCheck)
+            }
+            if waitUntilReadable([connection.fileDescriptor, wakeup.fileDescriptor], timeoutMilliseconds: timeout)[1] {
                 wakeup.drain()
-                unsent += inbox.withLock { inbox in
-                    defer { inbox.requests.removeAll(keepingCapacity: true) }
-                    return inbox.requests
-                }
-            }
-            // Send what can be sent; with ZMQ_IMMEDIATE nothing queues before a connection exists.
-            while let request = unsent.first {
-                do {
-                    try socket.send(request.frames, dontWait: true)
-                    unsent.removeFirst()
-                    awaiting[request.id] = request
-                } catch {
-                    break
-                }
-            }
-            if ready[0].contains(.readable) {
-                while let frames = try? socket.receive(dontWait: true) {
-                    guard let reply = try? Message(frames: frames[...]),
-                          let id = reply.envelope.correlationId,
-                          let request = awaiting.removeValue(forKey: id) else {
-                        logger.debug("dropped a late or unmatched reply", metadata: ["service": "\(service)"])
-                        continue
-                    }
-                    request.continuation.resume(returning: reply)
-                }
-            }
-            let expiry = ContinuousClock.now
-            for request in unsent where request.deadline <= expiry {
-                request.continuation.resume(throwing: ErrorBody.unavailable("\(service) is not reachable"))
-            }
-            unsent.removeAll { $0.deadline <= expiry }
-            for (id, request) in awaiting where request.deadline <= expiry {
-                awaiting.removeValue(forKey: id)
-                request.continuation.resume(throwing: ErrorBody.unavailable("\(service) did not answer in time"))
             }
         }
         let closing = ErrorBody.unavailable("the \(service) client is shut down")
-        let queued = inbox.withLock { inbox in
-            inbox.isClosed = true
-            return inbox.requests
-        }
-        for request in unsent + Array(awaiting.values) + queued {
-            request.continuation.resume(throwing: closing)
+        connection.withLock { socket, requests in
+            requests.isClosed = true
+            for request in requests.unsent + Array(requests.awaiting.values) {
+                request.continuation.resume(throwing: closing)
+            }
+            requests.unsent.removeAll()
+            requests.awaiting.removeAll()
+            socket.close()
         }
     }
 
-    private func milliseconds(from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> Int {
+    /// Whole milliseconds from `start` to `end`, rounded up (a wait never ends early).
+    private static func milliseconds(from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> Int32 {
         let duration = start.duration(to: end)
-        return Int(duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000) + 1
+        return Int32(max(0, duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000) + 1)
     }
 }

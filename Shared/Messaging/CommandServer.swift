@@ -5,16 +5,25 @@ import Metrics
 import Threading
 import ZMQ
 
-/// Serves commands and queries on a ROUTER socket with a pool of worker threads, each with
-/// its own PostgreSQL connection (zguide "mtserver": ROUTER → proxy → inproc DEALER → workers).
+/// Serves commands and queries on one ROUTER socket with a pool of worker threads, each
+/// with its own PostgreSQL connection.
 ///
-/// The proxy is ours, not libzmq's, for three reasons:
-/// - it reads the caller's authenticated identity (ZAP `User-Id`) off each request and
-///   hands it to the worker with the request, so authority comes from the connection;
-/// - a reply to a client that has gone (`EHOSTUNREACH`) or cannot take more (`EAGAIN`) is
-///   dropped and counted, and the server goes on serving everyone else;
-/// - on `stop()` it stops reading new requests, lets the workers finish and answer the
-///   ones in flight (bounded by `drainSeconds`), and only then closes.
+/// The workers share the ROUTER (`ZMQSharedSocket`) as leader and followers: one worker at
+/// a time, the leader, waits on the socket; when it takes a request it hands the waiting
+/// to the next worker, handles the request and sends the reply itself. A request goes from
+/// libzmq's I/O thread to the worker that answers it and the reply goes straight back,
+/// with no proxy thread and no hand-off in between.
+/// - Each request is read with its caller's authenticated identity (ZAP `User-Id`), which
+///   the worker hands to the pipeline, so authority comes from the connection.
+/// - A reply to a client that has gone (`EHOSTUNREACH`) or cannot take more (`EAGAIN`) is
+///   dropped and counted, and the server goes on serving everyone else.
+/// - When every worker is busy nobody reads the socket: requests wait in libzmq's queues
+///   (back-pressure, not loss).
+/// - Slow message types (the registry's slow lane) go to the slow workers through a short
+///   queue; a slow request that finds it full is refused at once, so slow work never
+///   occupies the workers that answer everything else.
+/// - `stop()` takes what has already come and then no more, lets the workers answer
+///   everything taken (bounded by `drainSeconds`), and only then closes.
 ///
 /// Malformed requests get an error reply; the server keeps serving. When the service has
 /// an outbox, `events.replay` is one more query, answered from it to any service.
@@ -50,13 +59,14 @@ public final class CommandServer: Sendable {
 
     /// The bound endpoint, with a wildcard port resolved.
     public let endpoint: String
-    private let control: ProxyControl
-    private let proxy: JoinableThread
+    private let router: ZMQSharedSocket<RouterState>
+    private let control: ServerControl
     private let workers: [JoinableThread]
     private let drainSeconds: Double
+    private let logger: Logger
 
-    /// Binds and starts serving; returns once the ROUTER is bound and the workers are
-    /// connected (so that no request meets a lane without workers).
+    /// Binds and starts the workers; returns once the ROUTER is bound (requests that come
+    /// before a worker is ready wait in the socket).
     public init(context: ZMQContext, configuration: Configuration, handlers: HandlerRegistry,
                 logger: Logger = Logger(label: "command-server")) throws {
         var handlers = handlers
@@ -73,266 +83,225 @@ public final class CommandServer: Sendable {
                 return Empty()
             }
         }
-        let unique = UUID().uuidString
-        let lanes = CommandProxy.Lanes(standard: "inproc://command-workers-\(unique)",
-                                       slow: "inproc://command-slow-workers-\(unique)", slowTypes: handlers.slowTypes)
-        let control = try ProxyControl()
+        let socket = try ZMQSocket(context, type: .router)
+        do {
+            try socket.set(.routerMandatory(true))
+            try socket.set(.sendHighWaterMark(MessagingLimits.highWaterMark))
+            try socket.set(.receiveHighWaterMark(MessagingLimits.highWaterMark))
+            try socket.set(.maxMessageSize(configuration.maximumMessageBytes))
+            try socket.set(.heartbeatInterval(milliseconds: 2_000))
+            try socket.set(.heartbeatTimeout(milliseconds: 6_000))
+            try configuration.security.apply(to: socket)
+            try socket.bind(configuration.endpoint)
+            endpoint = try socket.lastEndpoint()
+        } catch {
+            logger.error("command server cannot bind", metadata: ["endpoint": "\(configuration.endpoint)", "error": "\(error)"])
+            socket.close()
+            throw error
+        }
+        let router = try ZMQSharedSocket(socket, state: RouterState())
+        self.router = router
+        let control = try ServerControl()
         self.control = control
+        self.logger = logger
         drainSeconds = configuration.drainSeconds
-        let bound = StartupGate<String>()
-        proxy = JoinableThread(name: "command-proxy") {
-            CommandProxy(context: context, configuration: configuration, lanes: lanes,
-                         control: control, logger: logger).run(bound: bound)
+        let slowTypes = handlers.slowTypes
+        let slowLane = slowTypes.isEmpty ? nil : SlowLane(limit: Int(configuration.slowQueueLimit))
+        let lanes = Lanes(slowTypes: slowTypes, slow: slowLane)
+        var pool: [(name: String, slow: Bool)] = (0..<max(1, configuration.workerCount)).map { ("command-worker-\($0)", false) }
+        if slowLane != nil {
+            pool += (0..<max(1, configuration.slowWorkerCount)).map { ("command-slow-worker-\($0)", true) }
         }
-        endpoint = try bound.wait()
         let authenticated = configuration.security.isAuthenticated
-        // An inproc queue holds the sender's and the receiver's high-water marks together:
-        // slow workers take one request at a time, so the slow queue stays short.
-        var pool: [(name: String, backend: String, queue: Int32)] = (0..<max(1, configuration.workerCount)).map {
-            ("command-worker-\($0)", lanes.standard, MessagingLimits.highWaterMark)
-        }
-        if !lanes.slowTypes.isEmpty {
-            pool += (0..<max(1, configuration.slowWorkerCount)).map { ("command-slow-worker-\($0)", lanes.slow, 1) }
-        }
-        let ready = DispatchSemaphore(value: 0)
         workers = pool.map { [handlers] worker in
             JoinableThread(name: worker.name) {
-                Self.runWorker(context: context, backend: worker.backend, queue: worker.queue, configuration: configuration,
-                               authenticated: authenticated, handlers: handlers, stopping: control.workersStopping,
-                               ready: ready, logger: logger)
+                let dispatcher = RequestDispatcher(registry: handlers, outbox: configuration.outbox,
+                                                   databaseURL: configuration.databaseURL, authenticated: authenticated,
+                                                   logger: logger)
+                let work = Worker(router: router, control: control, lanes: lanes, dispatcher: dispatcher, logger: logger)
+                if worker.slow { work.runSlow() } else { work.run() }
             }
-        }
-        let readyBy = DispatchTime.now() + 10
-        for _ in pool where ready.wait(timeout: readyBy) == .timedOut {
-            logger.warning("a command worker did not start in time")
-            break
         }
         logger.info("command server listening", metadata: ["endpoint": "\(endpoint)"])
     }
 
-    /// Stops taking requests, answers the ones already taken (for at most `drainSeconds`),
-    /// then stops the workers and the proxy and waits for their threads. Nothing here
-    /// waits without a bound. Safe to call twice.
+    /// Takes the requests that have already come and then no more, answers them (for at
+    /// most `drainSeconds`), then stops the workers, waits for their threads and closes the
+    /// socket. Safe to call twice.
     public func stop() {
         guard !control.draining.isStopped else { return }
         control.draining.stop()
         control.wakeup.signal()
-        // The proxy enforces the drain deadline itself; this bound only guards against a bug.
-        _ = control.drained.wait(timeout: .now() + drainSeconds + 5)
+        let deadline = ContinuousClock.now + .milliseconds(Int64(drainSeconds * 1_000))
+        var inFlight = router.withLock { _, state in state.inFlight }
+        if inFlight > 0 { logger.info("command server draining", metadata: ["in_flight": "\(inFlight)"]) }
+        while (inFlight > 0 || !control.intakeClosed.isStopped) && ContinuousClock.now < deadline {
+            usleep(2_000)
+            inFlight = router.withLock { _, state in state.inFlight }
+        }
+        if inFlight > 0 {
+            logger.warning("drain deadline passed with requests unanswered", metadata: ["in_flight": "\(inFlight)"])
+        }
         control.workersStopping.stop()
-        workers.forEach { $0.join() }
-        control.proxyStopping.stop()
         control.wakeup.signal()
-        proxy.join()
-    }
-
-    private static func runWorker(context: ZMQContext, backend: String, queue: Int32, configuration: Configuration,
-                                  authenticated: Bool, handlers: HandlerRegistry, stopping: StopFlag,
-                                  ready: DispatchSemaphore, logger: Logger) {
-        guard let socket = try? ZMQSocket(context, type: .dealer) else {
-            ready.signal()
-            return
-        }
-        defer { socket.close() }
-        do {
-            // The proxy outlives the workers and always reads; the bound is a second lock.
-            try socket.set(.sendTimeout(milliseconds: 1_000))
-            try socket.set(.receiveHighWaterMark(queue))
-            try socket.connect(backend)
-            ready.signal()
-        } catch {
-            ready.signal()
-            logger.error("worker cannot connect to the proxy", metadata: ["error": "\(error)"])
-            return
-        }
-        let dispatcher = RequestDispatcher(registry: handlers, outbox: configuration.outbox,
-                                           databaseURL: configuration.databaseURL, authenticated: authenticated,
-                                           logger: logger)
-        while !stopping.isStopped {
-            do {
-                guard try zmqPoll([.socket(socket, .readable)], timeoutMilliseconds: 100)[0].contains(.readable) else { continue }
-                let request = try socket.receive()
-                try socket.send(dispatcher.reply(to: request) ?? [CommandProxy.noReply])
-            } catch ZMQError.contextTerminated {
-                return
-            } catch {
-                logger.error("worker socket error", metadata: ["error": "\(error)"])
-            }
-        }
+        workers.forEach { $0.join() }
+        router.withLock { socket, _ in socket.close() }
     }
 }
 
-/// How `stop()` talks to the proxy thread: flags, a wake-up, and the drained signal.
-private struct ProxyControl: Sendable {
+/// What the socket's users share with it: requests taken and not yet answered.
+private struct RouterState {
+    var inFlight = 0
+}
+
+/// How `stop()` talks to the workers, and the leader's place.
+private final class ServerControl: Sendable {
+    /// Set by `stop()`: take what has come, then no more.
     let draining = StopFlag()
+    /// Set when, draining, the socket was found empty: take nothing more.
+    let intakeClosed = StopFlag()
+    /// Set once draining is over: the workers return.
     let workersStopping = StopFlag()
-    let proxyStopping = StopFlag()
-    let drained = DispatchSemaphore(value: 0)
+    /// Wakes the leader: on stop, or when someone else's use of the socket took the
+    /// signal of a request that has come.
     let wakeup: PollWakeup
+    /// Held by the worker that waits on the socket (the leader). A semaphore, not a mutex:
+    /// followers sleep until it is theirs instead of spinning for a lock held across a poll.
+    let leadership = DispatchSemaphore(value: 1)
 
     init() throws { wakeup = try PollWakeup() }
 }
 
-/// The proxy thread: the only code that touches the ROUTER and the workers' DEALER.
-private struct CommandProxy {
-    /// What a worker sends when a request has no reply, so the in-flight count stays true.
-    static let noReply: ZMQFrame = []
+/// A request as taken off the ROUTER: `[routing id, envelope, body, attachment?]` and the
+/// identity its connection was admitted with.
+struct TakenRequest: Sendable {
+    let frames: [ZMQFrame]
+    let caller: String
+}
 
-    /// Where each lane's workers connect, and which message types go to the slow one.
-    struct Lanes: Sendable {
-        let standard: String
-        let slow: String
-        let slowTypes: Set<String>
+/// Which message types are slow, and the queue to their workers.
+private struct Lanes: Sendable {
+    let slowTypes: Set<String>
+    let slow: SlowLane?
+}
+
+/// The slow lane's short queue: a slow request waits here for a slow worker, or is refused.
+private final class SlowLane: Sendable {
+    private let queue = Locked<[TakenRequest]>([])
+    private let available = DispatchSemaphore(value: 0)
+    private let limit: Int
+
+    init(limit: Int) { self.limit = max(1, limit) }
+
+    /// Queues `request`; false when the queue is full.
+    func offer(_ request: TakenRequest) -> Bool {
+        let queued = queue.withLock { queue -> Bool in
+            guard queue.count < limit else { return false }
+            queue.append(request)
+            return true
+        }
+        if queued { available.signal() }
+        return queued
     }
 
-    let context: ZMQContext
-    let configuration: CommandServer.Configuration
+    /// The next slow request, waiting at most 100 ms.
+    func take() -> TakenRequest? {
+        guard available.wait(timeout: .now() + .milliseconds(100)) == .success else { return nil }
+        return queue.withLock { queue in queue.isEmpty ? nil : queue.removeFirst() }
+    }
+}
+
+/// One worker thread's loop: take a request (as the leader), answer it, send the reply.
+private struct Worker {
+    let router: ZMQSharedSocket<RouterState>
+    let control: ServerControl
     let lanes: Lanes
-    let control: ProxyControl
+    let dispatcher: RequestDispatcher
     let logger: Logger
 
-    func run(bound: StartupGate<String>) {
-        let frontend: ZMQSocket
-        let backend: ZMQSocket
-        let slowBackend: ZMQSocket
-        do {
-            frontend = try ZMQSocket(context, type: .router)
-            try frontend.set(.routerMandatory(true))
-            try frontend.set(.sendHighWaterMark(MessagingLimits.highWaterMark))
-            try frontend.set(.receiveHighWaterMark(MessagingLimits.highWaterMark))
-            try frontend.set(.maxMessageSize(configuration.maximumMessageBytes))
-            try frontend.set(.heartbeatInterval(milliseconds: 2_000))
-            try frontend.set(.heartbeatTimeout(milliseconds: 6_000))
-            try configuration.security.apply(to: frontend)
-            backend = try ZMQSocket(context, type: .dealer)
-            try backend.set(.sendHighWaterMark(MessagingLimits.highWaterMark))
-            try backend.set(.receiveHighWaterMark(MessagingLimits.highWaterMark))
-            try backend.bind(lanes.standard)
-            slowBackend = try ZMQSocket(context, type: .dealer)
-            // A short queue: slow work that cannot start soon is refused, not piled up.
-            try slowBackend.set(.sendHighWaterMark(configuration.slowQueueLimit))
-            try slowBackend.set(.receiveHighWaterMark(MessagingLimits.highWaterMark))
-            try slowBackend.bind(lanes.slow)
-            try frontend.bind(configuration.endpoint)
-            bound.succeed(try frontend.lastEndpoint())
-        } catch {
-            logger.error("command server cannot bind", metadata: ["endpoint": "\(configuration.endpoint)", "error": "\(error)"])
-            bound.fail(error)
-            control.drained.signal()
-            return
-        }
-        defer {
-            frontend.close()
-            backend.close()
-            slowBackend.close()
-        }
-        var inFlight = 0
-        var waiting: [ZMQFrame]?  // a request the workers could not take yet
-        var drainDeadline: Date?
-        var reportedDrained = false
-        while !control.proxyStopping.isStopped {
-            let accepting = !control.draining.isStopped
-            if !accepting && drainDeadline == nil {
-                drainDeadline = Date().addingTimeInterval(configuration.drainSeconds)
-                logger.info("command server draining", metadata: ["in_flight": "\(inFlight)"])
-            }
-            if !accepting && !reportedDrained, let deadline = drainDeadline,
-               (inFlight == 0 && waiting == nil) || Date() >= deadline {
-                if inFlight > 0 || waiting != nil {
-                    logger.warning("drain deadline passed with requests unanswered", metadata: ["in_flight": "\(inFlight)"])
-                }
-                reportedDrained = true
-                control.drained.signal()
-            }
-            let ready: [ZMQPollEvents]
-            do {
-                ready = try zmqPoll([.socket(frontend, accepting && waiting == nil ? .readable : []),
-                                     .socket(backend, waiting == nil ? .readable : [.readable, .writable]),
-                                     .wakeup(control.wakeup), .socket(slowBackend, .readable)], timeoutMilliseconds: 100)
-            } catch {
-                if error == .contextTerminated { break }
-                logger.error("command proxy poll failed; going on", metadata: ["error": "\(error)"])
+    func run() {
+        while !control.workersStopping.isStopped {
+            guard let request = take() else { continue }
+            if let slow = lanes.slow, let type = try? Envelope(jsonBytes: request.frames[1]).type,
+               lanes.slowTypes.contains(type) {
+                if !slow.offer(request) { refuseBusy(request, type: type) }
                 continue
             }
-            if ready[2].contains(.readable) { control.wakeup.drain() }
-            if ready[1].contains(.readable) { inFlight -= forwardReplies(from: backend, to: frontend) }
-            if ready[3].contains(.readable) { inFlight -= forwardReplies(from: slowBackend, to: frontend) }
-            if let request = waiting, ready[1].contains(.writable) {
-                if (try? backend.send(request, dontWait: true)) != nil {
-                    waiting = nil
-                    inFlight += 1
-                }
-            }
-            if waiting == nil && ready[0].contains(.readable) {
-                let (forwarded, blocked) = forwardRequests(from: frontend, to: backend, slow: slowBackend)
-                inFlight += forwarded
-                waiting = blocked
-            }
+            finish(request, reply: dispatcher.reply(to: request))
         }
-        if !reportedDrained { control.drained.signal() }
     }
 
-    /// Moves what the ROUTER holds now to the workers, each request with its caller's
-    /// identity; returns how many were handed on, and the request the workers could not
-    /// take yet (the proxy then reads no more until they can: back-pressure, not loss).
-    private func forwardRequests(from frontend: ZMQSocket, to backend: ZMQSocket, slow: ZMQSocket) -> (Int, [ZMQFrame]?) {
-        var forwarded = 0
-        while forwarded < 1_000 {
-            let frames: [ZMQFrame]
-            let userID: String?
-            do {
-                (frames, userID) = try frontend.receiveWithUserID(dontWait: true)
-            } catch {
-                if error != .wouldBlock { logger.error("command proxy receive failed", metadata: ["error": "\(error)"]) }
-                break
-            }
-            guard frames.count >= 2 else { continue }  // a routing id and nothing else: nothing to answer
-            var request = frames
-            request.insert(Array((userID ?? "").utf8), at: 1)
-            if !lanes.slowTypes.isEmpty, let envelope = try? Envelope(jsonBytes: frames[1]),
-               lanes.slowTypes.contains(envelope.type) {
-                do {
-                    try slow.send(request, dontWait: true)
-                    forwarded += 1
-                } catch {
-                    refuseBusy(frames[0], envelope, on: frontend)
+    func runSlow() {
+        while !control.workersStopping.isStopped {
+            guard let request = lanes.slow?.take() else { continue }
+            finish(request, reply: dispatcher.reply(to: request))
+        }
+    }
+
+    /// Waits as the leader, at most 100 ms, for a request; nil when none came, and at
+    /// once (after a short pause) once a draining server has taken everything that came.
+    private func take() -> TakenRequest? {
+        guard !control.intakeClosed.isStopped else {
+            usleep(10_000)
+            return nil
+        }
+        guard control.leadership.wait(timeout: .now() + .milliseconds(100)) == .success else { return nil }
+        defer { control.leadership.signal() }
+        do {
+            let until = ContinuousClock.now + .milliseconds(100)
+            while true {
+                let taken = router.withLock { socket, state -> TakenRequest? in
+                    // Under the socket's lock, so that `stop()` sees every request taken.
+                    guard !control.intakeClosed.isStopped else { return nil }
+                    while let (frames, userID) = try? socket.receiveWithUserID(dontWait: true) {
+                        guard frames.count >= 2 else { continue }  // a routing id and nothing else: nothing to answer
+                        state.inFlight += 1
+                        return TakenRequest(frames: frames, caller: userID ?? "")
+                    }
+                    if control.draining.isStopped { control.intakeClosed.stop() }
+                    return nil
                 }
-                continue
-            }
-            do {
-                try backend.send(request, dontWait: true)
-                forwarded += 1
-            } catch {
-                return (forwarded, request)
+                if let taken { return taken }
+                let remaining = ContinuousClock.now.duration(to: until)
+                guard remaining > .zero, !control.intakeClosed.isStopped, !control.workersStopping.isStopped else { return nil }
+                let milliseconds = Int32(remaining.components.seconds * 1_000 + remaining.components.attoseconds / 1_000_000_000_000_000) + 1
+                // An empty receive has processed the socket's commands: its descriptor signals anew.
+                if waitUntilReadable([router.fileDescriptor, control.wakeup.fileDescriptor],
+                                     timeoutMilliseconds: milliseconds)[1] {
+                    control.wakeup.drain()
+                }
             }
         }
-        return (forwarded, nil)
     }
 
     /// Answers a slow request that found its lane full: refused now, not queued for long.
-    private func refuseBusy(_ routingID: ZMQFrame, _ envelope: Envelope, on frontend: ZMQSocket) {
+    private func refuseBusy(_ request: TakenRequest, type: String) {
         Counter(label: "ar_command_requests_dropped_total", dimensions: [("reason", "slow_lane_full")]).increment()
-        let body = ErrorBody(.tooManyRequests, "too many \(envelope.type) requests at once; try again in a moment")
-        guard let reply = try? Message(envelope: envelope.reply(status: .error), encoding: body).frames() else { return }
-        try? frontend.send([routingID] + reply, dontWait: true)
+        let body = ErrorBody(.tooManyRequests, "too many \(type) requests at once; try again in a moment")
+        let reply = (try? Envelope(jsonBytes: request.frames[1])).flatMap { envelope in
+            try? Message(envelope: envelope.reply(status: .error), encoding: body).frames()
+        }
+        finish(request, reply: reply.map { [request.frames[0]] + $0 })
     }
 
-    /// Moves finished replies to their clients; a client that has gone (or is not reading)
-    /// loses its reply, nobody else is affected. Returns how many requests were finished.
-    private func forwardReplies(from backend: ZMQSocket, to frontend: ZMQSocket) -> Int {
-        var finished = 0
-        while let reply = try? backend.receive(dontWait: true) {
-            finished += 1
-            guard reply.count >= 2 else { continue }  // `noReply`
-            do {
-                try frontend.send(reply, dontWait: true)
-            } catch {
-                let reason = error == .hostUnreachable ? "client_gone" : error == .wouldBlock ? "client_full" : "error"
-                Counter(label: "ar_command_replies_dropped_total", dimensions: [("reason", reason)]).increment()
-                logger.debug("dropped a reply", metadata: ["reason": "\(reason)", "error": "\(error)"])
+    /// Sends the reply (if any) and counts the request answered. A client that has gone
+    /// (or is not reading) loses its reply; nobody else is affected. The send may have
+    /// taken the signal of a request that has come: then the leader is woken.
+    private func finish(_ request: TakenRequest, reply: [ZMQFrame]?) {
+        let wakeLeader = router.withLock { socket, state -> Bool in
+            state.inFlight -= 1
+            if let reply {
+                do throws(ZMQError) {
+                    try socket.send(reply, dontWait: true)
+                } catch {
+                    let reason = error == .hostUnreachable ? "client_gone" : error == .wouldBlock ? "client_full" : "error"
+                    Counter(label: "ar_command_replies_dropped_total", dimensions: [("reason", reason)]).increment()
+                    logger.debug("dropped a reply", metadata: ["reason": "\(reason)", "error": "\(error)"])
+                }
             }
+            return (try? socket.events())?.contains(.readable) ?? false
         }
-        return finished
+        if wakeLeader { control.wakeup.signal() }
     }
 }
 

@@ -39,19 +39,20 @@ final class RequestDispatcher {
         }
     }
 
-    /// The reply frames for `frames` = `[routing id, caller, envelope, body]` (the caller
-    /// is the identity the connection was admitted with, empty without authentication);
+    /// The reply frames for `request` (frames `[routing id, envelope, body, attachment?]`
+    /// and the identity its connection was admitted with, empty without authentication);
     /// nil when nobody would read a reply (the caller's deadline has passed).
-    func reply(to frames: [ZMQFrame]) -> [ZMQFrame]? {
+    func reply(to request: TakenRequest) -> [ZMQFrame]? {
+        let frames = request.frames
         guard frames.count >= 2 else {
             logger.warning("dropped a request that cannot be answered", metadata: ["frames": "\(frames.count)"])
             return nil
         }
         let routingID = frames[0]
-        let callerName = String(decoding: frames[1], as: UTF8.self)
+        let callerName = request.caller
         let message: Message
         do {
-            message = try Message(frames: frames[2...])
+            message = try Message(frames: frames[1...])
         } catch {
             logger.warning("malformed request", metadata: ["caller": "\(callerName)", "error": "\(error.message)"])
             let envelope = Envelope(kind: .reply, type: "error", status: .error)

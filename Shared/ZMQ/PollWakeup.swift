@@ -4,6 +4,8 @@ import CZeroMQ
 /// hand work to the thread that owns a socket without touching the socket.
 public final class PollWakeup: Sendable {
     let fd: Int32
+    /// The eventfd, for `waitUntilReadable`.
+    public var fileDescriptor: Int32 { fd }
 
     public init() throws(ZMQError) {
         fd = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))

@@ -33,7 +33,7 @@ public typealias ZMQFrame = [UInt8]
 /// LINGER (default 0 ms) so that closing it and terminating the context never hang.
 public final class ZMQSocket {
     let handle: UnsafeMutableRawPointer
-    private let owner: pthread_t
+    private var owner: pthread_t
     private var isClosed = false
     /// The socket type it was created with.
     public let type: ZMQSocketType
@@ -55,6 +55,31 @@ public final class ZMQSocket {
 
     deinit {
         if !isClosed { zmq_close(handle) }
+    }
+
+    /// Makes the calling thread the owner: only `ZMQSharedSocket` does this, holding its
+    /// lock, which is the full memory barrier libzmq asks for when a socket changes threads.
+    func adoptCallingThread() { owner = pthread_self() }
+
+    /// What the socket can do now without blocking (`ZMQ_EVENTS`). Reading it also
+    /// processes the socket's pending commands, which resets `fileDescriptor`'s signal:
+    /// check it after every use, before waiting on the descriptor again.
+    public func events() throws(ZMQError) -> ZMQPollEvents {
+        assertOwner()
+        var value: Int32 = 0
+        var size = MemoryLayout<Int32>.size
+        try check(zmq_getsockopt(handle, ZMQ_EVENTS, &value, &size))
+        return ZMQPollEvents(rawValue: Int16(truncatingIfNeeded: value))
+    }
+
+    /// The descriptor that becomes readable when `events()` may have changed (`ZMQ_FD`):
+    /// edge-like, it says "look again", not "a message is here".
+    public func fileDescriptor() throws(ZMQError) -> Int32 {
+        assertOwner()
+        var value: Int32 = -1
+        var size = MemoryLayout<Int32>.size
+        try check(zmq_getsockopt(handle, ZMQ_FD, &value, &size))
+        return value
     }
 
     private func assertOwner() {
