@@ -1,6 +1,5 @@
 import CZeroMQ
 import Glibc
-import Synchronization
 
 /// A socket that several threads use one at a time, together with the state that goes
 /// with it (what the socket has sent and waits for).
@@ -13,28 +12,36 @@ import Synchronization
 ///
 /// This lets the thread that has a message send it itself, instead of handing it to the
 /// socket's own thread: one wake-up less for every message.
-public final class ZMQSharedSocket<State: ~Copyable>: @unchecked Sendable {
-    // @unchecked: the socket and the state are only touched inside `withLock`.
+public final class ZMQSharedSocket<State>: @unchecked Sendable {
+    // @unchecked: the socket and the state are only touched holding `mutex`.
     private let socket: ZMQSocket
-    private let mutex: Mutex<State>
+    private var state: State
+    /// A plain pthread mutex: it sleeps at once when taken (Synchronization's Mutex spins
+    /// first, which costs more than the short sections here on two cores).
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     /// The socket's `ZMQ_FD`, for `waitUntilReadable`.
     public let fileDescriptor: Int32
 
     /// Takes over `socket` (no other reference to it may be used afterwards).
-    public init(_ socket: ZMQSocket, state: consuming sending State) throws(ZMQError) {
+    public init(_ socket: ZMQSocket, state: State) throws(ZMQError) {
         self.socket = socket
+        self.state = state
         fileDescriptor = try socket.fileDescriptor()
-        mutex = Mutex(state)
+        mutex = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
     }
 
     /// Runs `body` with the socket and the state, holding the lock.
-    public func withLock<Result, E: Error>(
-        _ body: (ZMQSocket, inout sending State) throws(E) -> sending Result
-    ) throws(E) -> sending Result {
-        try mutex.withLock { (state: inout sending State) throws(E) -> sending Result in
-            socket.adoptCallingThread()
-            return try body(socket, &state)
-        }
+    public func withLock<Result, E: Error>(_ body: (ZMQSocket, inout State) throws(E) -> Result) throws(E) -> Result {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        socket.adoptCallingThread()
+        return try body(socket, &state)
     }
 }
 
