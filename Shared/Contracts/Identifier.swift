@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A typed UUID identifier: `Identifier<CustomerTag>` cannot be passed where an invoice id
 /// is expected. Encoded as a lower-case UUID string, as the API promises.
@@ -13,7 +16,7 @@ public struct Identifier<Tag>: Hashable, Sendable, Codable, CustomStringConverti
         self.uuid = uuid
     }
 
-    public var description: String { uuid.uuidString.lowercased() }
+    public var description: String { uuid.lowercasedString }
 
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
@@ -73,16 +76,36 @@ public typealias NoteID = Identifier<NoteTag>
 
 extension UUID {
     /// A version 4 (random) UUID from the system's random source. Foundation's `UUID()`
-    /// opens, reads and closes `/dev/urandom` for every id on Linux; this is one
-    /// `getrandom` call, and every message and record id is made here.
+    /// opens, reads and closes `/dev/urandom` for every id on Linux; this is glibc's
+    /// `arc4random_buf` (one `getrandom` call, or none), and every message and record id is made here.
     public static func random() -> UUID {
-        var generator = SystemRandomNumberGenerator()
-        var bytes = (generator.next() as UInt64, generator.next() as UInt64)
-        return withUnsafeMutableBytes(of: &bytes) { raw in
+        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &bytes) { raw in
+            if let base = raw.baseAddress { arc4random_buf(base, 16) }
             raw[6] = (raw[6] & 0x0F) | 0x40  // version 4
             raw[8] = (raw[8] & 0x3F) | 0x80  // RFC 4122 variant
-            return UUID(uuid: (raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], raw[6], raw[7],
-                               raw[8], raw[9], raw[10], raw[11], raw[12], raw[13], raw[14], raw[15]))
+        }
+        return UUID(uuid: bytes)
+    }
+
+    /// The lower-case 36-character form (what `uuidString.lowercased()` gives, without
+    /// formatting through `sprintf` and then lower-casing).
+    public var lowercasedString: String {
+        String(unsafeUninitializedCapacity: 36) { buffer in
+            let digits: StaticString = "0123456789abcdef"
+            var position = 0
+            withUnsafeBytes(of: uuid) { raw in
+                for (index, byte) in raw.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        buffer[position] = UInt8(ascii: "-")
+                        position += 1
+                    }
+                    buffer[position] = digits.utf8Start[Int(byte >> 4)]
+                    buffer[position + 1] = digits.utf8Start[Int(byte & 0x0F)]
+                    position += 2
+                }
+            }
+            return 36
         }
     }
 

@@ -106,41 +106,56 @@ public final class CommandClient: ServiceCaller {
         let (service, logger) = (self.service, self.logger)
         return try await withCheckedThrowingContinuation { continuation in
             let request = PendingRequest(id: envelope.id, frames: frames, deadline: deadline, continuation: continuation)
-            let wake = connection.withLock { socket, requests -> Bool in
-                guard !requests.isClosed else {
-                    continuation.resume(throwing: ErrorBody.unavailable("the \(service) client is shut down"))
-                    return false
-                }
+            let (accepted, replies, wake) = connection.withLock { socket, requests -> (Bool, [Reply], Bool) in
+                guard !requests.isClosed else { return (false, [], false) }
                 requests.unsent.append(request)
-                Self.pump(socket, &requests, service: service, logger: logger)
-                return deadline < requests.nextCheck
+                let replies = Self.pump(socket, &requests, service: service, logger: logger)
+                return (true, replies, deadline < requests.nextCheck)
             }
+            if !accepted { continuation.resume(throwing: ErrorBody.unavailable("the \(service) client is shut down")) }
+            replies.forEach { $0.deliver() }
             if wake { wakeup.signal() }
         }
     }
 
-    /// Sends what waits to be sent, in order, and hands every reply that has arrived to its
-    /// caller; then checks `ZMQ_EVENTS`, as libzmq asks before anyone waits on the
+    /// A reply (or a failure) for its waiting caller, handed over once the lock is released:
+    /// a caller resumed under the lock would wake only to wait for it.
+    struct Reply {
+        let continuation: CheckedContinuation<Message, any Error>
+        let outcome: Result<Message, ErrorBody>
+
+        func deliver() { continuation.resume(with: outcome.mapError { $0 as any Error }) }
+    }
+
+    /// Sends what waits to be sent, in order, and takes every reply that has arrived for
+    /// its caller; then checks `ZMQ_EVENTS`, as libzmq asks before anyone waits on the
     /// socket's descriptor again (the work above may have taken its signal).
-    private static func pump(_ socket: ZMQSocket, _ requests: inout Requests, service: String, logger: Logger) {
+    private static func pump(_ socket: ZMQSocket, _ requests: inout Requests, service: String, logger: Logger) -> [Reply] {
+        var replies: [Reply] = []
         for _ in 0..<4 {
             // With ZMQ_IMMEDIATE nothing queues before a connection exists.
             while let request = requests.unsent.first, (try? socket.send(request.frames, dontWait: true)) != nil {
                 requests.unsent.removeFirst()
                 requests.awaiting[request.id] = request
             }
-            while let frames = try? socket.receive(dontWait: true) {
-                guard let reply = try? Message(frames: frames[...]),
-                      let id = reply.envelope.correlationId,
-                      let request = requests.awaiting.removeValue(forKey: id) else {
-                    logger.debug("dropped a late or unmatched reply", metadata: ["service": "\(service)"])
-                    continue
-                }
-                request.continuation.resume(returning: reply)
-            }
             let events = (try? socket.events()) ?? []
-            guard events.contains(.readable) || (!requests.unsent.isEmpty && events.contains(.writable)) else { return }
+            if events.contains(.readable) {
+                // Until EAGAIN, which has processed the socket's commands again.
+                while let frames = try? socket.receive(dontWait: true) {
+                    guard let reply = try? Message(frames: frames[...]),
+                          let id = reply.envelope.correlationId,
+                          let request = requests.awaiting.removeValue(forKey: id) else {
+                        logger.debug("dropped a late or unmatched reply", metadata: ["service": "\(service)"])
+                        continue
+                    }
+                    replies.append(Reply(continuation: request.continuation, outcome: .success(reply)))
+                }
+            } else if requests.unsent.isEmpty || !events.contains(.writable) {
+                break
+            }
+            if requests.unsent.isEmpty { break }
         }
+        return replies
     }
 
     /// The I/O thread: collects replies nobody else collected, retries unsent requests and
@@ -148,35 +163,39 @@ public final class CommandClient: ServiceCaller {
     private static func runIOLoop(connection: ZMQSharedSocket<Requests>, wakeup: PollWakeup, stopping: StopFlag,
                                   service: String, logger: Logger) {
         while !stopping.isStopped {
-            let timeout = connection.withLock { socket, requests -> Int32 in
-                pump(socket, &requests, service: service, logger: logger)
+            let (timeout, replies) = connection.withLock { socket, requests -> (Int32, [Reply]) in
+                var replies = pump(socket, &requests, service: service, logger: logger)
                 let now = ContinuousClock.now
                 for request in requests.unsent where request.deadline <= now {
-                    request.continuation.resume(throwing: ErrorBody.unavailable("\(service) is not reachable"))
+                    replies.append(Reply(continuation: request.continuation,
+                                         outcome: .failure(.unavailable("\(service) is not reachable"))))
                 }
                 requests.unsent.removeAll { $0.deadline <= now }
                 for (id, request) in requests.awaiting where request.deadline <= now {
                     requests.awaiting.removeValue(forKey: id)
-                    request.continuation.resume(throwing: ErrorBody.unavailable("\(service) did not answer in time"))
+                    replies.append(Reply(continuation: request.continuation,
+                                         outcome: .failure(.unavailable("\(service) did not answer in time"))))
                 }
                 let nearest = (requests.unsent.map(\.deadline) + requests.awaiting.values.map(\.deadline)).min()
                 requests.nextCheck = min(now + .seconds(1), nearest ?? now + .seconds(1))
-                return milliseconds(from: now, to: requests.nextCheck)
+                return (milliseconds(from: now, to: requests.nextCheck), replies)
             }
+            replies.forEach { $0.deliver() }
             if waitUntilReadable([connection.fileDescriptor, wakeup.fileDescriptor], timeoutMilliseconds: timeout)[1] {
                 wakeup.drain()
             }
         }
         let closing = ErrorBody.unavailable("the \(service) client is shut down")
-        connection.withLock { socket, requests in
+        let abandoned = connection.withLock { socket, requests -> [PendingRequest] in
             requests.isClosed = true
-            for request in requests.unsent + Array(requests.awaiting.values) {
-                request.continuation.resume(throwing: closing)
+            defer {
+                requests.unsent.removeAll()
+                requests.awaiting.removeAll()
             }
-            requests.unsent.removeAll()
-            requests.awaiting.removeAll()
             socket.close()
+            return requests.unsent + Array(requests.awaiting.values)
         }
+        for request in abandoned { request.continuation.resume(throwing: closing) }
     }
 
     /// Whole milliseconds from `start` to `end`, rounded up (a wait never ends early).

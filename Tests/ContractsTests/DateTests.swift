@@ -67,6 +67,7 @@ final class DateTests: XCTestCase {
             XCTAssertTrue("89AB".contains(Array(text)[19]), "RFC 4122 variant: \(text)")
             XCTAssertEqual(UUID.parse(text), id)
             XCTAssertEqual(UUID.parse(text.lowercased()), id)
+            XCTAssertEqual(id.lowercasedString, text.lowercased())
             seen.insert(id)
         }
         XCTAssertEqual(seen.count, 1_000)
