@@ -151,6 +151,7 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport"),
         .testTarget(name: "ZMQTests", dependencies: ["ZMQ"], path: "Tests/ZMQTests"),
+        .testTarget(name: "BenchSupportTests", dependencies: ["BenchSupport"], path: "Tests/BenchSupportTests"),
         .testTarget(
             name: "PostgresTests", dependencies: ["Postgres", "PostgresContracts", "Contracts", "Threading", "TestSupport"],
             path: "Tests/PostgresTests"),

@@ -3,6 +3,8 @@
 //   (b) events/s from outbox insert to subscriber-applied, and insert-to-applied latency at 500/s
 //   (c) the envelope's hand-written JSON against JSONEncoder/JSONDecoder
 //   (d) the gateway's Customer Details merge: decode+encode (before) against splicing (now)
+// BENCH_ITERATIONS (default 20,000) sets the round trips per measurement; BENCH_ONLY=commands
+// stops after (a), for profiling the command path.
 import Contracts
 import Foundation
 import Logging
@@ -39,6 +41,10 @@ report.add("command_throughput", ours.throughput, "1/s", "no-op query throughput
 report.add("command_rtt_p50_ratio", ours.latency.percentile(50) / raw.latency.percentile(50), "x", "p50 ratio (ours / raw), target <= 2")
 report.add("idempotent_command_rtt_p50", durable.latency.percentile(50), "us", "idempotent command (durable commit) p50")
 report.add("idempotent_command_throughput", durable.throughput, "1/s", "idempotent command throughput (32 in flight)")
+if ProcessInfo.processInfo.environment["BENCH_ONLY"] == "commands" {
+    print(report.render())
+    exit(0)
+}
 
 let events = EventBenchmark(context: context, baseURL: databaseURL)
 let eventsPerSecond = try events.throughput(writers: 4, perWriter: 5_000)

@@ -50,33 +50,9 @@ struct LoadGenerator {
             seconds: seconds + 60)
         let wall = (ContinuousClock.now - started).seconds
         guard status == 0 else { throw ErrorBody.internal("wrk exited with \(status): \(output)") }
-        let lines = output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-        if let bad = lines.first(where: { $0.hasPrefix("Socket errors") }) {
-            throw ErrorBody.internal("wrk saw socket errors (\(bad)):\n\(output)")
-        }
-        func latency(_ label: String) throws -> Double {
-            guard let line = lines.first(where: { $0.hasPrefix(label) }),
-                  let value = line.split(separator: " ").last.flatMap(Self.milliseconds) else {
-                throw ErrorBody.internal("wrk printed no \(label) latency:\n\(output)")
-            }
-            return value
-        }
-        // "2333 requests in 10.07s, 71.97MB read"
-        guard let summary = lines.first(where: { $0.contains(" requests in ") })?.split(separator: " "), summary.count >= 4,
-              let requests = Double(summary[0]), let elapsed = Self.milliseconds(summary[3].dropLast()),
-              let degraded = lines.first(where: { $0.hasPrefix("degraded_responses ") }).flatMap({ Int($0.split(separator: " ")[1]) }) else {
-            throw ErrorBody.internal("wrk printed no request count:\n\(output)")
-        }
-        return Run(p50: try latency("50%"), p99: try latency("99%"), perSecond: (requests - Double(degraded)) / (elapsed / 1_000),
-                   degraded: degraded, cores: (Self.childrenCPU() - before) / wall)
-    }
-
-    /// `12.34ms`, `987.00us`, `1.02s` in milliseconds.
-    static func milliseconds(_ text: Substring) -> Double? {
-        for (suffix, factor) in [("us", 0.001), ("ms", 1.0), ("s", 1_000.0)] where text.hasSuffix(suffix) {
-            return Double(text.dropLast(suffix.count)).map { $0 * factor }
-        }
-        return nil
+        let report = try WrkReport(output: output)
+        return Run(p50: report.p50, p99: report.p99, perSecond: (report.requests - Double(report.degraded)) / (report.elapsedMilliseconds / 1_000),
+                   degraded: report.degraded, cores: (Self.childrenCPU() - before) / wall)
     }
 
     /// User + system CPU seconds of this process's finished children.

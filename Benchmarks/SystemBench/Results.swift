@@ -1,3 +1,4 @@
+import BenchSupport
 import Foundation
 
 /// The figures of one run: printed as `bench.<name> <value> <unit>`, written as a Markdown
@@ -54,13 +55,10 @@ struct Results {
         return abs(value) >= 100 ? String(format: "%.0f", value) : String(format: "%.2f", value)
     }
 
-    /// Replaces what lies between `<!-- bench:begin -->` and `<!-- bench:end -->` in `file`.
+    /// Replaces README's results table (`ResultsTable.splice`).
     static func splice(_ text: String, into file: URL) throws {
         let readme = try String(contentsOf: file, encoding: .utf8)
-        guard let begin = readme.range(of: "<!-- bench:begin -->"), let end = readme.range(of: "<!-- bench:end -->"),
-              begin.upperBound <= end.lowerBound else { return }
-        let updated = readme.replacingCharacters(in: begin.upperBound..<end.lowerBound, with: "\n" + text)
-        try updated.write(to: file, atomically: true, encoding: .utf8)
+        try ResultsTable.splice(text, into: readme).write(to: file, atomically: true, encoding: .utf8)
     }
 }
 
