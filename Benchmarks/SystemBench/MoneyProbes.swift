@@ -13,7 +13,8 @@ import Postgres
 struct MoneyProbes {
     let system: LocalSystem
 
-    /// The probe: every activity insert is announced with its links.
+    /// The probes: every activity insert is announced with its links, and every payment
+    /// application invoice-service records with its payment (NOTIFY is sent at commit).
     func installProbe() throws {
         let connection = try PostgresConnection(url: system.superuserURL)
         defer { connection.close() }
@@ -22,13 +23,20 @@ struct MoneyProbes {
             BEGIN PERFORM pg_notify('bench_activity', NEW.type || ' ' || NEW.links::text); RETURN NEW; END $$;
             DROP TRIGGER IF EXISTS bench_probe ON history.activities;
             CREATE TRIGGER bench_probe AFTER INSERT ON history.activities FOR EACH ROW EXECUTE FUNCTION history.bench_probe();
+            CREATE OR REPLACE FUNCTION invoice.bench_probe() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN PERFORM pg_notify('bench_activity', 'invoice.application ' || NEW.payment_id::text); RETURN NEW; END $$;
+            DROP TRIGGER IF EXISTS bench_probe ON invoice.applications;
+            CREATE TRIGGER bench_probe AFTER INSERT ON invoice.applications FOR EACH ROW EXECUTE FUNCTION invoice.bench_probe();
             """)
     }
 
     func removeProbe() throws {
         let connection = try PostgresConnection(url: system.superuserURL)
         defer { connection.close() }
-        try connection.executeScript("DROP TRIGGER IF EXISTS bench_probe ON history.activities; DROP FUNCTION IF EXISTS history.bench_probe()")
+        try connection.executeScript("""
+            DROP TRIGGER IF EXISTS bench_probe ON history.activities; DROP FUNCTION IF EXISTS history.bench_probe();
+            DROP TRIGGER IF EXISTS bench_probe ON invoice.applications; DROP FUNCTION IF EXISTS invoice.bench_probe()
+            """)
     }
 
     /// Listens on its own thread and remembers when each notification arrived.
@@ -124,7 +132,12 @@ struct MoneyProbes {
     /// customer every ten payments, so that each view stays an ordinary account's.
     /// Milliseconds per payment: until its POST was answered, until history applied it
     /// (the probe), and until the details view showed both its effects.
-    struct PaymentTimes { var answered: [Double] = []; var inHistory: [Double] = []; var visible: [Double] = [] }
+    struct PaymentTimes {
+        var answered: [Double] = []
+        var inHistory: [Double] = []
+        var onInvoice: [Double] = []
+        var visible: [Double] = []
+    }
 
     func paymentVisible(count: Int, warmup: Int = 5) async throws -> PaymentTimes {
         let listener = try Listener(url: system.superuserURL)
@@ -150,9 +163,11 @@ struct MoneyProbes {
             }
             let visible = ContinuousClock.now
             let inHistory = try await listener.arrival(of: [PaymentsMessages.recorded.type, paymentID], within: 10)
+            let onInvoice = try await listener.arrival(of: ["invoice.application", paymentID], within: 10)
             if index >= warmup {
                 times.answered.append((answered - started).milliseconds)
                 times.inHistory.append((inHistory - started).milliseconds)
+                times.onInvoice.append((onInvoice - started).milliseconds)
                 times.visible.append((visible - started).milliseconds)
             }
         }

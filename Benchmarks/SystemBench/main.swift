@@ -129,6 +129,7 @@ do {
     results.add("payment_visible_p99_ms", percentile(paymentLatencies.visible, 99), "ms", "the same, p99", target: .atMost(25))
     results.add("payment_answered_p50_ms", percentile(paymentLatencies.answered, 50), "ms", "POST payment → its 201, p50")
     results.add("payment_in_history_p50_ms", percentile(paymentLatencies.inHistory, 50), "ms", "POST payment → payment.recorded applied in history, p50")
+    results.add("payment_on_invoice_p50_ms", percentile(paymentLatencies.onInvoice, 50), "ms", "POST payment → its application recorded by invoice-service, p50")
     let largestIdle = idle.max { $0.value < $1.value }
     let largestLoaded = loaded.filter { !$0.key.hasSuffix(".private") }.max { $0.value < $1.value }
     let largestPrivateIdle = idlePrivate.max { $0.value < $1.value }

@@ -392,8 +392,14 @@ struct JSONWriter {
     }
 
     private mutating func string(_ value: String) {
-        let hex = Array("0123456789abcdef".utf8)
         bytes.append(UInt8(ascii: "\""))
+        // Ids, types, instants: nearly every string needs no escape and is copied whole.
+        guard value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            bytes.append(contentsOf: value.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
+        let hex: StaticString = "0123456789abcdef"
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
@@ -404,7 +410,7 @@ struct JSONWriter {
             case 0x08: bytes.append(contentsOf: [92, UInt8(ascii: "b")])
             case 0x0C: bytes.append(contentsOf: [92, UInt8(ascii: "f")])
             case 0..<0x20:
-                bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 0xf)]])
+                bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex.utf8Start[Int(byte >> 4)], hex.utf8Start[Int(byte & 0xf)]])
             default: bytes.append(byte)
             }
         }

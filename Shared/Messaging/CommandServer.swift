@@ -134,7 +134,7 @@ public final class CommandServer: Sendable {
         control.wakeup.signal()
         let deadline = ContinuousClock.now + .milliseconds(Int64(drainSeconds * 1_000))
         var inFlight = router.withLock { _, state in state.inFlight }
-        if inFlight > 0 { logger.info("command server draining", metadata: ["in_flight": "\(inFlight)"]) }
+        logger.info("command server draining", metadata: ["in_flight": "\(inFlight)"])
         while (inFlight > 0 || !control.intakeClosed.isStopped) && ContinuousClock.now < deadline {
             usleep(2_000)
             inFlight = router.withLock { _, state in state.inFlight }
