@@ -17,48 +17,23 @@ final class LocalSystem: @unchecked Sendable {
     static let ownerEmail = "owner@bench.example"
     static let ownerPassword = "correct horse battery staple"
 
-    let database: String
-    let adminURL: URL
-    let gatewayPort: Int
-    let directory: URL
+    let layout: LocalSystemLayout
     private(set) var token = ""
-    private var environment: [String: String]
     private var processes: [String: Process] = [:]
 
     init(adminURL admin: String) throws {
-        guard let url = URL(string: admin) else { throw ErrorBody.internal("bad AR_TEST_DATABASE_URL") }
-        adminURL = url
-        database = "ar_bench_\(UUID().uuidString.prefix(8).lowercased())"
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent(database)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try Self.run(Self.repositoryRoot.appendingPathComponent("scripts/provision-database.sh").path, admin, database)
-        let keys = directory.appendingPathComponent("keys")
-        try MeshKeys.generateMissing(in: keys.path)
-
-        var environment = ProcessInfo.processInfo.environment
-        environment["AR_KEYS_DIR"] = keys.path
-        environment["AR_LOG_LEVEL"] = "warning"
-        environment["AR_EXIT_WITH_PARENT"] = String(getpid())
-        environment["AR_OWNER_EMAIL"] = Self.ownerEmail
-        environment["AR_OWNER_PASSWORD"] = Self.ownerPassword
-        var ports = try freePorts(1 + 2 * ServiceName.allCases.count)
-        gatewayPort = ports.removeFirst()
-        environment["AR_GATEWAY_PORT"] = String(gatewayPort)
-        for service in ServiceName.allCases.map(\.rawValue) {
-            let prefix = "AR_\(service.uppercased())"
-            environment["\(prefix)_DATABASE_URL"] = "postgresql://ar_\(service)@\(url.host ?? "127.0.0.1"):\(url.port ?? 5432)/\(database)"
-            environment["\(prefix)_ENDPOINT"] = "tcp://127.0.0.1:\(ports.removeFirst())"
-            environment["\(prefix)_EVENTS_ENDPOINT"] = "tcp://127.0.0.1:\(ports.removeFirst())"
-        }
-        self.environment = environment
+        layout = try LocalSystemLayout(admin: admin, prefix: "ar_bench", ownerEmail: Self.ownerEmail,
+                                       ownerPassword: Self.ownerPassword, settings: ["AR_LOG_LEVEL": "warning"])
     }
+
+    var database: String { layout.database }
+    var adminURL: URL { layout.serverURL }
+    var gatewayPort: Int { layout.gatewayPort }
+    var directory: URL { layout.directory }
+    private var environment: [String: String] { layout.environment }
 
     /// The bench database, as the superuser.
-    var superuserURL: String {
-        var components = URLComponents(url: adminURL, resolvingAgainstBaseURL: false)
-        components?.path = "/\(database)"
-        return components?.string ?? ""
-    }
+    var superuserURL: String { layout.superuserURL }
 
     var host: String { adminURL.host ?? "127.0.0.1" }
     var port: Int { adminURL.port ?? 5432 }
@@ -154,17 +129,10 @@ final class LocalSystem: @unchecked Sendable {
 
     private static let session = URLSession(configuration: .ephemeral)
 
-    static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
+    static var repositoryRoot: URL { LocalSystemLayout.repositoryRoot }
 
     /// Where `swift build -c release` put the executables: beside this one.
     static var binaries: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-    }
-
-    static func run(_ arguments: String...) throws {
-        let (status, output) = try TestProcess.run(URL(fileURLWithPath: "/usr/bin/env"), arguments, seconds: 600)
-        guard status == 0 else { throw ErrorBody.internal("\(arguments.joined(separator: " ")) exited with \(status): \(output)") }
     }
 }

@@ -28,62 +28,36 @@ final class RunningSystem {
     static let ownerEmail = "owner@system-test.example"
     static let ownerPassword = "correct horse battery staple"
     private(set) var ownerToken: String?
-    private var environment: [String: String] = [:]
+    private let layout: LocalSystemLayout
+    private let environment: [String: String]
     private var processes: [String: Process] = [:]
     private var clients: [String: CommandClient] = [:]
-    private let serverURL: URL
     /// The mesh's CURVE keys, written the way `make run` writes them.
     let keyDirectory: URL
 
     /// `overrides` are added to every process's environment.
     init(environment overrides: [String: String] = [:]) throws {
-        database = "ar_sys_\(UUID().uuidString.prefix(8).lowercased())"
+        var settings = ["AR_LOG_LEVEL": "info", "AR_LEADER_JOB_INTERVAL_SECONDS": "1"]  // housekeeping observable within a test
+        for service in Self.schemaOwners { settings["AR_\(service.uppercased())_WORKERS"] = "2" }
+        let layout = try LocalSystemLayout(admin: try TestDatabase.url, prefix: "ar_sys", ownerEmail: Self.ownerEmail,
+                                           ownerPassword: Self.ownerPassword, settings: settings.merging(overrides) { $1 })
+        self.layout = layout
+        database = layout.database
         context = try ZMQContext()
-        logDirectory = FileManager.default.temporaryDirectory.appendingPathComponent(database)
-        try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
-        let admin = try TestDatabase.url
-        guard let parsed = URL(string: admin) else { throw ErrorBody.internal("bad AR_TEST_DATABASE_URL") }
-        serverURL = parsed
-        try Self.shell(Self.repositoryRoot.appendingPathComponent("scripts/provision-database.sh").path, admin, database)
-
-        keyDirectory = logDirectory.appendingPathComponent("keys")
-        try MeshKeys.generateMissing(in: keyDirectory.path)
-
-        var environment = ProcessInfo.processInfo.environment
-        environment["AR_KEYS_DIR"] = keyDirectory.path
-        environment["AR_LOG_LEVEL"] = "info"
-        environment["AR_LEADER_JOB_INTERVAL_SECONDS"] = "1"  // housekeeping observable within a test
-        // If this test process dies, its services follow it instead of holding ports.
-        environment["AR_EXIT_WITH_PARENT"] = String(getpid())
-        var ports = try freePorts(1 + 2 * Self.schemaOwners.count)
-        gatewayPort = ports.removeFirst()
-        environment["AR_GATEWAY_PORT"] = String(gatewayPort)
-        environment["AR_OWNER_EMAIL"] = Self.ownerEmail
-        environment["AR_OWNER_PASSWORD"] = Self.ownerPassword
-        for service in Self.schemaOwners {
-            let prefix = "AR_\(service.uppercased())"
-            environment["\(prefix)_DATABASE_URL"] = roleURL(service)
-            environment["\(prefix)_ENDPOINT"] = "tcp://127.0.0.1:\(ports.removeFirst())"
-            environment["\(prefix)_EVENTS_ENDPOINT"] = "tcp://127.0.0.1:\(ports.removeFirst())"
-            environment["\(prefix)_WORKERS"] = "2"
-        }
-        self.environment = environment.merging(overrides) { $1 }
+        logDirectory = layout.directory
+        keyDirectory = layout.keyDirectory
+        gatewayPort = layout.gatewayPort
+        environment = layout.environment
     }
 
     /// The environment the system's processes get.
     var environmentForTests: [String: String] { environment }
 
     /// The test cluster's superuser, in this system's database.
-    var superuserURL: String {
-        var components = URLComponents(url: serverURL, resolvingAgainstBaseURL: false)
-        components?.path = "/\(database)"
-        return components?.string ?? ""
-    }
+    var superuserURL: String { layout.superuserURL }
 
     /// The URL a service's own role connects with.
-    func roleURL(_ service: String) -> String {
-        "postgresql://ar_\(service)@\(serverURL.host ?? "127.0.0.1"):\(serverURL.port ?? 5432)/\(database)"
-    }
+    func roleURL(_ service: String) -> String { layout.roleURL(service) }
 
     func endpoint(_ service: String) -> String { environment["AR_\(service.uppercased())_ENDPOINT"] ?? "" }
 
@@ -301,9 +275,7 @@ final class RunningSystem {
         return try await condition()
     }
 
-    static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
+    static var repositoryRoot: URL { LocalSystemLayout.repositoryRoot }
 
     /// Where `swift build` put the executables: beside the test bundle.
     static var binaries: URL {
@@ -314,12 +286,4 @@ final class RunningSystem {
         }
         return url
     }
-
-    static func shell(_ arguments: String...) throws {
-        let (status, output) = try TestProcess.run(URL(fileURLWithPath: "/usr/bin/env"), arguments)
-        guard status == 0 else {
-            throw ErrorBody.internal("\(arguments.joined(separator: " ")) exited with \(status): \(output)")
-        }
-    }
-
 }
