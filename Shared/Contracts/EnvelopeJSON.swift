@@ -137,7 +137,8 @@ private struct FieldReader {
 /// Reads one JSON text (RFC 8259, strictly) into what the envelope needs: strings,
 /// integers, null and objects; any other valid value (true, false, a fraction, an array)
 /// is kept only as `other`, so that a member of the wrong type is named, and members the
-/// envelope does not know are skipped whatever they hold. It replaces JSONSerialization,
+/// envelope does not know are skipped whatever they hold; an object with a member name
+/// twice is refused. It replaces JSONSerialization,
 /// which built a tree of Foundation objects for every message.
 struct EnvelopeJSONReader {
     indirect enum Value: Equatable {
@@ -200,8 +201,8 @@ struct EnvelopeJSONReader {
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { return nil }
             index += 1
-            guard let member = value(depth: depth + 1) else { return nil }
-            members[key] = member
+            // A name twice: which one counts is undefined (RFC 8259 §4), so neither does.
+            guard let member = value(depth: depth + 1), members.updateValue(member, forKey: key) == nil else { return nil }
             skipWhitespace()
             switch current {
             case UInt8(ascii: ",")?: index += 1

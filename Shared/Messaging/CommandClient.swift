@@ -108,6 +108,11 @@ public final class CommandClient: ServiceCaller {
             let request = PendingRequest(id: envelope.id, frames: frames, deadline: deadline, continuation: continuation)
             let (accepted, replies, wake) = connection.withLock { socket, requests -> (Bool, [Reply], Bool) in
                 guard !requests.isClosed else { return (false, [], false) }
+                // A reply is matched by the request's id: a second request with it would take the first's.
+                guard requests.awaiting[request.id] == nil, !requests.unsent.contains(where: { $0.id == request.id }) else {
+                    return (true, [Reply(continuation: continuation, outcome: .failure(
+                        .invalidArgument("message \(request.id) is already waiting for its reply")))], false)
+                }
                 requests.unsent.append(request)
                 let replies = Self.pump(socket, &requests, service: service, logger: logger)
                 return (true, replies, deadline < requests.nextCheck)
@@ -132,7 +137,9 @@ public final class CommandClient: ServiceCaller {
     /// socket's descriptor again (the work above may have taken its signal).
     private static func pump(_ socket: ZMQSocket, _ requests: inout Requests, service: String, logger: Logger) -> [Reply] {
         var replies: [Reply] = []
-        for _ in 0..<4 {
+        // Every pass ends on ZMQ_EVENTS or on a receive until EAGAIN (both process the
+        // socket's commands); eight passes are more than any state change needs.
+        for _ in 0..<8 {
             // With ZMQ_IMMEDIATE nothing queues before a connection exists.
             while let request = requests.unsent.first, (try? socket.send(request.frames, dontWait: true)) != nil {
                 requests.unsent.removeFirst()
@@ -140,7 +147,6 @@ public final class CommandClient: ServiceCaller {
             }
             let events = (try? socket.events()) ?? []
             if events.contains(.readable) {
-                // Until EAGAIN, which has processed the socket's commands again.
                 while let frames = try? socket.receive(dontWait: true) {
                     guard let reply = try? Message(frames: frames[...]),
                           let id = reply.envelope.correlationId,
@@ -150,10 +156,12 @@ public final class CommandClient: ServiceCaller {
                     }
                     replies.append(Reply(continuation: request.continuation, outcome: .success(reply)))
                 }
-            } else if requests.unsent.isEmpty || !events.contains(.writable) {
-                break
+                // EAGAIN has processed the socket's commands; with requests still unsent,
+                // the next pass asks whether they can go now.
+                if requests.unsent.isEmpty { break }
+                continue
             }
-            if requests.unsent.isEmpty { break }
+            guard !requests.unsent.isEmpty, events.contains(.writable) else { break }
         }
         return replies
     }

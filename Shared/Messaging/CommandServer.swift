@@ -23,7 +23,8 @@ import ZMQ
 ///   queue; a slow request that finds it full is refused at once, so slow work never
 ///   occupies the workers that answer everything else.
 /// - `stop()` takes what has already come and then no more, lets the workers answer
-///   everything taken (bounded by `drainSeconds`), and only then closes.
+///   everything taken (bounded by `drainSeconds`), and only then closes; a slow request
+///   the deadline left queued is answered `unavailable`.
 ///
 /// Malformed requests get an error reply; the server keeps serving. When the service has
 /// an outbox, `events.replay` is one more query, answered from it to any service.
@@ -125,33 +126,50 @@ public final class CommandServer: Sendable {
         logger.info("command server listening", metadata: ["endpoint": "\(endpoint)"])
     }
 
-    /// Takes the requests that have already come and then no more, answers them (for at
-    /// most `drainSeconds`), then stops the workers, waits for their threads and closes the
-    /// socket. Safe to call twice.
+    /// Takes the requests that have already come (until the socket is first found empty)
+    /// and then no more, answers them, then stops the workers, waits for their threads and
+    /// closes the socket: all of it within `drainSeconds` and a few seconds more, also
+    /// under a load that never lets the socket empty. Safe to call twice.
     public func stop() {
         guard !control.draining.isStopped else { return }
+        let inFlightAtStop = router.withLock { _, state in state.inFlight }
         control.draining.stop()
         control.wakeup.signal()
+        logger.info("command server draining", metadata: ["in_flight": "\(inFlightAtStop)"])
         let deadline = ContinuousClock.now + .milliseconds(Int64(drainSeconds * 1_000))
-        var inFlight = router.withLock { _, state in state.inFlight }
-        logger.info("command server draining", metadata: ["in_flight": "\(inFlight)"])
-        while (inFlight > 0 || !control.intakeClosed.isStopped) && ContinuousClock.now < deadline {
+        // Both read under one lock: a request taken just before the intake closed is counted.
+        var (inFlight, intakeClosed) = (inFlightAtStop, false)
+        while inFlight > 0 || !intakeClosed {
+            guard ContinuousClock.now < deadline else {
+                logger.warning("drain deadline passed with requests unanswered", metadata: ["in_flight": "\(inFlight)"])
+                break
+            }
             usleep(2_000)
-            inFlight = router.withLock { _, state in state.inFlight }
+            (inFlight, intakeClosed) = router.withLock { _, state in (state.inFlight, control.intakeClosed.isStopped) }
         }
-        if inFlight > 0 {
-            logger.warning("drain deadline passed with requests unanswered", metadata: ["in_flight": "\(inFlight)"])
-        }
+        control.intakeClosed.stop()
         control.workersStopping.stop()
         control.wakeup.signal()
-        workers.forEach { $0.join() }
-        router.withLock { socket, _ in socket.close() }
+        // A handler stuck past the drain (in the database, say) does not hold the stop: its
+        // thread is left to finish alone, and finds the socket closed.
+        let joinBy = ContinuousClock.now + .seconds(5)
+        for worker in workers {
+            let left = ContinuousClock.now.duration(to: joinBy).components
+            guard !worker.join(timeoutSeconds: max(0.01, Double(left.seconds) + Double(left.attoseconds) / 1e18)) else { continue }
+            logger.warning("a command worker did not finish; closing without it")
+        }
+        router.withLock { socket, state in
+            state.isClosed = true
+            socket.close()
+        }
     }
 }
 
-/// What the socket's users share with it: requests taken and not yet answered.
+/// What the socket's users share with it: requests taken and not yet answered, and
+/// whether the socket is closed.
 private struct RouterState {
     var inFlight = 0
+    var isClosed = false
 }
 
 /// How `stop()` talks to the workers, and the leader's place.
@@ -204,6 +222,11 @@ private final class SlowLane: Sendable {
         return queued
     }
 
+    /// A slow request still queued, without waiting.
+    func takeQueued() -> TakenRequest? {
+        queue.withLock { queue in queue.isEmpty ? nil : queue.removeFirst() }
+    }
+
     /// The next slow request, waiting at most 100 ms.
     func take() -> TakenRequest? {
         guard available.wait(timeout: .now() + .milliseconds(100)) == .success else { return nil }
@@ -236,6 +259,14 @@ private struct Worker {
             guard let request = lanes.slow?.take() else { continue }
             finish(request, reply: dispatcher.reply(to: request))
         }
+        // What the drain deadline left queued is answered, not dropped in silence.
+        while let request = lanes.slow?.takeQueued() {
+            let body = ErrorBody.unavailable("the service stopped before it could do this; try again")
+            let reply = (try? Envelope(jsonBytes: request.frames[1])).flatMap { envelope in
+                try? Message(envelope: envelope.reply(status: .error), encoding: body).frames()
+            }
+            finish(request, reply: reply.map { [request.frames[0]] + $0 })
+        }
     }
 
     /// Waits as the leader, at most 100 ms, for a request; nil when none came, and at
@@ -252,7 +283,7 @@ private struct Worker {
             while true {
                 let taken = router.withLock { socket, state -> TakenRequest? in
                     // Under the socket's lock, so that `stop()` sees every request taken.
-                    guard !control.intakeClosed.isStopped else { return nil }
+                    guard !control.intakeClosed.isStopped, !state.isClosed else { return nil }
                     while let (frames, userID) = try? socket.receiveWithUserID(dontWait: true) {
                         guard frames.count >= 2 else { continue }  // a routing id and nothing else: nothing to answer
                         state.inFlight += 1
@@ -290,6 +321,7 @@ private struct Worker {
     private func finish(_ request: TakenRequest, reply: [ZMQFrame]?) {
         let wakeLeader = router.withLock { socket, state -> Bool in
             state.inFlight -= 1
+            guard !state.isClosed else { return false }  // a worker that outlived `stop()`
             if let reply {
                 do throws(ZMQError) {
                     try socket.send(reply, dontWait: true)

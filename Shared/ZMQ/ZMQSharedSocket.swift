@@ -39,8 +39,11 @@ public final class ZMQSharedSocket<State>: @unchecked Sendable {
     /// Runs `body` with the socket and the state, holding the lock.
     public func withLock<Result, E: Error>(_ body: (ZMQSocket, inout State) throws(E) -> Result) throws(E) -> Result {
         pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
         socket.adoptCallingThread()
+        defer {
+            socket.releaseOwnership()  // a reference kept past the lock fails the owner check
+            pthread_mutex_unlock(mutex)
+        }
         return try body(socket, &state)
     }
 }

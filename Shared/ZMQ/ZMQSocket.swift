@@ -61,6 +61,9 @@ public final class ZMQSocket {
     /// lock, which is the full memory barrier libzmq asks for when a socket changes threads.
     func adoptCallingThread() { owner = pthread_self() }
 
+    /// Makes no thread the owner (`ZMQSharedSocket`, as it releases its lock).
+    func releaseOwnership() { owner = pthread_t() }
+
     /// What the socket can do now without blocking (`ZMQ_EVENTS`). Reading it also
     /// processes the socket's pending commands, which resets `fileDescriptor`'s signal:
     /// check it after every use, before waiting on the descriptor again.

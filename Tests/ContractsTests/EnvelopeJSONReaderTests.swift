@@ -22,7 +22,14 @@ final class EnvelopeJSONReaderTests: XCTestCase {
         for text in ["{\"a\":1,}", "[1,]", String(repeating: "[", count: 40) + String(repeating: "]", count: 40)] {
             XCTAssertFalse(parses(text), text)
         }
-        XCTAssertNil(EnvelopeJSONReader.parse([0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D]), "not UTF-8")
+        // Not UTF-8, with and without an escape before it: a stray byte, an overlong "/", a surrogate.
+        for bad: [UInt8] in [[0xFF], [0xC0, 0xAF], [0xED, 0xA0, 0x80]] {
+            for prefix: [UInt8] in [[], [0x5C, 0x6E]] {
+                XCTAssertNil(EnvelopeJSONReader.parse(Array(#"{"a":""#.utf8) + prefix + bad + Array(#""}"#.utf8)), "\(prefix + bad)")
+            }
+        }
+        XCTAssertFalse(parses(#"{"actor":{"role":"a"},"actor":{"role":"b"}}"#), "a member twice")
+        XCTAssertFalse(parses(#"{"a":{"k":1,"k":1}}"#), "a member twice, nested")
     }
 
     func testValidJSONIsAcceptedAndItsMembersTyped() throws {

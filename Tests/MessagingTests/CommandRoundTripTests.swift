@@ -38,6 +38,23 @@ final class CommandRoundTripTests: XCTestCase {
         XCTAssertEqual(reply.text, "Grüße — 你好")
     }
 
+    func testASecondRequestWithTheIdOfOneStillWaitingIsRefusedAndTheFirstIsAnswered() async throws {
+        let client = self.client!
+        let envelope = Envelope(kind: .query, type: MessagingFixture.Messages.nap.type)
+        let body = try ContractJSON.encode(MessagingFixture.Nap(milliseconds: 300))
+        let first = Task { try await client.send(envelope, body: body) }
+        try await Task.sleep(for: .milliseconds(50))
+        do {
+            _ = try await client.send(envelope, body: body)
+            XCTFail("a second request with a waiting request's id was sent")
+        } catch let error as ErrorBody {
+            XCTAssertEqual(error.code, .invalidArgument)
+        }
+        let reply = try await first.value
+        XCTAssertEqual(reply.envelope.status, .ok)
+        XCTAssertEqual(reply.envelope.correlationId, envelope.id)
+    }
+
     func testSameCommandThreeTimesWithOneKeyHasOneEffectAndIdenticalReplies() async throws {
         var replies: [MessagingFixture.Counted] = []
         for _ in 0..<3 {
