@@ -18,6 +18,19 @@ SELECT id, customer_id, filename, content_type, size_bytes, sha256, uploaded_at,
 SELECT id, display_name, deactivated_at IS NOT NULL FROM customers
 	WHERE parent_customer_id = :customer_id ORDER BY display_name, id LIMIT 500;
 
+SET search_path = invoice;
+SELECT settings FROM business_settings;
+SELECT i.id, i.number, i.issue_date, i.due_date, i.currency, i.total_cents, i.paid_cents, i.state,
+	       i.collection_status_id, s.name, json_build_object(
+	      'balance_cents', i.total_cents - i.paid_cents,
+	      'collection_status', CASE WHEN s.id IS NULL THEN NULL ELSE json_build_object('id', s.id, 'name', s.name) END,
+	      'currency', i.currency, 'due_date', i.due_date, 'id', i.id, 'issue_date', i.issue_date, 'number', i.number,
+	      'paid_cents', i.paid_cents, 'state', i.state, 'total_cents', i.total_cents)::text
+	FROM invoices i LEFT JOIN collection_statuses s ON s.id = i.collection_status_id
+	WHERE i.customer_id = :customer_id AND i.state <> 'void'
+	ORDER BY i.due_date, i.number;
+SELECT id, name, position, manager_id, is_default, disputed, created_at FROM collection_statuses ORDER BY position, created_at, id;
+
 SET search_path = payments;
 SELECT settings FROM business_settings;
 SELECT id, customer_id, token_id, expires_on FROM payment_links WHERE customer_id = :customer_id AND revoked_at IS NULL;
@@ -37,19 +50,6 @@ SELECT p.id, p.customer_id, p.contact_id, array_to_string(p.invoice_ids, ','), t
 	          WHERE a.invoice_id = ANY(p.invoice_ids) AND a.unapplied_at IS NULL
 	            AND a.created_at >= p.created_at AND a.applied_on <= p.promised_on), 0)::int8 FROM promises p WHERE p.customer_id = :customer_id AND p.state = 'open'
 	ORDER BY p.promised_on, p.created_at LIMIT 200;
-
-SET search_path = invoice;
-SELECT settings FROM business_settings;
-SELECT i.id, i.number, i.issue_date, i.due_date, i.currency, i.total_cents, i.paid_cents, i.state,
-	       i.collection_status_id, s.name, json_build_object(
-	      'balance_cents', i.total_cents - i.paid_cents,
-	      'collection_status', CASE WHEN s.id IS NULL THEN NULL ELSE json_build_object('id', s.id, 'name', s.name) END,
-	      'currency', i.currency, 'due_date', i.due_date, 'id', i.id, 'issue_date', i.issue_date, 'number', i.number,
-	      'paid_cents', i.paid_cents, 'state', i.state, 'total_cents', i.total_cents)::text
-	FROM invoices i LEFT JOIN collection_statuses s ON s.id = i.collection_status_id
-	WHERE i.customer_id = :customer_id AND i.state <> 'void'
-	ORDER BY i.due_date, i.number;
-SELECT id, name, position, manager_id, is_default, disputed, created_at FROM collection_statuses ORDER BY position, created_at, id;
 
 SET search_path = history;
 SELECT json_build_object(
