@@ -18,18 +18,26 @@ SELECT id, customer_id, filename, content_type, size_bytes, sha256, uploaded_at,
 SELECT id, display_name, deactivated_at IS NOT NULL FROM customers
 	WHERE parent_customer_id = :customer_id ORDER BY display_name, id LIMIT 500;
 
-SET search_path = invoice;
-SELECT settings FROM business_settings;
-SELECT i.id, i.number, i.issue_date, i.due_date, i.currency, i.total_cents, i.paid_cents, i.state,
-	       i.collection_status_id, s.name, json_build_object(
-	      'balance_cents', i.total_cents - i.paid_cents,
-	      'collection_status', CASE WHEN s.id IS NULL THEN NULL ELSE json_build_object('id', s.id, 'name', s.name) END,
-	      'currency', i.currency, 'due_date', i.due_date, 'id', i.id, 'issue_date', i.issue_date, 'number', i.number,
-	      'paid_cents', i.paid_cents, 'state', i.state, 'total_cents', i.total_cents)::text
-	FROM invoices i LEFT JOIN collection_statuses s ON s.id = i.collection_status_id
-	WHERE i.customer_id = :customer_id AND i.state <> 'void'
-	ORDER BY i.due_date, i.number;
-SELECT id, name, position, manager_id, is_default, disputed, created_at FROM collection_statuses ORDER BY position, created_at, id;
+SET search_path = history;
+SELECT json_build_object(
+	           'actor', actor, 'category', category, 'customer_id', customer_id, 'direction', direction, 'id', id,
+	           -- Every link named, null when absent, as ActivityLinks writes them (older rows hold '{}').
+	           'links', '{"contact_id": null, "invoice_id": null, "note_id": null, "payment_id": null,
+	                      "promise_id": null, "task_id": null}'::jsonb || links,
+	           'occurred_at', to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+	           'source_id', source_event_id, 'summary', summary, 'type', type)::text,
+	       occurred_at, id
+	FROM activities WHERE customer_id = :customer_id
+	ORDER BY occurred_at DESC, id DESC
+	LIMIT '21';
+SELECT id, assignee_id, title, due_on, contact_id, invoice_id FROM tasks
+	WHERE customer_id = :customer_id AND completed_at IS NULL ORDER BY due_on, created_at LIMIT 100;
+
+SET search_path = communications;
+SELECT a.id, a.workflow_id, w.name, a.contact_id, a.invoice_id, a.state, a.next_step_on
+	FROM workflow_assignments a JOIN workflows w ON w.id = a.workflow_id
+	WHERE a.customer_id = :customer_id AND a.state <> 'finished'
+	ORDER BY a.created_at;
 
 SET search_path = payments;
 SELECT settings FROM business_settings;
@@ -51,23 +59,15 @@ SELECT p.id, p.customer_id, p.contact_id, array_to_string(p.invoice_ids, ','), t
 	            AND a.created_at >= p.created_at AND a.applied_on <= p.promised_on), 0)::int8 FROM promises p WHERE p.customer_id = :customer_id AND p.state = 'open'
 	ORDER BY p.promised_on, p.created_at LIMIT 200;
 
-SET search_path = history;
-SELECT json_build_object(
-	           'actor', actor, 'category', category, 'customer_id', customer_id, 'direction', direction, 'id', id,
-	           -- Every link named, null when absent, as ActivityLinks writes them (older rows hold '{}').
-	           'links', '{"contact_id": null, "invoice_id": null, "note_id": null, "payment_id": null,
-	                      "promise_id": null, "task_id": null}'::jsonb || links,
-	           'occurred_at', to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-	           'source_id', source_event_id, 'summary', summary, 'type', type)::text,
-	       occurred_at, id
-	FROM activities WHERE customer_id = :customer_id
-	ORDER BY occurred_at DESC, id DESC
-	LIMIT '21';
-SELECT id, assignee_id, title, due_on, contact_id, invoice_id FROM tasks
-	WHERE customer_id = :customer_id AND completed_at IS NULL ORDER BY due_on, created_at LIMIT 100;
-
-SET search_path = communications;
-SELECT a.id, a.workflow_id, w.name, a.contact_id, a.invoice_id, a.state, a.next_step_on
-	FROM workflow_assignments a JOIN workflows w ON w.id = a.workflow_id
-	WHERE a.customer_id = :customer_id AND a.state <> 'finished'
-	ORDER BY a.created_at;
+SET search_path = invoice;
+SELECT settings FROM business_settings;
+SELECT i.id, i.number, i.issue_date, i.due_date, i.currency, i.total_cents, i.paid_cents, i.state,
+	       i.collection_status_id, s.name, json_build_object(
+	      'balance_cents', i.total_cents - i.paid_cents,
+	      'collection_status', CASE WHEN s.id IS NULL THEN NULL ELSE json_build_object('id', s.id, 'name', s.name) END,
+	      'currency', i.currency, 'due_date', i.due_date, 'id', i.id, 'issue_date', i.issue_date, 'number', i.number,
+	      'paid_cents', i.paid_cents, 'state', i.state, 'total_cents', i.total_cents)::text
+	FROM invoices i LEFT JOIN collection_statuses s ON s.id = i.collection_status_id
+	WHERE i.customer_id = :customer_id AND i.state <> 'void'
+	ORDER BY i.due_date, i.number;
+SELECT id, name, position, manager_id, is_default, disputed, created_at FROM collection_statuses ORDER BY position, created_at, id;
