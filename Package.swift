@@ -140,7 +140,7 @@ let package = Package(
         // The whole system against the direct-SQL floor (`make bench`): starts the release executables.
         .executableTarget(
             name: "SystemBench",
-            dependencies: ["BenchSupport", "Postgres", "Contracts", "ServiceKit", "TestSupport",
+            dependencies: ["BenchSupport", "Postgres", "Contracts", "ServiceKit", "TestSupport", "Threading",
                            .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/SystemBench"),
 

@@ -3,6 +3,7 @@ import Contracts
 import Foundation
 import Glibc
 import TestSupport
+import Threading
 
 /// Debian's `wrk`, closed loop: `connections` keep-alive clients, each sending its next
 /// request when the last is answered, on at most two threads (this machine's cores). A
@@ -101,14 +102,12 @@ enum ResidentMemory {
         return peaks.values
     }
 
-    private final class PeakBox: @unchecked Sendable {
-        private let lock = NSLock()
-        private var peaks: [String: Double] = [:]
-        private var done = false
-        var stopped: Bool { lock.withLock { done } }
-        var values: [String: Double] { lock.withLock { peaks } }
-        func stop() { lock.withLock { done = true } }
-        func keep(_ name: String, _ value: Double) { lock.withLock { peaks[name] = max(peaks[name] ?? 0, value) } }
+    private final class PeakBox: Sendable {
+        private let state = Locked((peaks: [String: Double](), done: false))
+        var stopped: Bool { state.withLock { $0.done } }
+        var values: [String: Double] { state.withLock { $0.peaks } }
+        func stop() { state.withLock { $0.done = true } }
+        func keep(_ name: String, _ value: Double) { state.withLock { $0.peaks[name] = max($0.peaks[name] ?? 0, value) } }
     }
 }
 

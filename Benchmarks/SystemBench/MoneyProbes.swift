@@ -2,6 +2,7 @@ import BenchSupport
 import Contracts
 import Foundation
 import Postgres
+import Threading
 
 /// The money paths, end to end through the real processes:
 /// - create invoice: from sending `POST /customers/{id}/invoices` to its `invoice.created`
@@ -40,51 +41,52 @@ struct MoneyProbes {
     }
 
     /// Listens on its own thread and remembers when each notification arrived.
-    final class Listener: @unchecked Sendable {
-        private let lock = NSLock()
-        private var arrivals: [(payload: String, at: ContinuousClock.Instant)] = []
-        private var stopped = false
-        private var thread: Thread?
+    final class Listener: Sendable {
+        private struct State {
+            var arrivals: [(payload: String, at: ContinuousClock.Instant)] = []
+            var stopped = false
+            var failure: String?
+        }
+        private let state = Locked(State())
 
         /// Returns once it listens; the connection is opened and used on the listening thread.
         init(url: String) throws {
             let ready = DispatchSemaphore(value: 0)
-            let failure = LockedError()
-            let thread = Thread { [self] in
+            let state = self.state
+            Thread {
                 let connection: PostgresConnection
                 do {
                     connection = try PostgresConnection(url: url)
                     try connection.listen("bench_activity")
                 } catch {
-                    failure.set(error)
+                    state.withLock { $0.failure = "\(error)" }
                     ready.signal()
                     return
                 }
                 ready.signal()
-                while !lock.withLock({ stopped }) {
+                while !state.withLock({ $0.stopped }) {
                     guard let notifications = try? connection.waitForNotifications(timeoutMilliseconds: 100) else { continue }
                     let now = ContinuousClock.now
-                    lock.withLock { arrivals += notifications.map { ($0.payload, now) } }
+                    state.withLock { $0.arrivals += notifications.map { ($0.payload, now) } }
                 }
                 connection.close()
-            }
-            self.thread = thread
-            thread.start()
+            }.start()
             guard ready.wait(timeout: .now() + 30) == .success else { throw ErrorBody.unavailable("the probe's listener did not start") }
-            if let error = failure.error { throw error }
+            if let failure = state.withLock({ $0.failure }) { throw ErrorBody.unavailable("the probe's listener failed: \(failure)") }
         }
 
         /// When an activity whose type and links contain every one of `needles` arrived.
         func arrival(of needles: [String], within seconds: Double) async throws -> ContinuousClock.Instant {
             let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1_000))
             while ContinuousClock.now < deadline {
-                if let hit = lock.withLock({ arrivals.first { entry in needles.allSatisfy { entry.payload.contains($0) } } }) { return hit.at }
+                let hit = state.withLock { state in state.arrivals.first { entry in needles.allSatisfy { entry.payload.contains($0) } }?.at }
+                if let hit { return hit }
                 try await Task.sleep(for: .milliseconds(1))
             }
             throw ErrorBody.unavailable("no activity with \(needles) in \(seconds) s")
         }
 
-        func stop() { lock.withLock { stopped = true } }
+        func stop() { state.withLock { $0.stopped = true } }
     }
 
     /// A customer with one contact, for the probes to write to.
@@ -182,12 +184,4 @@ struct MoneyProbes {
         let entry = items.contains { (($0["links"] as? [String: Any])?["payment_id"] as? String) == payment }
         return paid && entry
     }
-}
-
-/// An error handed from the listening thread.
-private final class LockedError: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Error?
-    var error: Error? { lock.withLock { stored } }
-    func set(_ error: Error) { lock.withLock { stored = error } }
 }

@@ -388,6 +388,17 @@ public struct RawJSON: Encodable, Sendable {
 
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
 
+    /// A JSON array of `elements`, each already JSON.
+    public init<Element: Sequence<UInt8>>(array elements: [Element]) {
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        for (index, element) in elements.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: element)
+        }
+        bytes.append(UInt8(ascii: "]"))
+        self.bytes = bytes
+    }
+
     public func encode(to encoder: any Encoder) throws {
         try JSONDecoder().decode(JSONValue.self, from: Data(bytes)).encode(to: encoder)
     }

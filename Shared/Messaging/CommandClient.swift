@@ -171,7 +171,7 @@ public final class CommandClient: ServiceCaller {
     private static func runIOLoop(connection: ZMQSharedSocket<Requests>, wakeup: PollWakeup, stopping: StopFlag,
                                   service: String, logger: Logger) {
         while !stopping.isStopped {
-            let (timeout, replies) = connection.withLock { socket, requests -> (Int32, [Reply]) in
+            let (nextCheck, replies) = connection.withLock { socket, requests -> (ContinuousClock.Instant, [Reply]) in
                 var replies = pump(socket, &requests, service: service, logger: logger)
                 let now = ContinuousClock.now
                 for request in requests.unsent where request.deadline <= now {
@@ -186,10 +186,10 @@ public final class CommandClient: ServiceCaller {
                 }
                 let nearest = (requests.unsent.map(\.deadline) + requests.awaiting.values.map(\.deadline)).min()
                 requests.nextCheck = min(now + .seconds(1), nearest ?? now + .seconds(1))
-                return (milliseconds(from: now, to: requests.nextCheck), replies)
+                return (requests.nextCheck, replies)
             }
             replies.forEach { $0.deliver() }
-            if waitUntilReadable([connection.fileDescriptor, wakeup.fileDescriptor], timeoutMilliseconds: timeout)[1] {
+            if waitUntilReadable([connection.fileDescriptor, wakeup.fileDescriptor], until: nextCheck)[1] {
                 wakeup.drain()
             }
         }
@@ -204,11 +204,5 @@ public final class CommandClient: ServiceCaller {
             return requests.unsent + Array(requests.awaiting.values)
         }
         for request in abandoned { request.continuation.resume(throwing: closing) }
-    }
-
-    /// Whole milliseconds from `start` to `end`, rounded up (a wait never ends early).
-    private static func milliseconds(from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> Int32 {
-        let duration = start.duration(to: end)
-        return Int32(max(0, duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000) + 1)
     }
 }

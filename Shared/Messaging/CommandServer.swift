@@ -230,7 +230,7 @@ private final class SlowLane: Sendable {
     /// The next slow request, waiting at most 100 ms.
     func take() -> TakenRequest? {
         guard available.wait(timeout: .now() + .milliseconds(100)) == .success else { return nil }
-        return queue.withLock { queue in queue.isEmpty ? nil : queue.removeFirst() }
+        return takeQueued()
     }
 }
 
@@ -247,7 +247,11 @@ private struct Worker {
             guard let request = take() else { continue }
             if let slow = lanes.slow, let type = try? Envelope(jsonBytes: request.frames[1]).type,
                lanes.slowTypes.contains(type) {
-                if !slow.offer(request) { refuseBusy(request, type: type) }
+                if !slow.offer(request) {
+                    // Refused now, not queued for long.
+                    Counter(label: "ar_command_requests_dropped_total", dimensions: [("reason", "slow_lane_full")]).increment()
+                    refuse(request, ErrorBody(.tooManyRequests, "too many \(type) requests at once; try again in a moment"))
+                }
                 continue
             }
             finish(request, reply: dispatcher.reply(to: request))
@@ -261,11 +265,7 @@ private struct Worker {
         }
         // What the drain deadline left queued is answered, not dropped in silence.
         while let request = lanes.slow?.takeQueued() {
-            let body = ErrorBody.unavailable("the service stopped before it could do this; try again")
-            let reply = (try? Envelope(jsonBytes: request.frames[1])).flatMap { envelope in
-                try? Message(envelope: envelope.reply(status: .error), encoding: body).frames()
-            }
-            finish(request, reply: reply.map { [request.frames[0]] + $0 })
+            refuse(request, .unavailable("the service stopped before it could do this; try again"))
         }
     }
 
@@ -278,37 +278,32 @@ private struct Worker {
         }
         guard control.leadership.wait(timeout: .now() + .milliseconds(100)) == .success else { return nil }
         defer { control.leadership.signal() }
-        do {
-            let until = ContinuousClock.now + .milliseconds(100)
-            while true {
-                let taken = router.withLock { socket, state -> TakenRequest? in
-                    // Under the socket's lock, so that `stop()` sees every request taken.
-                    guard !control.intakeClosed.isStopped, !state.isClosed else { return nil }
-                    while let (frames, userID) = try? socket.receiveWithUserID(dontWait: true) {
-                        guard frames.count >= 2 else { continue }  // a routing id and nothing else: nothing to answer
-                        state.inFlight += 1
-                        return TakenRequest(frames: frames, caller: userID ?? "")
-                    }
-                    if control.draining.isStopped { control.intakeClosed.stop() }
-                    return nil
+        let until = ContinuousClock.now + .milliseconds(100)
+        while true {
+            let taken = router.withLock { socket, state -> TakenRequest? in
+                // Under the socket's lock, so that `stop()` sees every request taken.
+                guard !control.intakeClosed.isStopped, !state.isClosed else { return nil }
+                while let (frames, userID) = try? socket.receiveWithUserID(dontWait: true) {
+                    guard frames.count >= 2 else { continue }  // a routing id and nothing else: nothing to answer
+                    state.inFlight += 1
+                    return TakenRequest(frames: frames, caller: userID ?? "")
                 }
-                if let taken { return taken }
-                let remaining = ContinuousClock.now.duration(to: until)
-                guard remaining > .zero, !control.intakeClosed.isStopped, !control.workersStopping.isStopped else { return nil }
-                let milliseconds = Int32(remaining.components.seconds * 1_000 + remaining.components.attoseconds / 1_000_000_000_000_000) + 1
-                // An empty receive has processed the socket's commands: its descriptor signals anew.
-                if waitUntilReadable([router.fileDescriptor, control.wakeup.fileDescriptor],
-                                     timeoutMilliseconds: milliseconds)[1] {
-                    control.wakeup.drain()
-                }
+                if control.draining.isStopped { control.intakeClosed.stop() }
+                return nil
+            }
+            if let taken { return taken }
+            guard ContinuousClock.now < until, !control.intakeClosed.isStopped, !control.workersStopping.isStopped else {
+                return nil
+            }
+            // An empty receive has processed the socket's commands: its descriptor signals anew.
+            if waitUntilReadable([router.fileDescriptor, control.wakeup.fileDescriptor], until: until)[1] {
+                control.wakeup.drain()
             }
         }
     }
 
-    /// Answers a slow request that found its lane full: refused now, not queued for long.
-    private func refuseBusy(_ request: TakenRequest, type: String) {
-        Counter(label: "ar_command_requests_dropped_total", dimensions: [("reason", "slow_lane_full")]).increment()
-        let body = ErrorBody(.tooManyRequests, "too many \(type) requests at once; try again in a moment")
+    /// Answers `request` with an error without running it.
+    private func refuse(_ request: TakenRequest, _ body: ErrorBody) {
         let reply = (try? Envelope(jsonBytes: request.frames[1])).flatMap { envelope in
             try? Message(envelope: envelope.reply(status: .error), encoding: body).frames()
         }

@@ -3,26 +3,25 @@ import CZeroMQ
 /// An eventfd that other threads signal to wake a thread blocked in `zmqPoll`: the way to
 /// hand work to the thread that owns a socket without touching the socket.
 public final class PollWakeup: Sendable {
-    let fd: Int32
     /// The eventfd, for `waitUntilReadable`.
-    public var fileDescriptor: Int32 { fd }
+    public let fileDescriptor: Int32
 
     public init() throws(ZMQError) {
-        fd = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
-        guard fd >= 0 else { throw ZMQError.fromErrno() }
+        fileDescriptor = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+        guard fileDescriptor >= 0 else { throw ZMQError.fromErrno() }
     }
 
-    deinit { close(fd) }
+    deinit { close(fileDescriptor) }
 
     /// Wakes the polling thread (from any thread).
     public func signal() {
         var one: UInt64 = 1
-        _ = write(fd, &one, MemoryLayout<UInt64>.size)
+        _ = write(fileDescriptor, &one, MemoryLayout<UInt64>.size)
     }
 
     /// Clears pending signals (on the polling thread, after it woke).
     public func drain() {
         var counter: UInt64 = 0
-        _ = read(fd, &counter, MemoryLayout<UInt64>.size)
+        _ = read(fileDescriptor, &counter, MemoryLayout<UInt64>.size)
     }
 }

@@ -29,7 +29,7 @@ public func zmqPoll(_ items: [ZMQPollItem], timeoutMilliseconds: Int) throws(ZMQ
         case .fileDescriptor(let fd, let events):
             return zmq_pollitem_t(socket: nil, fd: fd, events: events.rawValue, revents: 0)
         case .wakeup(let wakeup):
-            return zmq_pollitem_t(socket: nil, fd: wakeup.fd, events: ZMQPollEvents.readable.rawValue, revents: 0)
+            return zmq_pollitem_t(socket: nil, fd: wakeup.fileDescriptor, events: ZMQPollEvents.readable.rawValue, revents: 0)
         }
     }
     while true {

@@ -48,11 +48,14 @@ public final class ZMQSharedSocket<State>: @unchecked Sendable {
     }
 }
 
-/// Waits until one of `descriptors` is readable or `timeoutMilliseconds` pass (one
-/// `poll(2)`, not `zmq_poll`'s two passes); returns which are readable.
-public func waitUntilReadable(_ descriptors: [Int32], timeoutMilliseconds: Int32) -> [Bool] {
+/// Waits until one of `descriptors` is readable or `deadline` passes (one `poll(2)`, not
+/// `zmq_poll`'s two passes; the wait is rounded up to whole milliseconds, so it never ends
+/// early); returns which are readable.
+public func waitUntilReadable(_ descriptors: [Int32], until deadline: ContinuousClock.Instant) -> [Bool] {
+    let left = ContinuousClock.now.duration(to: deadline).components
+    let milliseconds = Int32(clamping: max(0, left.seconds * 1_000 + left.attoseconds / 1_000_000_000_000_000 + 1))
     var fds = descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-    let result = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), timeoutMilliseconds) }
+    let result = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), milliseconds) }
     guard result > 0 else { return descriptors.map { _ in false } }
     return fds.map { $0.revents & Int16(POLLIN | POLLERR | POLLHUP) != 0 }
 }

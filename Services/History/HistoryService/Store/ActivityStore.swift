@@ -86,13 +86,7 @@ struct ActivityStore {
             LIMIT \(paging.fetchLimit)
             """).map { try $0.decode((String, Date, UUID).self) }
         let page = paging.page(rows) { PageCursor(createdAt: $0.1, id: $0.2) }
-        var items: [UInt8] = [UInt8(ascii: "[")]
-        for (index, row) in page.items.enumerated() {
-            if index > 0 { items.append(UInt8(ascii: ",")) }
-            items.append(contentsOf: row.0.utf8)
-        }
-        items.append(UInt8(ascii: "]"))
-        return (RawJSON(items), page.nextCursor)
+        return (RawJSON(array: page.items.map(\.0.utf8)), page.nextCursor)
     }
 
     static func activity(_ row: PostgresRow) throws -> Activity {

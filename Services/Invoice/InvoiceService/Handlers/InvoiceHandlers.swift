@@ -24,13 +24,7 @@ enum InvoiceHandlers {
             var totals = try InvoiceAging.totals(of: invoices, asOf: today)
             totals.byCollectionStatus = try InvoiceAging.byCollectionStatus(
                 invoices, order: CollectionStatusStore(connection: context.connection).all())
-            var list: [UInt8] = [UInt8(ascii: "[")]
-            for (index, row) in rows.enumerated() {
-                if index > 0 { list.append(UInt8(ascii: ",")) }
-                list.append(contentsOf: row.json)
-            }
-            list.append(UInt8(ascii: "]"))
-            return try ContractJSON.encode(WrittenInvoicesSummary(invoices: RawJSON(list), totals: totals))
+            return try ContractJSON.encode(WrittenInvoicesSummary(invoices: RawJSON(array: rows.map(\.json)), totals: totals))
         })
         registry.query(ReconcileMessages.invoiceFacts) { request, context in
             let store = InvoiceStore(connection: context.connection)
