@@ -134,7 +134,11 @@ struct DataSet {
         let started = ContinuousClock.now
         let connection = try PostgresConnection(url: system.superuserURL)
         defer { connection.close() }
-        try connection.executeScript("SET maintenance_work_mem = '1GB'; SET max_parallel_maintenance_workers = 1")
+        // Each batch of 2,000,000 rows and each index build may take longer than the
+        // connection's default 30 s bound on a slow disk; still bounded, by ten minutes.
+        try connection.executeScript("""
+            SET maintenance_work_mem = '1GB'; SET max_parallel_maintenance_workers = 1; SET statement_timeout = '10min'
+            """)
         let current = Int(try connection.query("SELECT count(*)::bigint FROM customer.customers").single(Int64.self))
         let newCustomers = max(0, customers - current)
         try connection.execute("""
